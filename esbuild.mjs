@@ -1,0 +1,22 @@
+// Bundles the four entry points and copies the tree-sitter WASM files beside
+// them. `--minify` for release builds (vscode:prepublish, npm run package).
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const minify = process.argv.includes('--minify');
+const common = { bundle: true, minify, sourcemap: !minify, logLevel: 'warning', target: 'es2022' };
+
+rmSync('dist', { recursive: true, force: true });
+mkdirSync('dist', { recursive: true });
+
+await Promise.all([
+  build({ ...common, entryPoints: ['extension/client/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] }),
+  build({ ...common, entryPoints: ['extension/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' }),
+  build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' }),
+]);
+copyFileSync('webview/styles/replay.css', 'dist/webview.css');
+copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
+copyFileSync(require.resolve('tree-sitter-c/tree-sitter-c.wasm'), 'dist/tree-sitter-c.wasm');

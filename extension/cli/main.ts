@@ -1,0 +1,53 @@
+// The `pinscope` command line: the engine headless, for scripts and CI.
+import { CallError, normaliseCall, replayCall } from '../engine';
+import { formatReplay } from './format-table';
+import { parseSimulateArgs } from './simulate-args';
+
+const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:LEN...]) [--iov-offset N] [--len N]
+                         [--dir read|write] [--page-size 4096|16384|65536] [--variant v0|v1|v2|v3]
+                         [--unmapped ADDR:LEN]... [--readonly ADDR:LEN]... [--json]
+       pinscope simulate --input CALLS.json [--json]`;
+
+function simulate(argv: string[]): number {
+  const request = parseSimulateArgs(argv);
+  const results = request.calls.map((call, i) => {
+    try {
+      return replayCall(normaliseCall(call));
+    } catch (error) {
+      if (error instanceof CallError && request.many) throw new CallError(`call ${i}: ${error.field}`, error.message);
+      throw error;
+    }
+  });
+  if (request.json) {
+    process.stdout.write(JSON.stringify(request.many ? results : results[0], null, 2) + '\n');
+  } else {
+    process.stdout.write(results.map(formatReplay).join('\n\n') + '\n');
+  }
+  return 0;
+}
+
+function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'simulate':
+        return simulate(rest);
+      case '--help':
+      case '-h':
+      case 'help':
+        process.stdout.write(USAGE + '\n');
+        return 0;
+      default:
+        process.stderr.write(`pinscope: unknown command ${JSON.stringify(command ?? '')}\n${USAGE}\n`);
+        return 2;
+    }
+  } catch (error) {
+    if (error instanceof CallError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`pinscope: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = main(process.argv.slice(2));

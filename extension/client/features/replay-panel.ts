@@ -1,0 +1,80 @@
+// The replay panel beside the editor: one panel, reused; it asks the
+// language server for the replay and hands it to the webview once the
+// webview says it is ready.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import type { CallDto } from '../../protocol/dto';
+import { isWebviewToHost } from '../../protocol/guards';
+import { ReplayCallRequest } from '../../protocol/lsp';
+import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../protocol/webview';
+import { replayHtml } from '../webview-html';
+
+export class ReplayPanel implements vscode.Disposable {
+  private panel: vscode.WebviewPanel | undefined;
+  private webviewReady = false;
+  private pending: HostToWebview | undefined;
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly client: LanguageClient,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async show(title: string, call: CallDto): Promise<void> {
+    const panel = this.reveal();
+    panel.title = `Pinscope: ${title}`;
+    const reply = await this.client.sendRequest(ReplayCallRequest, { call });
+    const message: HostToWebview = reply.ok
+      ? { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result: reply.result }
+      : { v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error };
+    if (!reply.ok) this.log.warn(`replay refused: ${reply.error}`);
+    this.post(message);
+  }
+
+  private reveal(): vscode.WebviewPanel {
+    if (this.panel) {
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      return this.panel;
+    }
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    const panel = vscode.window.createWebviewPanel(
+      REPLAY_VIEW_TYPE,
+      'Pinscope',
+      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
+      { enableScripts: true, localResourceRoots: [dist] },
+    );
+    panel.webview.html = replayHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+    });
+    panel.webview.onDidReceiveMessage((message: unknown) => {
+      if (!isWebviewToHost(message)) {
+        this.log.warn(`ignored an unknown message from the replay view: ${JSON.stringify(message)}`);
+        return;
+      }
+      this.webviewReady = true;
+      if (this.pending) this.post(this.pending);
+    });
+    panel.onDidDispose(() => {
+      this.panel = undefined;
+      this.webviewReady = false;
+      this.pending = undefined;
+    });
+    this.panel = panel;
+    return panel;
+  }
+
+  private post(message: HostToWebview): void {
+    // Keep the latest message so a webview that (re)loads gets it on `ready`.
+    this.pending = message;
+    if (this.panel && this.webviewReady) void this.panel.webview.postMessage(message);
+  }
+
+  dispose(): void {
+    this.panel?.dispose();
+  }
+}

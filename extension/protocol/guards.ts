@@ -1,0 +1,37 @@
+// Runtime checks for every message that crosses the webview boundary: a
+// message is only used after its guard accepted it.
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from './webview';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function isWebviewToHost(value: unknown): value is WebviewToHost {
+  return isRecord(value) && value.v === WEBVIEW_PROTOCOL_VERSION && value.type === 'ready';
+}
+
+function isReplayResult(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    typeof value.ret === 'number' &&
+    (value.bytes === null || typeof value.bytes === 'number') &&
+    Array.isArray(value.bvecs) &&
+    Array.isArray(value.pages) &&
+    Array.isArray(value.steps) &&
+    Array.isArray(value.anomalies) &&
+    Array.isArray(value.log) &&
+    isRecord(value.call)
+  );
+}
+
+export function isHostToWebview(value: unknown): value is HostToWebview {
+  if (!isRecord(value) || value.v !== WEBVIEW_PROTOCOL_VERSION) return false;
+  switch (value.type) {
+    case 'showReplay':
+      return typeof value.title === 'string' && isReplayResult(value.result);
+    case 'showError':
+      return typeof value.message === 'string';
+    default:
+      return false;
+  }
+}

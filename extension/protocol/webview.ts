@@ -1,0 +1,29 @@
+// Messages between the extension host and the replay webview. Both sides
+// import this file; the webview bundles it, so it imports nothing but DTOs.
+import type { ReplayResultDto } from './dto';
+
+export const WEBVIEW_PROTOCOL_VERSION = 1;
+
+/** The webview is loaded and listening. */
+export interface ReadyMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'ready';
+}
+
+/** Show this replay. */
+export interface ShowReplayMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'showReplay';
+  readonly title: string;
+  readonly result: ReplayResultDto;
+}
+
+/** The host could not produce a replay; show why. */
+export interface ShowErrorMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'showError';
+  readonly message: string;
+}
+
+export type HostToWebview = ShowReplayMessage | ShowErrorMessage;
+export type WebviewToHost = ReadyMessage;

@@ -1,0 +1,35 @@
+// A C parser on web-tree-sitter and the tree-sitter-c grammar. The WASM bytes
+// are handed in by the shell (extension/node/wasm-locate.ts), so this module
+// never touches the file system.
+import { Language, Parser, type Tree } from 'web-tree-sitter';
+
+export interface CParserWasm {
+  /** web-tree-sitter's runtime (tree-sitter.wasm). */
+  readonly runtime: Uint8Array;
+  /** The C grammar (tree-sitter-c.wasm). */
+  readonly grammar: Uint8Array;
+}
+
+export interface CParser {
+  parse(text: string): Tree;
+}
+
+let runtimeReady: Promise<void> | undefined;
+
+export async function createCParser(wasm: CParserWasm): Promise<CParser> {
+  // The runtime is one module per process: initialise it once.
+  // Emscripten takes the module bytes as `wasmBinary`; every other option keeps its default.
+  const moduleOptions = { wasmBinary: wasm.runtime.slice().buffer };
+  runtimeReady ??= Parser.init(moduleOptions as unknown as Parameters<typeof Parser.init>[0]);
+  await runtimeReady;
+  const language = await Language.load(wasm.grammar);
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return {
+    parse(text: string): Tree {
+      const tree = parser.parse(text);
+      if (!tree) throw new Error('tree-sitter returned no tree');
+      return tree;
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// The replay view: receives a replay from the host and renders it. Every
+// message is checked by the shared guard before use.
+import { isHostToWebview } from '../../extension/protocol/guards';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from '../../extension/protocol/webview';
+import { h } from './dom';
+import { anomaliesView } from './views/anomalies';
+import { bvecsView } from './views/bvecs';
+import { iovecView } from './views/iovec';
+import { pagesView } from './views/pages';
+import { stepsView } from './views/steps';
+import { summaryView } from './views/summary';
+
+interface VsCodeApi {
+  postMessage(message: WebviewToHost): void;
+  getState(): unknown;
+  setState(state: unknown): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app')!;
+
+function render(message: HostToWebview): void {
+  if (message.type === 'showError') {
+    app.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, message.message));
+    return;
+  }
+  const result = message.result;
+  app.replaceChildren(
+    summaryView(message.title, result),
+    iovecView(result),
+    pagesView(result),
+    bvecsView(result),
+    anomaliesView(result),
+    stepsView(result),
+  );
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (!isHostToWebview(event.data)) return;
+  vscode.setState(event.data);
+  render(event.data);
+});
+
+const saved = vscode.getState();
+if (isHostToWebview(saved)) render(saved);
+vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'ready' });

@@ -1,0 +1,17 @@
+import type { ReplayResultDto } from '../../../extension/protocol/dto';
+import { h } from '../dom';
+
+export function stepsView(result: ReplayResultDto): HTMLElement {
+  return h(
+    'section',
+    { class: 'steps', 'aria-label': 'Steps' },
+    h('h2', {}, 'Steps'),
+    h(
+      'ol',
+      {},
+      ...result.steps.map((step) =>
+        h('li', { 'data-testid': 'step', class: `step-${step.kind}` }, h('strong', {}, step.title), ' — ', step.detail),
+      ),
+    ),
+  );
+}
