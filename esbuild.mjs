@@ -7,14 +7,28 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const minify = process.argv.includes('--minify');
 const common = { bundle: true, minify, sourcemap: !minify, logLevel: 'warning', target: 'es2022' };
+// web-tree-sitter's CommonJS build still reads import.meta.url (to create a
+// require); give CommonJS bundles a real file URL for it.
+const importMetaShim = {
+  define: { 'import.meta.url': '__pinscopeImportMetaUrl' },
+  banner: { js: "const __pinscopeImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
+};
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });
 
 await Promise.all([
   build({ ...common, entryPoints: ['extension/client/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] }),
-  build({ ...common, entryPoints: ['extension/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' }),
-  build({ ...common, entryPoints: ['extension/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', banner: { js: '#!/usr/bin/env node' } }),
+  build({ ...common, ...importMetaShim, entryPoints: ['extension/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' }),
+  build({
+    ...common,
+    ...importMetaShim,
+    entryPoints: ['extension/cli/main.ts'],
+    outfile: 'dist/cli.js',
+    platform: 'node',
+    format: 'cjs',
+    banner: { js: '#!/usr/bin/env node\n' + importMetaShim.banner.js },
+  }),
   build({ ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' }),
 ]);
 copyFileSync('webview/styles/replay.css', 'dist/webview.css');

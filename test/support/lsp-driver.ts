@@ -1,0 +1,60 @@
+// Starts the built language server as a child process and talks LSP to it
+// over stdio through a real JSON-RPC client connection.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import {
+  createProtocolConnection,
+  InitializeRequest,
+  InitializedNotification,
+  ShutdownRequest,
+  ExitNotification,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type InitializeResult,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { REPO_ROOT } from './fixtures';
+
+export interface ServerSession {
+  readonly connection: ProtocolConnection;
+  readonly initializeResult: InitializeResult;
+  readonly stderr: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startServer(): Promise<ServerSession> {
+  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'dist/server.js'), '--stdio'], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const died = exited.then(() => {
+    throw new Error(`the language server exited during start-up:\n${stderr}`);
+  });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  connection.listen();
+  // Readiness is the answer to `initialize`: no sleeping.
+  const initializeResult = await Promise.race([
+    connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities: {},
+      workspaceFolders: null,
+    }),
+    died,
+  ]);
+  died.catch(() => undefined);
+  await connection.sendNotification(InitializedNotification.type, {});
+  return {
+    connection,
+    initializeResult,
+    stderr: () => stderr,
+    async stop() {
+      await connection.sendRequest(ShutdownRequest.type);
+      await connection.sendNotification(ExitNotification.type);
+      await exited;
+      connection.dispose();
+    },
+  };
+}
