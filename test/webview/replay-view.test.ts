@@ -1,0 +1,129 @@
+// The built webview (dist/webview.js, dist/webview.css) in headless Chromium,
+// inside the same HTML shell and CSP the editor uses, with a fake host that
+// speaks protocol/webview.ts.
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { replayHtml } from '../../extension/client/webview-html';
+import { EXAMPLE_E1, normaliseCall, replayCall } from '../../extension/engine';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../extension/protocol/webview';
+import { launchChromium } from '../support/browser';
+import { REPO_ROOT } from '../support/fixtures';
+
+const ORIGIN = 'https://pinscope.test';
+const NONCE = 'dGVzdC1ub25jZQ==';
+const FAKE_HOST = `
+  window.__posted = [];
+  window.__state = undefined;
+  window.acquireVsCodeApi = () => ({
+    postMessage: (m) => window.__posted.push(m),
+    getState: () => window.__state,
+    setState: (s) => { window.__state = s; },
+  });
+`;
+
+async function openView(browser: Browser): Promise<{ page: Page; cspErrors: string[] }> {
+  const page = await browser.newPage();
+  const cspErrors: string[] = [];
+  page.on('console', (msg) => {
+    if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
+  });
+  page.on('pageerror', (error) => cspErrors.push(`page error: ${error.message}`));
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path === '/') {
+      const html = replayHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css` });
+      return route.fulfill({ contentType: 'text/html', body: html });
+    }
+    const file = join(REPO_ROOT, 'dist', path.slice(1));
+    return route.fulfill({ contentType: path.endsWith('.css') ? 'text/css' : 'text/javascript', body: readFileSync(file) });
+  });
+  // The fake host: what VS Code injects into a webview. Given as text: tsx
+  // rewrites serialised functions with helpers the page does not have.
+  await page.addInitScript(FAKE_HOST);
+  await page.goto(`${ORIGIN}/`);
+  await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
+  return { page, cspErrors };
+}
+
+function send(page: Page, message: unknown): Promise<void> {
+  return page.evaluate((m) => window.postMessage(m, '*'), message);
+}
+
+describe('webview: the replay view in Chromium', () => {
+  let browser: Browser;
+  const e1 = replayCall(normaliseCall({ ...EXAMPLE_E1 }));
+  const showE1: HostToWebview = { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'example E1', result: e1 };
+
+  before(async () => {
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  it('says ready to the host when loaded', async () => {
+    const { page } = await openView(browser);
+    const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
+    assert.deepEqual(posted, [{ v: WEBVIEW_PROTOCOL_VERSION, type: 'ready' }]);
+    await page.close();
+  });
+
+  it('renders E1: 4 pinned pages and the four bvecs, under the strict CSP', async () => {
+    const { page, cspErrors } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="bvec"]');
+    assert.equal(await page.locator('[data-testid="page"]').count(), 4);
+    const lens = await page.locator('[data-testid="bvec"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-len'))));
+    assert.deepEqual(lens, [0xf00, 0x1000, 0x1000, 0x100]);
+    const offsets = await page.locator('[data-testid="bvec"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-offset'))));
+    assert.deepEqual(offsets, [0x100, 0, 0, 0]);
+    assert.match(await page.locator('[data-testid="verdict"]').innerText(), /returned 4 bvecs covering 0x3000 \(12288\) bytes/);
+    assert.equal(await page.locator('[data-testid="pins-held"]').innerText(), '4');
+    assert.equal(await page.locator('[data-testid="no-anomaly"]').count(), 1);
+    // The stylesheet loaded through the CSP: the coverage bar has a width.
+    const barWidth = await page.locator('.covered').first().evaluate((el) => el.getBoundingClientRect().width);
+    assert.ok(barWidth > 0);
+    assert.deepEqual(cspErrors, []);
+    mkdirSync(join(REPO_ROOT, '.test-results'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, '.test-results/webview-e1.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows hostile strings as text, never as markup', async () => {
+    const { page, cspErrors } = await openView(browser);
+    const hostile = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
+    await send(page, { ...showE1, title: hostile });
+    await page.waitForSelector('h1');
+    assert.equal(await page.locator('h1').innerText(), hostile);
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: hostile });
+    await page.waitForSelector('[data-testid="error"]');
+    assert.equal(await page.locator('[data-testid="error"]').innerText(), hostile);
+    assert.equal(await page.locator('img').count(), 0);
+    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
+    assert.deepEqual(cspErrors, []);
+    await page.close();
+  });
+
+  it('ignores messages that are not part of the protocol', async () => {
+    const { page } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="bvec"]');
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'bad', result: { ...e1, bvecs: 'x' } });
+    await send(page, { type: 'showError', message: 'no version' });
+    await send(page, showE1); // a valid message after the bad ones: all were handled in order
+    assert.equal(await page.locator('[data-testid="bvec"]').count(), 4);
+    assert.equal(await page.locator('[data-testid="error"]').count(), 0);
+    await page.close();
+  });
+
+  it('restores the last replay from saved state when reloaded', async () => {
+    const { page } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="bvec"]');
+    const state = await page.evaluate(() => (window as unknown as { __state: unknown }).__state);
+    assert.deepEqual(state, JSON.parse(JSON.stringify(showE1)));
+    await page.close();
+  });
+});
