@@ -4,12 +4,15 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
+import type { RenderedMessage } from '../protocol/webview';
 import { createLanguageClient } from './language-client';
 
 /** What activate() returns: tests and other extensions await `ready`. */
 export interface PinscopeApi {
   /** Resolves once the language server has answered `initialize`. */
   readonly ready: Promise<void>;
+  /** Fires when the replay view has put a replay on screen. */
+  readonly onDidRenderReplay: vscode.Event<RenderedMessage>;
 }
 
 let client: LanguageClient | undefined;
@@ -23,7 +26,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     log.error(`the language server did not start: ${String(error)}`);
     throw error;
   });
-  return { ready };
+  return { ready, onDidRenderReplay: panel.onDidRender };
 }
 
 export function deactivate(): Promise<void> | undefined {

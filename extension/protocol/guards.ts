@@ -7,7 +7,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 export function isWebviewToHost(value: unknown): value is WebviewToHost {
-  return isRecord(value) && value.v === WEBVIEW_PROTOCOL_VERSION && value.type === 'ready';
+  if (!isRecord(value) || value.v !== WEBVIEW_PROTOCOL_VERSION) return false;
+  switch (value.type) {
+    case 'ready':
+      return true;
+    case 'rendered':
+      return typeof value.ret === 'number' && typeof value.bvecs === 'number' && typeof value.pages === 'number';
+    default:
+      return false;
+  }
 }
 
 function isReplayResult(value: unknown): boolean {

@@ -25,5 +25,14 @@ export interface ShowErrorMessage {
   readonly message: string;
 }
 
+/** The webview has put a replay on screen: what it shows, for the host to confirm. */
+export interface RenderedMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'rendered';
+  readonly ret: number;
+  readonly bvecs: number;
+  readonly pages: number;
+}
+
 export type HostToWebview = ShowReplayMessage | ShowErrorMessage;
-export type WebviewToHost = ReadyMessage;
+export type WebviewToHost = ReadyMessage | RenderedMessage;

@@ -34,6 +34,13 @@ function render(message: HostToWebview): void {
     anomaliesView(result),
     stepsView(result),
   );
+  vscode.postMessage({
+    v: WEBVIEW_PROTOCOL_VERSION,
+    type: 'rendered',
+    ret: result.ret,
+    bvecs: app.querySelectorAll('[data-testid="bvec"]').length,
+    pages: app.querySelectorAll('[data-testid="page"]').length,
+  });
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {

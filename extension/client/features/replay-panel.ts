@@ -8,13 +8,16 @@ import type { CallDto } from '../../protocol/dto';
 import { isWebviewToHost } from '../../protocol/guards';
 import { ReplayCallRequest } from '../../protocol/lsp';
 import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
-import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../protocol/webview';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage } from '../../protocol/webview';
 import { replayHtml } from '../webview-html';
 
 export class ReplayPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private webviewReady = false;
   private pending: HostToWebview | undefined;
+  private readonly rendered = new vscode.EventEmitter<RenderedMessage>();
+  /** Fires when the webview reports a replay on screen. */
+  readonly onDidRender = this.rendered.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -56,6 +59,11 @@ export class ReplayPanel implements vscode.Disposable {
         this.log.warn(`ignored an unknown message from the replay view: ${JSON.stringify(message)}`);
         return;
       }
+      if (message.type === 'rendered') {
+        this.log.info(`replay on screen: ret ${message.ret}, ${message.bvecs} bvec(s), ${message.pages} pinned page(s)`);
+        this.rendered.fire(message);
+        return;
+      }
       this.webviewReady = true;
       if (this.pending) this.post(this.pending);
     });
@@ -75,6 +83,7 @@ export class ReplayPanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.rendered.dispose();
     this.panel?.dispose();
   }
 }

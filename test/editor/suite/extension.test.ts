@@ -1,0 +1,109 @@
+// Runs inside a real VS Code with the extension under development loaded and
+// samples/kernel open as the workspace.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { PinscopeApi } from '../../../extension/client/extension';
+import { REPLAY_CALL_SITE_COMMAND, REPLAY_VIEW_TYPE } from '../../../extension/protocol/lsp';
+import type { RenderedMessage } from '../../../extension/protocol/webview';
+
+const EXTENSION_ID = 'pinscope.pinscope';
+// Bundled to out/test/editor/: the repository is three levels up.
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+/** Waits for a condition VS Code exposes no event for, with a deadline. */
+async function until(condition: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
+  const start = Date.now();
+  while (!condition()) {
+    if (Date.now() - start > deadlineMs) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Resolves when `condition` holds, checking now and after each `event`. */
+function whenEvent<T>(event: vscode.Event<T>, condition: () => boolean, what: string, deadlineMs = 30_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (condition()) return resolve();
+    const timer = setTimeout(() => {
+      subscription.dispose();
+      reject(new Error(`timed out waiting for ${what}`));
+    }, deadlineMs);
+    const subscription = event(() => {
+      if (!condition()) return;
+      clearTimeout(timer);
+      subscription.dispose();
+      resolve();
+    });
+  });
+}
+
+async function pinscopeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+  return lenses.filter((lens) => lens.command?.command === REPLAY_CALL_SITE_COMMAND);
+}
+
+function workspaceFile(relative: string): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'a workspace folder is open');
+  return vscode.Uri.joinPath(folder.uri, relative);
+}
+
+function replayTabs(): Array<{ tab: vscode.Tab; group: vscode.TabGroup }> {
+  return vscode.window.tabGroups.all.flatMap((group) =>
+    group.tabs
+      .filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith(REPLAY_VIEW_TYPE))
+      .map((tab) => ({ tab, group })),
+  );
+}
+
+describe('Pinscope in a real VS Code', () => {
+  let api: PinscopeApi;
+
+  it('activates by itself in a folder of C files, and its language server starts', async () => {
+    const extension = vscode.extensions.getExtension<PinscopeApi>(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is loaded`);
+    await until(() => extension.isActive, 'activation on workspaceContains:**/*.c');
+    api = extension.exports;
+    await api.ready;
+  });
+
+  it('code lenses: one on the multi-line call in the sample write path', async () => {
+    const uri = workspaceFile('fs/netfs/direct_write.c');
+    await vscode.window.showTextDocument(uri);
+    const lenses = await pinscopeLenses(uri);
+    const lines = readFileSync(uri.fsPath, 'utf8').split('\n');
+    const callLine = lines.findIndex((line) => /^\s*n = netfs_extract_user_iter\(/.test(line));
+    assert.equal(lenses.length, 1);
+    assert.equal(lenses[0]!.range.start.line, callLine);
+  });
+
+  it('code lenses: none in comments, strings or #if 0 (fixture)', async () => {
+    const uri = vscode.Uri.file(join(REPO_ROOT, 'test/fixtures/c/call-sites.c'));
+    await vscode.window.showTextDocument(uri);
+    const lenses = await pinscopeLenses(uri);
+    assert.equal(lenses.length, 3);
+  });
+
+  it("running a lens's command opens the replay webview beside the editor", async () => {
+    const uri = workspaceFile('fs/netfs/direct_read.c');
+    const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
+    const [lens] = await pinscopeLenses(uri);
+    assert.ok(lens?.command);
+    assert.deepEqual(replayTabs(), []);
+    const rendered = new Promise<RenderedMessage>((resolve) => {
+      const subscription = api.onDidRenderReplay((message) => {
+        subscription.dispose();
+        resolve(message);
+      });
+    });
+    await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+    await whenEvent(vscode.window.tabGroups.onDidChangeTabs, () => replayTabs().length > 0, 'the replay tab');
+    const tabs = replayTabs();
+    assert.equal(tabs.length, 1);
+    assert.notEqual(tabs[0]!.group.viewColumn, editor.viewColumn, 'the panel opens in another column');
+    assert.match(tabs[0]!.tab.label, /example E1 at sample_unbuffered_read/);
+    // The webview itself reports what it put on screen.
+    assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 4, bvecs: 4, pages: 4 });
+  });
+});
