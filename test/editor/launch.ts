@@ -3,30 +3,18 @@
 // VSCODE_EXECUTABLE names one; otherwise the VS Code server from
 // code-server@4.100.3 with the workbench in headless Chromium
 // (shared/docs/editor-test-host.md). A host that fails to start fails the run.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, watch, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { EditorTestResult } from './suite/index';
 import { launchChromium } from '../support/browser';
 import { REPO_ROOT } from '../support/fixtures';
+import { startVsCodeServer } from '../../scripts/vscode-server-host';
 
 const TESTS_ENTRY = join(REPO_ROOT, 'out/test/editor/index.js');
 const WORKSPACE = join(REPO_ROOT, 'samples/kernel');
 const TIMEOUT_MS = 180_000;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when `file` exists; rejects when `failed` does or the deadline passes. */
 function waitForFile(file: string, failed: Promise<never>, what: string): Promise<void> {
@@ -45,38 +33,6 @@ function waitForFile(file: string, failed: Promise<never>, what: string): Promis
     failed.catch((error: Error) => done(error));
     if (existsSync(file)) done();
   });
-}
-
-/** Resolves on the first stdout line matching `pattern`; rejects if the process exits first. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, log: string[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      log.push(chunk.toString());
-      if (pattern.test(log.join(''))) resolve();
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => log.push(chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`the VS Code server exited (${code}) before it listened:\n${log.join('')}`)));
-  });
-}
-
-/** A quiet workbench: no welcome page, no tips, no marketplace look-ups (the machine is offline). */
-export function writeUserSettings(userDataDir: string): void {
-  mkdirSync(join(userDataDir, 'User'), { recursive: true });
-  const settings = {
-    'workbench.startupEditor': 'none',
-    'workbench.tips.enabled': false,
-    'extensions.autoCheckUpdates': false,
-    'extensions.autoUpdate': false,
-    'telemetry.telemetryLevel': 'off',
-  };
-  writeFileSync(join(userDataDir, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
-}
-
-function ensureCodeServer(): string {
-  const run = spawnSync('bash', [join(REPO_ROOT, 'scripts/ensure-code-server.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
-  if (run.status !== 0) throw new Error('could not install the VS Code server (scripts/ensure-code-server.sh failed)');
-  return run.stdout.trim();
 }
 
 /** What the launcher itself checks in the browser after the suite: the webview really rendered. */
@@ -112,54 +68,21 @@ async function checkWebviewDom(page: Page): Promise<EditorTestResult['tests'][nu
 }
 
 async function runInVsCodeServer(resultFile: string): Promise<{ result: EditorTestResult; host: string }> {
-  const install = ensureCodeServer();
-  const vscodeDir = join(install, 'node_modules/code-server/lib/vscode');
-  const product = JSON.parse(readFileSync(join(vscodeDir, 'product.json'), 'utf8')) as { version?: string };
-  const codeServerVersion = (JSON.parse(readFileSync(join(install, 'node_modules/code-server/package.json'), 'utf8')) as { version: string }).version;
-  const port = await freePort();
-  const scratch = mkdtempSync(join(tmpdir(), 'pinscope-editor-'));
-  const serverLog: string[] = [];
-  writeUserSettings(join(scratch, 'user'));
-  const server = spawn(
-    process.execPath,
-    [
-      join(vscodeDir, 'out/server-main.js'),
-      '--host', '127.0.0.1',
-      '--port', String(port),
-      '--without-connection-token',
-      '--accept-server-license-terms',
-      '--disable-telemetry',
-      '--disable-workspace-trust',
-      '--extensions-dir', join(scratch, 'exts'),
-      '--user-data-dir', join(scratch, 'user'),
-      '--server-data-dir', join(scratch, 'server'),
-    ],
-    { env: { ...process.env, PINSCOPE_EDITOR_RESULT: resultFile }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const server = await startVsCodeServer({ env: { PINSCOPE_EDITOR_RESULT: resultFile } });
   let browser: Browser | undefined;
   try {
-    await waitForOutput(server, /listening on/i, serverLog);
-    const serverDied = new Promise<never>((_, reject) =>
-      server.once('exit', (code) => reject(new Error(`the VS Code server exited (${code}):\n${serverLog.join('')}`))),
-    );
     browser = await launchChromium();
-    const host = `VS Code server ${product.version ?? '?'} (code-server ${codeServerVersion}) + Chromium ${browser.version()}`;
+    const host = `${server.description} + Chromium ${browser.version()}`;
     console.log(`editor host: ${host}`);
-    const remote = (path: string) => `vscode-remote://127.0.0.1:${port}${path}`;
-    const payload = JSON.stringify([
-      ['extensionDevelopmentPath', remote(REPO_ROOT)],
-      ['extensionTestsPath', remote(TESTS_ENTRY)],
-    ]);
     const page = await browser.newPage();
     // PINSCOPE_DEBUG=1 shows the workbench's console (the in-editor mocha output is there too).
     page.on('console', (msg) => {
       if (process.env.PINSCOPE_DEBUG) console.log(`[browser] ${msg.text()}`);
     });
-    await page.goto(`http://127.0.0.1:${port}/?folder=${encodeURIComponent(WORKSPACE)}&payload=${encodeURIComponent(payload)}`);
-    await waitForFile(resultFile, serverDied, 'the in-editor suite to write its result');
+    await page.goto(server.workbenchUrl(WORKSPACE, [['extensionTestsPath', TESTS_ENTRY]]));
+    await waitForFile(resultFile, server.exited, 'the in-editor suite to write its result');
     const result = JSON.parse(readFileSync(resultFile, 'utf8')) as EditorTestResult;
-    const webviewCheck = await checkWebviewDom(page);
-    const tests = [...result.tests, webviewCheck];
+    const tests = [...result.tests, await checkWebviewDom(page)];
     return {
       host,
       result: {
@@ -171,8 +94,7 @@ async function runInVsCodeServer(resultFile: string): Promise<{ result: EditorTe
     };
   } finally {
     await browser?.close().catch(() => undefined);
-    server.kill('SIGTERM');
-    rmSync(scratch, { recursive: true, force: true });
+    server.stop();
   }
 }
 

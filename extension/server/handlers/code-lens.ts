@@ -22,7 +22,9 @@ export function codeLensHandler(documents: TextDocuments<TextDocument>, index: C
       return {
         range: { start: site.nameStart, end: site.nameEnd },
         command: {
-          title: `Pinscope: replay ${site.callee}${site.caller ? ` in ${site.caller}` : ''} (example E1)`,
+          // Until a trace gives this call's inputs, the lens replays the spec's example.
+          title: 'Pinscope: replay (example E1)',
+          tooltip: `Replay ${site.callee}${site.caller ? ` as called from ${site.caller}` : ''} through the kernel model`,
           command: REPLAY_CALL_SITE_COMMAND,
           arguments: [args],
         },
