@@ -7,6 +7,7 @@ import { createCParser } from '../source';
 import { CallSiteIndex } from './call-site-index';
 import { codeLensHandler } from './handlers/code-lens';
 import { replayHandler } from './handlers/replay';
+import { onRequest } from './lsp-requests';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -21,7 +22,7 @@ connection.onInitialize(() => ({
 }));
 
 connection.onCodeLens(codeLensHandler(documents, index));
-connection.onRequest(ReplayCallRequest, replayHandler());
+onRequest(connection, ReplayCallRequest, replayHandler());
 documents.onDidClose((event: { document: TextDocument }) => index.forget(event.document.uri));
 
 documents.listen(connection);

@@ -8,7 +8,13 @@ import {
   DidOpenTextDocumentNotification,
   type CodeLens,
 } from 'vscode-languageserver-protocol/node';
-import { ReplayCallRequest, REPLAY_CALL_SITE_COMMAND, type ReplayCallSiteArgs } from '../../extension/protocol/lsp';
+import {
+  ReplayCallRequest,
+  REPLAY_CALL_SITE_COMMAND,
+  type ReplayCallParams,
+  type ReplayCallResult,
+  type ReplayCallSiteArgs,
+} from '../../extension/protocol/lsp';
 import { FIXTURES, fixtureText } from '../support/fixtures';
 import { startServer, type ServerSession } from '../support/lsp-driver';
 
@@ -23,6 +29,10 @@ describe('server: code lenses over LSP', () => {
   after(async () => {
     await server?.stop();
   });
+
+  function replay(params: ReplayCallParams): Promise<ReplayCallResult> {
+    return server.connection.sendRequest(ReplayCallRequest.method, params);
+  }
 
   async function lenses(): Promise<CodeLens[]> {
     return (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } })) ?? [];
@@ -66,16 +76,14 @@ describe('server: code lenses over LSP', () => {
   it('replays the lens call through pinscope/call/replay', async () => {
     const [lens] = await lenses();
     const args = lens!.command!.arguments![0] as ReplayCallSiteArgs;
-    const reply = await server.connection.sendRequest(ReplayCallRequest, { call: args.call });
+    const reply = await replay({ call: args.call });
     assert.ok(reply.ok);
     assert.equal(reply.result.ret, 4);
     assert.deepEqual(reply.result.bvecs.map((bv) => bv.len), [0xf00, 0x1000, 0x1000, 0x100]);
   });
 
   it('answers a call that cannot be with an error naming the field', async () => {
-    const reply = await server.connection.sendRequest(ReplayCallRequest, {
-      call: { iter: 'ubuf', segments: [{ addr: '0x1000', len: 1 }], pageSize: 3 },
-    });
+    const reply = await replay({ call: { iter: 'ubuf', segments: [{ addr: '0x1000', len: 1 }], pageSize: 3 } });
     assert.equal(reply.ok, false);
     assert.match(!reply.ok ? reply.error : '', /^pageSize:/);
   });

@@ -9,6 +9,7 @@ import { isWebviewToHost } from '../../protocol/guards';
 import { ReplayCallRequest } from '../../protocol/lsp';
 import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage } from '../../protocol/webview';
+import { sendRequest } from '../lsp-requests';
 import { replayHtml } from '../webview-html';
 
 export class ReplayPanel implements vscode.Disposable {
@@ -28,7 +29,7 @@ export class ReplayPanel implements vscode.Disposable {
   async show(title: string, call: CallDto): Promise<void> {
     const panel = this.reveal();
     panel.title = `Pinscope: ${title}`;
-    const reply = await this.client.sendRequest(ReplayCallRequest, { call });
+    const reply = await sendRequest(this.client, ReplayCallRequest, { call });
     const message: HostToWebview = reply.ok
       ? { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result: reply.result }
       : { v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error };
