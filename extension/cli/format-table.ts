@@ -11,7 +11,7 @@ export function formatReplay(result: ReplayResultDto): string {
   if (result.bvecs.length) {
     lines.push('', '  #  page              offset   len');
     result.bvecs.forEach((bv, i) => {
-      lines.push(`${String(i).padStart(3)}  ${bv.uaddr.padEnd(16)}  ${('0x' + bv.offset.toString(16)).padStart(6)}  ${('0x' + bv.len.toString(16)).padStart(6)}`);
+      lines.push(`${String(i).padStart(3)}  ${(bv.uaddr ?? 'stale').padEnd(16)}  ${('0x' + bv.offset.toString(16)).padStart(6)}  ${('0x' + bv.len.toString(16)).padStart(6)}`);
     });
   }
   for (const line of result.log) lines.push(`log: ${line}`);

@@ -1,71 +1,125 @@
-// The user address space as GUP sees it: which pages can be pinned, and the
-// pins taken on each page (spec §2.6). First cut: mapped/unmapped/read-only
-// pages; folios, the zero page and injected events come with the engine issue.
-import type { Range } from './call';
-import { EFAULT } from './errno';
+// The user address space as GUP sees it (spec §2.6, §2.10): mappings with
+// protections, pages present or faulted in, the shared zero page and the huge
+// zero folio, small and large folios, injected GUP errors, and mappings
+// changed by a sibling thread while the call runs.
+import type { Protection } from '../protocol/dto';
+import { carve, type Range, type Vma } from './call';
+import { EFAULT, EHWPOISON, ENOMEM } from './errno';
 
-export interface PinResult {
-  /** Pages pinned (> 0), or a negative errno when none could be. */
-  readonly res: number;
-  /** Page-aligned addresses of the pinned pages, in order. */
-  readonly pages: readonly number[];
+/** Physical identity of the shared zero page. */
+export const ZERO_PAGE = -1;
+/** Huge zero folio subpages are numbered down from here. */
+const HUGE_ZERO_BASE = -2;
+/** Each remapped range gets fresh physical pages in its own id space. */
+const GENERATION_STRIDE = 2 ** 36;
+
+interface Mapping extends Vma {
+  readonly generation: number;
 }
 
-function overlaps(ranges: readonly Range[], pageAddr: number, pageSize: number): boolean {
-  return ranges.some((r) => r.len > 0 && r.addr < pageAddr + pageSize && pageAddr < r.addr + r.len);
+export interface ResolvedPage {
+  /** Model page frame: equal for the same physical page. */
+  readonly page: number;
+  /** Folio order of the page's folio: 0 small, > 0 large. */
+  readonly folioOrder: number;
+  readonly zeroPage: boolean;
+}
+
+export interface GupError {
+  readonly range: Range;
+  readonly errno: number;
+}
+
+const ERRNO: Record<'ENOMEM' | 'EFAULT' | 'EHWPOISON', number> = { ENOMEM: -ENOMEM, EFAULT: -EFAULT, EHWPOISON: -EHWPOISON };
+
+export function gupErrno(name: 'ENOMEM' | 'EFAULT' | 'EHWPOISON'): number {
+  return ERRNO[name];
 }
 
 export class AddressSpace {
-  private readonly pins = new Map<number, number>();
+  private mappings: Mapping[];
+  private generations = 0;
+  /** Pages a FOLL_WRITE pin faulted in: they are no longer the zero page. */
+  private readonly touched = new Set<number>();
 
   constructor(
     readonly pageSize: number,
-    private readonly unmapped: readonly Range[] = [],
-    private readonly readOnly: readonly Range[] = [],
-  ) {}
+    vmas: readonly Vma[],
+    private readonly gupErrors: readonly GupError[] = [],
+  ) {
+    this.mappings = vmas.map((v) => ({ ...v, generation: 0 }));
+  }
 
-  /** Why GUP cannot pin this page, or null when it can. */
-  private pinFailure(pageAddr: number, write: boolean): number | null {
-    if (overlaps(this.unmapped, pageAddr, this.pageSize)) return -EFAULT;
-    if (write && overlaps(this.readOnly, pageAddr, this.pageSize)) return -EFAULT;
+  /** PMD-sized huge zero folio order for this page size (2 MiB at 4 KiB pages). */
+  private get hugeZeroOrder(): number {
+    return Math.log2(this.pageSize / 8);
+  }
+
+  private find(addr: number): Mapping | null {
+    let lo = 0;
+    let hi = this.mappings.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = this.mappings[mid]!;
+      if (addr < m.start) hi = mid - 1;
+      else if (addr >= m.end) lo = mid + 1;
+      else return m;
+    }
     return null;
   }
 
+  /** A sibling thread's munmap(). */
+  unmap(range: Range): void {
+    const [s, e] = this.pageSpan(range);
+    this.mappings = carve(this.mappings, s, e, null) as Mapping[];
+  }
+
+  /** A sibling thread's mmap(MAP_FIXED) of fresh anonymous memory. */
+  remap(range: Range, prot: Protection): void {
+    const [s, e] = this.pageSpan(range);
+    const generation = ++this.generations;
+    const fresh: Mapping = { start: s, end: e, prot, kind: 'anon', populated: true, folioOrder: 0, generation };
+    this.mappings = carve(this.mappings, s, e, null) as Mapping[];
+    this.mappings.push(fresh);
+    this.mappings.sort((a, b) => a.start - b.start);
+  }
+
+  private pageSpan(range: Range): [number, number] {
+    const s = range.addr - (range.addr % this.pageSize);
+    return [s, Math.ceil((range.addr + range.len) / this.pageSize) * this.pageSize];
+  }
+
   /**
-   * pin_user_pages_fast(start, n, FOLL_PIN | (write ? FOLL_WRITE : 0)): pins the
-   * leading pages it can; a failure after some pins returns the partial count,
-   * a failure on the first page returns its errno.
+   * What a FOLL_PIN of one page finds: the physical page, or the errno GUP
+   * returns when it cannot pin it (no mapping, no access, VM_IO/VM_PFNMAP,
+   * FOLL_WRITE on a read-only mapping, FOLL_NOFAULT on an absent page).
    */
-  pinUserPagesFast(start: number, n: number, write: boolean): PinResult {
-    const pages: number[] = [];
-    for (let k = 0; k < n; k++) {
-      const pageAddr = start + k * this.pageSize;
-      const failure = this.pinFailure(pageAddr, write);
-      if (failure !== null) {
-        if (k === 0) return { res: failure, pages };
-        break;
-      }
-      pages.push(pageAddr);
+  resolve(pageAddr: number, write: boolean, nofault: boolean): ResolvedPage | number {
+    for (const injected of this.gupErrors) {
+      if (pageAddr < injected.range.addr + injected.range.len && injected.range.addr < pageAddr + this.pageSize) return injected.errno;
     }
-    for (const page of pages) this.pins.set(page, (this.pins.get(page) ?? 0) + 1);
-    return { res: pages.length, pages };
+    const m = this.find(pageAddr);
+    if (!m || m.prot === 'none' || m.kind === 'io') return -EFAULT;
+    if (write && m.prot !== 'rw') return -EFAULT;
+    const vpn = pageAddr / this.pageSize;
+    const present = m.populated || this.touched.has(vpn);
+    if (!present && nofault) return -EFAULT;
+    if (!present && m.kind === 'anon' && !write) {
+      // A read-only pin of never-touched anonymous memory finds the zero page.
+      if (m.folioOrder > 0) {
+        const sub = vpn % 2 ** this.hugeZeroOrder;
+        return { page: HUGE_ZERO_BASE - sub, folioOrder: this.hugeZeroOrder, zeroPage: true };
+      }
+      return { page: ZERO_PAGE, folioOrder: 0, zeroPage: true };
+    }
+    if (!present) this.touched.add(vpn);
+    return { page: vpn + m.generation * GENERATION_STRIDE, folioOrder: m.folioOrder, zeroPage: false };
   }
 
-  /** unpin_user_page(): releases one pin. */
-  unpinUserPage(pageAddr: number): void {
-    const held = this.pins.get(pageAddr) ?? 0;
-    if (held <= 1) this.pins.delete(pageAddr);
-    else this.pins.set(pageAddr, held - 1);
-  }
-
-  /** Pages with pins still held, in address order. */
-  pinnedPages(): Array<{ addr: number; pins: number }> {
-    return [...this.pins.entries()].sort((a, b) => a[0] - b[0]).map(([addr, pins]) => ({ addr, pins }));
-  }
-
-  totalPins(): number {
-    let total = 0;
-    for (const pins of this.pins.values()) total += pins;
-    return total;
+  /** The folio a page belongs to, as a key: pages of one large folio share it. */
+  static folioKey(page: ResolvedPage): string {
+    if (page.page <= HUGE_ZERO_BASE) return 'huge-zero';
+    if (page.folioOrder === 0) return `p${page.page}`;
+    return `f${page.folioOrder}:${Math.floor(page.page / 2 ** page.folioOrder)}`;
   }
 }

@@ -12,4 +12,9 @@ export const EXAMPLE_E1: CallDto = {
   variant: 'v3',
   unmapped: [],
   readonly: [],
+  untouched: [],
+  vmas: null,
+  events: [],
+  kernel: '6.12',
+  nofault: false,
 };

@@ -1,18 +1,29 @@
 // iov_iter_extract_pages() down the user-backed path (spec §2.5): one segment
-// per call, pins through GUP, the iterator advanced only on success.
+// per call, pins through GUP, the iterator advanced only on success. An
+// injected misbehaviour replaces what it reports (to exercise the checks
+// netfs_extract_user_iter makes on it).
+import type { PinRoundDto } from '../protocol/dto';
 import type { AddressSpace } from './address-space';
+import type { Event } from './call';
 import { ENOMEM } from './errno';
+import { FOLL_NOFAULT, FOLL_WRITE, pinUserPagesFast } from './gup';
 import { iovIterAdvance, type IovIter } from './iov-iter';
+import type { PinLedger } from './pin-ledger';
+
+export type Misbehaviour = Extract<Event, { kind: 'extractor' }>;
 
 export interface Extraction {
   /** Bytes extracted, or a negative errno. */
   readonly ret: number;
-  /** In-page offset of the first byte (*offset0); unset when nothing was asked. */
+  /** *offset0, or null when the call did not write it. */
   readonly offset: number | null;
-  /** Page-aligned user addresses of the pinned pages. */
+  /** Page frames written into the caller's pointer array, in order. */
   readonly pages: readonly number[];
-  /** What was asked of GUP, for the step log. */
-  readonly requestedPages: number;
+  /** User address each pointer was pinned at. */
+  readonly uaddrs: readonly number[];
+  /** Pages asked of GUP (0 when GUP was not called). */
+  readonly requested: number;
+  readonly misbehaved: boolean;
 }
 
 /** MAX_RW_COUNT = INT_MAX & PAGE_MASK. */
@@ -35,23 +46,46 @@ function firstSegment(iter: IovIter, maxsize: number): { addr: number; size: num
   throw new Error('iov_iter_extract_pages: no non-empty segment left while count > 0');
 }
 
+export interface ExtractContext {
+  readonly space: AddressSpace;
+  readonly ledger: PinLedger;
+  readonly rounds: PinRoundDto[];
+}
+
 export function iovIterExtractUserPages(
+  ctx: ExtractContext,
   iter: IovIter,
-  space: AddressSpace,
   maxsize: number,
   maxpages: number,
+  misbehaviour: Misbehaviour | null,
 ): Extraction {
-  const pageSize = space.pageSize;
+  const pageSize = ctx.space.pageSize;
+  if (misbehaviour?.ret === 0) {
+    // Like the maxsize == 0 path: nothing written, nothing advanced.
+    return { ret: 0, offset: null, pages: [], uaddrs: [], requested: 0, misbehaved: true };
+  }
   const clamped = Math.min(maxsize, iter.count, maxRwCount(pageSize));
-  if (clamped === 0) return { ret: 0, offset: null, pages: [], requestedPages: 0 };
+  if (clamped === 0) return { ret: 0, offset: null, pages: [], uaddrs: [], requested: 0, misbehaved: false };
   const { addr, size } = firstSegment(iter, clamped);
-  const offset = addr % pageSize;
-  const start = addr - offset;
-  const n = Math.min(maxpages, Math.ceil((size + offset) / pageSize));
-  if (n === 0) return { ret: -ENOMEM, offset, pages: [], requestedPages: 0 };
-  const pin = space.pinUserPagesFast(start, n, iter.dir === 'read');
-  if (pin.res <= 0) return { ret: pin.res, offset, pages: [], requestedPages: n };
-  const bytes = Math.min(size, pin.res * pageSize - offset);
+  const honestOffset = addr % pageSize;
+  const start = addr - honestOffset;
+  const n = misbehaviour?.pages ?? Math.min(maxpages, Math.ceil((size + honestOffset) / pageSize));
+  if (n === 0) return { ret: -ENOMEM, offset: honestOffset, pages: [], uaddrs: [], requested: 0, misbehaved: misbehaviour !== null };
+  const gupFlags = (iter.dir === 'read' ? FOLL_WRITE : 0) | (iter.nofault ? FOLL_NOFAULT : 0);
+  const pin = pinUserPagesFast(ctx.space, ctx.ledger, ctx.rounds, start, n, gupFlags);
+  const uaddrs = pin.pages.map((_, k) => start + k * pageSize);
+  if (pin.ret <= 0) {
+    return { ret: pin.ret, offset: honestOffset, pages: [], uaddrs: [], requested: n, misbehaved: misbehaviour !== null };
+  }
+  const honestBytes = Math.min(size, pin.ret * pageSize - honestOffset);
+  const bytes = misbehaviour?.ret ?? honestBytes;
   iovIterAdvance(iter, bytes);
-  return { ret: bytes, offset, pages: pin.pages, requestedPages: n };
+  return {
+    ret: bytes,
+    offset: misbehaviour?.offset ?? honestOffset,
+    pages: pin.pages,
+    uaddrs,
+    requested: n,
+    misbehaved: misbehaviour !== null,
+  };
 }

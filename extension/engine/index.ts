@@ -1,6 +1,8 @@
 // The engine's public surface: describe a call, replay it.
-export { normaliseCall, callToDto, CallError, PAGE_SIZES, VARIANTS, type Call, type Range } from './call';
+export { normaliseCall, CallError, PAGE_SIZES, VARIANTS, ITER_KINDS, type Call, type Range } from './call';
 export { replayCall, describeReturn } from './replay';
 export { EXAMPLE_E1 } from './examples';
 export { errnoName } from './errno';
 export { toHex, parseUnsigned } from './hex';
+export { kernelProfile, DEFAULT_KERNEL, type KernelProfile } from './kernel-profile';
+export { VARIANT_TABLE, type Variant } from './variants';

@@ -7,6 +7,8 @@ export interface IovIter {
   readonly type: IterKind;
   /** ITER_DEST for a read into user memory: the pin asks for FOLL_WRITE. */
   readonly dir: Direction;
+  /** FOLL_NOFAULT: GUP must not fault pages in. */
+  readonly nofault: boolean;
   readonly segments: readonly Range[];
   /** Index of the current segment (IOVEC); always 0 for UBUF. */
   segIndex: number;
@@ -16,9 +18,14 @@ export interface IovIter {
   nrSegs: number;
 }
 
-export function userIter(type: IterKind, dir: Direction, segments: readonly Range[], iovOffset: number): IovIter {
+export function userIter(type: IterKind, dir: Direction, segments: readonly Range[], iovOffset: number, nofault = false): IovIter {
   const total = segments.reduce((sum, s) => sum + s.len, 0);
-  return { type, dir, segments, segIndex: 0, iovOffset, count: total - iovOffset, nrSegs: segments.length };
+  return { type, dir, nofault, segments, segIndex: 0, iovOffset, count: total - iovOffset, nrSegs: segments.length };
+}
+
+/** user_backed_iter(), and so iov_iter_extract_will_pin(). */
+export function isUserBacked(iter: IovIter): boolean {
+  return iter.type === 'ubuf' || iter.type === 'iovec';
 }
 
 function pagesSpanned(addr: number, len: number, pageSize: number): number {

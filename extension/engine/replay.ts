@@ -1,79 +1,86 @@
 // Replays one call: builds the address space and the iterator from the call
-// description, runs the chosen variant, and reports what the kernel does.
-import type { AnomalyDto, ReplayResultDto } from '../protocol/dto';
-import { AddressSpace } from './address-space';
-import { callToDto, type Call } from './call';
+// description, runs the chosen variant, lets the caller clean up, and reports
+// what the kernel does.
+import type { BvecDto, IterStateDto, PinRoundDto, ReplayResultDto } from '../protocol/dto';
+import { AddressSpace, gupErrno } from './address-space';
+import { findAnomalies } from './anomalies';
+import type { Call } from './call';
 import { errnoName } from './errno';
 import { toHex } from './hex';
-import { userIter } from './iov-iter';
+import { userIter, type IovIter } from './iov-iter';
+import type { KernelProfile } from './kernel-profile';
 import { netfsExtractUserIter, type NetfsExtractOutcome } from './netfs-extract-user-iter';
+import { PinLedger } from './pin-ledger';
 
-function anomaliesOf(call: Call, out: NetfsExtractOutcome, origAdvance: number): AnomalyDto[] {
-  const found: AnomalyDto[] = [];
-  if (out.readUninitialisedRet) {
-    found.push({
-      kind: 'undefined-behaviour',
-      message: `The loop never ran, so ${call.variant} tests an uninitialised \`ret\`: the kernel may return 0 or a garbage error after freeing the block. Modelled as 0.`,
-      fixedBy: '7e3d8db899d5',
+function iterTypeName(kernel: KernelProfile, kind: string): string {
+  const name = `ITER_${kind.toUpperCase()}`;
+  const value = kernel.iterTypes.indexOf(name);
+  return value >= 0 ? `${name} (${value})` : name;
+}
+
+function iterState(kernel: KernelProfile, iter: IovIter): IterStateDto {
+  // Before 6.4 a UBUF iterator has nr_segs 0 (cd0bd57a9de5 set it to 1).
+  const nrSegs = iter.type === 'ubuf' && kernel.major === 6 && kernel.minor < 4 ? 0 : iter.nrSegs;
+  return { type: iterTypeName(kernel, iter.type), count: iter.count, iovOffset: iter.iovOffset, nrSegs, segment: iter.segIndex };
+}
+
+function bvecDtos(out: NetfsExtractOutcome): BvecDto[] {
+  const list: BvecDto[] = [];
+  for (let i = 0; i < out.nrBvecs; i++) {
+    const page = out.bvecs.page[i]!;
+    const stale = Number.isNaN(page);
+    list.push({
+      uaddr: stale ? null : toHex(out.bvecs.uaddr[i]!),
+      page: stale ? null : page < 0 ? 'zero' : toHex(page),
+      offset: out.bvecs.offset[i]!,
+      len: out.bvecs.len[i]!,
     });
   }
-  if (out.livelock) {
-    found.push({
-      kind: 'livelock',
-      message: 'The extractor returned 0 bytes at offset 0: v0 loops forever without progress.',
-      fixedBy: '0aad5704c6b4',
-    });
-  }
-  if (call.variant === 'v0' && out.ret === 0 && call.len > 0) {
-    found.push({
-      kind: 'empty-result',
-      message: `v0 reports success with 0 bvecs for a ${call.len}-byte request; the caller issues a zero-length I/O instead of failing (LTP mmapstress02).`,
-      fixedBy: '0aad5704c6b4',
-    });
-  }
-  if (out.ret > 0 && out.newCount !== null && out.newCount < call.len) {
-    found.push({
-      kind: 'short-extraction',
-      message: `Only ${out.newCount} of ${call.len} bytes were extracted; the I/O will be short.`,
-    });
-  }
-  const covered = out.bvecs.reduce((sum, bv) => sum + bv.len, 0);
-  if (out.newCount !== null && out.newCount !== covered) {
-    found.push({
-      kind: 'inconsistent-iterator',
-      message: `The new iterator claims ${out.newCount} bytes but its bvecs cover ${covered}.`,
-      fixedBy: '0ef37eef83fa',
-    });
-  }
-  if (out.newCount !== null && origAdvance !== out.newCount) {
-    found.push({
-      kind: 'bytes-lost',
-      message: `orig advanced ${origAdvance} bytes but the new iterator covers ${out.newCount}.`,
-      fixedBy: '0ef37eef83fa',
-    });
-  }
-  return found;
+  return list;
 }
 
 export function replayCall(call: Call): ReplayResultDto {
-  const space = new AddressSpace(call.pageSize, call.unmapped, call.readonly);
-  const orig = userIter(call.iter, call.dir, call.segments, call.iovOffset);
+  const gupErrors = call.events.flatMap((e) => (e.kind === 'gup-error' ? [{ range: e.range, errno: gupErrno(e.errno) }] : []));
+  const space = new AddressSpace(call.pageSize, call.vmas, gupErrors);
+  const orig = userIter(call.iter, call.dir, call.segments, call.iovOffset, call.nofault);
+  const ledger = new PinLedger();
+  const rounds: PinRoundDto[] = [];
   const countBefore = orig.count;
-  const out = netfsExtractUserIter(orig, call.len, space, call.variant);
+  const out = netfsExtractUserIter(orig, call.len, call.variant, { space, ledger, rounds, events: call.events });
   const origAdvance = countBefore - orig.count;
-  const pages = space.pinnedPages();
+
+  // What a caller can release: the pages named by the returned bvecs.
+  const recorded = new Map<number, number>();
+  let covered = 0;
+  for (let i = 0; i < out.nrBvecs; i++) {
+    covered += out.bvecs.len[i]!;
+    const page = out.bvecs.page[i]!;
+    if (!Number.isNaN(page)) recorded.set(page, (recorded.get(page) ?? 0) + 1);
+  }
+  const pages = ledger.summary(call.kernel.zeroPagePinned, recorded);
+  const releasable = [...recorded.values()].reduce((a, b) => a + b, 0);
+  const held = ledger.held;
+
   return {
     ret: out.ret,
-    bytes: out.newCount,
-    bvecs: out.bvecs.map((bv) => ({ uaddr: toHex(bv.page), offset: bv.offset, len: bv.len })),
-    pinned: space.totalPins(),
+    bytes: out.newIter?.count ?? null,
+    bvecs: bvecDtos(out),
+    pinned: held,
     origAdvance,
-    anomalies: anomaliesOf(call, out, origAdvance),
+    anomalies: findAnomalies({ call, out, origAdvance, rounds, pages, covered }),
+    variant: call.variant,
     maxPages: out.maxPages,
-    pages: pages.map((p) => ({ uaddr: toHex(p.addr), pins: p.pins })),
+    newIter: out.newIter
+      ? { type: iterTypeName(call.kernel, 'bvec'), count: out.newIter.count, iovOffset: 0, nrSegs: out.newIter.nrSegs, segment: 0 }
+      : null,
+    origAfter: iterState(call.kernel, orig),
+    pinRounds: rounds,
+    pages,
+    pinnedAfterCleanup: held - releasable,
+    block: out.block ? { bytes: out.block.bytes, pointersAt: out.block.pointersAt, freed: out.block.freed, overflowBytes: out.block.overflowBytes } : null,
     log: out.log,
     steps: out.steps,
-    call: callToDto(call),
+    call: call.dto,
   };
 }
 

@@ -32,7 +32,7 @@ describe('engine: worked examples E1–E6', () => {
       ]);
       assert.equal(r.pinned, 4);
       assert.equal(r.origAdvance, 0x3000);
-      assert.equal(r.steps.filter((s) => s.kind === 'extract').length, 1);
+      assert.equal(r.steps.filter((s) => s.anchor === 'extract').length, 1);
       assert.deepEqual(r.anomalies, []);
       assert.deepEqual(r.log, []);
     });
@@ -59,11 +59,15 @@ describe('engine: worked examples E1–E6', () => {
       [A, 0x800, 0x800],
       [A + 0x1000, 0, 0x800],
     ]);
-    assert.deepEqual(r.pages, [
-      { uaddr: hex(A), pins: 2 },
-      { uaddr: hex(A + 0x1000), pins: 1 },
-    ]);
-    assert.equal(r.steps.filter((s) => s.kind === 'extract').length, 2);
+    assert.deepEqual(
+      r.pages.map((p) => [p.uaddr, p.pinned, p.held, p.leaked, p.refcountDelta]),
+      [
+        [hex(A), 2, 2, 0, 2048],
+        [hex(A + 0x1000), 1, 1, 0, 1024],
+      ],
+    );
+    assert.equal(r.pinnedAfterCleanup, 0);
+    assert.equal(r.steps.filter((s) => s.anchor === 'extract').length, 2);
   });
 
   it('E3 (v0): first page unmapped -> 0 bvecs, empty iterator, pr_err, empty-result anomaly', () => {
@@ -83,7 +87,7 @@ describe('engine: worked examples E1–E6', () => {
       assert.equal(r.bytes, null);
       assert.equal(r.pinned, 0);
       assert.deepEqual(r.log, []);
-      assert.ok(r.steps.some((s) => s.kind === 'cleanup'));
+      assert.ok(r.steps.some((s) => s.anchor === 'cleanup'));
     });
   }
 
@@ -99,9 +103,31 @@ describe('engine: worked examples E1–E6', () => {
       assert.equal(r.origAdvance, 0x1f00);
       assert.equal(r.pinned, 2);
       assert.deepEqual(r.log, variant === 'v0' ? ["netfs: Couldn't get user pages (rc=-14)"] : []);
-      assert.deepEqual(r.anomalies.map((a) => a.kind), ['short-extraction']);
+      assert.deepEqual(r.anomalies.map((a) => a.kind), ['short-extraction', 'partial-pin']);
+      assert.deepEqual(r.pinRounds, [
+        { start: hex(A), nrPages: 4, gupFlags: 1, ret: 2 },
+        { start: hex(A + 0x2000), nrPages: 2, gupFlags: 1, ret: -14 },
+      ]);
+      assert.deepEqual(r.origAfter, { type: 'ITER_UBUF (0)', count: 0x1100, iovOffset: 0x1f00, nrSegs: 1, segment: 0 });
     });
   }
+
+  it('E5: -ENOMEM at the third page: v0 short success, v1–v3 unpin both and return -12', () => {
+    const enomem = [{ kind: 'gup-error', addr: hex(A + 0x2000), len: 0x1000, errno: 'ENOMEM' }];
+    const v0 = replay({ ...E1, variant: 'v0', events: enomem });
+    assert.equal(v0.ret, 2);
+    assert.equal(v0.bytes, 0x1f00);
+    assert.deepEqual(v0.log, ["netfs: Couldn't get user pages (rc=-12)"]);
+    assert.ok(v0.anomalies.some((a) => a.kind === 'enomem-as-short'));
+    for (const variant of ['v1', 'v2', 'v3']) {
+      const r = replay({ ...E1, variant, events: enomem });
+      assert.equal(r.ret, -12);
+      assert.equal(r.bytes, null);
+      assert.equal(r.pinned, 0);
+      assert.deepEqual(r.pages.map((p) => [p.pinned, p.held]), [[1, 0], [1, 0]]);
+      assert.equal(r.block?.freed, true);
+    }
+  });
 
   it('E6: a fault on the second IOVEC segment leaves one bvec', () => {
     const r = replay({

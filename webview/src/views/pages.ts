@@ -14,9 +14,15 @@ export function pagesView(result: ReplayResultDto): HTMLElement {
           ...result.pages.map((page) =>
             h(
               'li',
-              { 'data-testid': 'page', title: `${page.uaddr}: ${page.pins} pin(s)` },
+              {
+                'data-testid': 'page',
+                'data-held': String(page.held),
+                title: `${page.uaddr} (page ${page.page}): ${page.pinned} pinned, ${page.held} held, ${page.leaked} leaked; refcount +${page.refcountDelta}`,
+              },
               h('span', { class: 'addr' }, page.uaddr),
-              h('span', { class: 'pins' }, `×${page.pins}`),
+              h('span', { class: 'pins' }, `×${page.held}`),
+              page.zeroPage ? h('span', { class: 'zero' }, ' zero page') : null,
+              page.leaked ? h('span', { class: 'leaked' }, ` ${page.leaked} leaked`) : null,
             ),
           ),
         ),

@@ -10,7 +10,14 @@ export function stepsView(result: ReplayResultDto): HTMLElement {
       'ol',
       {},
       ...result.steps.map((step) =>
-        h('li', { 'data-testid': 'step', class: `step-${step.kind}` }, h('strong', {}, step.title), ' — ', step.detail),
+        h(
+          'li',
+          { 'data-testid': 'step', class: `step-${step.anchor}`, 'data-lines': `${step.lines[0]}-${step.lines[1]}` },
+          h('strong', {}, step.title),
+          ' — ',
+          step.detail,
+          h('span', { class: 'lines' }, ` (lines ${step.lines[0]}–${step.lines[1]})`),
+        ),
       ),
     ),
   );
