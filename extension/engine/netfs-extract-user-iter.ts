@@ -221,7 +221,8 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
     step('fill', 'fill bvecs', `bvec[${npages - curNpages}..${npages - 1}] filled; ${count} bytes left to extract`);
   }
 
-  const readUninitialisedRet = ret === undefined && !initialisesRet;
+  // Only v1 and v2 read `ret` after the loop without having set it.
+  const readUninitialisedRet = ret === undefined && handlesErrors && !initialisesRet;
   if (handlesErrors && ret !== undefined && ret < 0 && (ret === -ENOMEM || npages === 0)) {
     for (let i = 0; i < npages; i++) {
       const page = bvecs.page[i]!;
@@ -231,7 +232,7 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
     step('cleanup', 'error cleanup', `unpin ${npages} page(s), kvfree the block; return ${errnoName(ret)}; new untouched`);
     return { ...base, ret, newIter: null, maxPages, bvecs, nrBvecs: 0, block, stop, readUninitialisedRet, readUninitialisedOffset, stalePointers, wrongType: false };
   }
-  if (readUninitialisedRet && handlesErrors) {
+  if (readUninitialisedRet) {
     step('cleanup', 'uninitialised ret', `the loop never ran: ${variantId} tests an uninitialised ret (modelled as 0)`);
   }
 
