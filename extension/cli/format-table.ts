@@ -6,8 +6,11 @@ export function formatReplay(result: ReplayResultDto): string {
   const call = result.call;
   const lines = [
     `netfs_extract_user_iter (${call.variant}, ${call.iter.toUpperCase()} ${call.dir}, orig_len ${call.len}, page size ${call.pageSize}): ${describeReturn(result)}`,
-    `max_pages ${result.maxPages}, pins held ${result.pinned}, orig advanced ${result.origAdvance}`,
+    `max_pages ${result.maxPages}, pins held ${result.pinned} (${result.pinnedAfterCleanup} after the caller's cleanup), orig advanced ${result.origAdvance}`,
   ];
+  for (const round of result.pinRounds) {
+    lines.push(`pin_user_pages_fast(${round.start}, ${round.nrPages}, gup_flags ${round.gupFlags}) = ${round.ret}`);
+  }
   if (result.bvecs.length) {
     lines.push('', '  #  page              offset   len');
     result.bvecs.forEach((bv, i) => {

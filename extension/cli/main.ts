@@ -5,8 +5,16 @@ import { parseSimulateArgs } from './simulate-args';
 
 const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:LEN...]) [--iov-offset N] [--len N]
                          [--dir read|write] [--page-size 4096|16384|65536] [--variant v0|v1|v2|v3]
-                         [--unmapped ADDR:LEN]... [--readonly ADDR:LEN]... [--json]
-       pinscope simulate --input CALLS.json [--json]`;
+                         [--kernel VERSION] [--nofault]
+                         [--unmapped ADDR:LEN]... [--readonly ADDR:LEN]... [--untouched ADDR:LEN]...
+                         [--enomem ADDR:LEN]... [--json]
+       pinscope simulate --input CALLS.json [--json]
+
+  Replays one call of netfs_extract_user_iter() through the kernel model.
+  --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)
+  --kernel   kernel version for the zero-page pin rule and iter_type numbers (default 6.12)
+  --unmapped, --readonly, --untouched  memory facts (page-rounded); --enomem  GUP -ENOMEM there
+  --input    a JSON array of calls; each may also give vmas and events (see README)`;
 
 function simulate(argv: string[]): number {
   const request = parseSimulateArgs(argv);

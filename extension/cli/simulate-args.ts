@@ -32,6 +32,10 @@ export function parseSimulateArgs(argv: string[]): SimulateRequest {
       variant: { type: 'string' },
       unmapped: { type: 'string', multiple: true },
       readonly: { type: 'string', multiple: true },
+      untouched: { type: 'string', multiple: true },
+      enomem: { type: 'string', multiple: true },
+      kernel: { type: 'string' },
+      nofault: { type: 'boolean', default: false },
       input: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
@@ -60,5 +64,9 @@ export function parseSimulateArgs(argv: string[]): SimulateRequest {
   if (values.variant !== undefined) call.variant = values.variant;
   call.unmapped = (values.unmapped ?? []).map((r) => range(r, '--unmapped'));
   call.readonly = (values.readonly ?? []).map((r) => range(r, '--readonly'));
+  call.untouched = (values.untouched ?? []).map((r) => range(r, '--untouched'));
+  call.events = (values.enomem ?? []).map((r) => ({ kind: 'gup-error', errno: 'ENOMEM', ...range(r, '--enomem') }));
+  if (values.kernel !== undefined) call.kernel = values.kernel;
+  if (values.nofault) call.nofault = true;
   return { calls: [call], many: false, json };
 }

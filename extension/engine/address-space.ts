@@ -47,7 +47,15 @@ export class AddressSpace {
     vmas: readonly Vma[],
     private readonly gupErrors: readonly GupError[] = [],
   ) {
-    this.mappings = vmas.map((v) => ({ ...v, generation: 0 }));
+    this.mappings = vmas.map((v) => ({
+      start: v.start,
+      end: v.end,
+      prot: v.prot,
+      kind: v.kind,
+      populated: v.populated,
+      folioOrder: v.folioOrder,
+      generation: 0,
+    }));
   }
 
   /** PMD-sized huge zero folio order for this page size (2 MiB at 4 KiB pages). */

@@ -9,25 +9,23 @@ export class BvecArray {
   length = 0;
 
   constructor(capacity: number) {
+    // One buffer for all four columns: one allocation per call, not four.
     const n = Math.max(1, capacity);
-    this.page = new Float64Array(n);
-    this.uaddr = new Float64Array(n);
-    this.offset = new Uint32Array(n);
-    this.len = new Uint32Array(n);
+    const buffer = new ArrayBuffer(n * 24);
+    this.page = new Float64Array(buffer, 0, n);
+    this.uaddr = new Float64Array(buffer, n * 8, n);
+    this.offset = new Uint32Array(buffer, n * 16, n);
+    this.len = new Uint32Array(buffer, n * 20, n);
   }
 
   private ensure(index: number): void {
     if (index < this.page.length) return;
-    const n = Math.max(index + 1, this.page.length * 2);
-    const grow = <T extends Float64Array | Uint32Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(n);
-      b.set(a);
-      return b;
-    };
-    this.page = grow(this.page);
-    this.uaddr = grow(this.uaddr);
-    this.offset = grow(this.offset);
-    this.len = grow(this.len);
+    const bigger = new BvecArray(Math.max(index + 1, this.page.length * 2));
+    bigger.page.set(this.page);
+    bigger.uaddr.set(this.uaddr);
+    bigger.offset.set(this.offset);
+    bigger.len.set(this.len);
+    ({ page: this.page, uaddr: this.uaddr, offset: this.offset, len: this.len } = bigger);
   }
 
   set(index: number, page: number, uaddr: number, offset: number, len: number): void {

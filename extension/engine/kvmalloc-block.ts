@@ -66,7 +66,7 @@ export class KvmallocBlock {
   /** Writing bvec i overwrites pointer slots 2i - max_pages and the one after it. */
   writeBvec(index: number, consumedUpTo: number): void {
     if (index >= this.maxPages) this.overflowBytes += BVEC_BYTES;
-    for (const slot of [2 * index - this.maxPages, 2 * index - this.maxPages + 1]) {
+    for (let slot = 2 * index - this.maxPages; slot <= 2 * index - this.maxPages + 1; slot++) {
       if (slot < 0 || !this.has(slot)) continue;
       if (slot >= consumedUpTo && slot < this.writtenEnd) this.clobbers.push({ bvec: index, slot });
       if (slot < this.maxPages) this.slotPage[slot] = NaN;

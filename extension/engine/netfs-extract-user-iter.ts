@@ -86,13 +86,14 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
   const step = (anchor: StepAnchor, title: string, detail: string) =>
     steps.push({ anchor, title, detail, lines: variant.lines[anchor] ?? [1, 1], state: state() });
 
-  const base = { log, steps, readUninitialisedOffset: false, stalePointers: 0 };
+  let readUninitialisedOffset = false;
+  let stalePointers = 0;
 
   if (!isUserBacked(orig)) {
     log.push(`WARNING: netfs_extract_user_iter: !iter_is_ubuf(orig) && !iter_is_iovec(orig) (${orig.type.toUpperCase()})`);
     step('check-type', 'not a user-backed iterator', `WARN_ON_ONCE: ${orig.type.toUpperCase()} is rejected; return -EIO`);
     return {
-      ...base,
+      log, steps, readUninitialisedOffset, stalePointers,
       ret: -EIO,
       newIter: null,
       maxPages: 0,
@@ -109,7 +110,7 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
   step('npages', 'iov_iter_npages', `max_pages = ${maxPages} (pages counted per segment over the whole remaining iterator)`);
   if (maxPages * BIO_VEC_SIZE > INT_MAX) {
     step('alloc', 'kvmalloc refused', `${maxPages * BIO_VEC_SIZE} bytes is above INT_MAX: return -ENOMEM`);
-    return { ...base, ret: -ENOMEM, newIter: null, maxPages, bvecs: new BvecArray(0), nrBvecs: 0, block: null, stop: null, readUninitialisedRet: false, wrongType: false };
+    return { log, steps, readUninitialisedOffset, stalePointers, ret: -ENOMEM, newIter: null, maxPages, bvecs: new BvecArray(0), nrBvecs: 0, block: null, stop: null, readUninitialisedRet: false, wrongType: false };
   }
   const block = new KvmallocBlock(maxPages);
   const bvecs = new BvecArray(maxPages);
@@ -119,8 +120,6 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
   let calls = 0;
   // first_off lives in the loop body; an extraction that does not write it leaves the previous value.
   let offset: number | null = null;
-  let readUninitialisedOffset = false;
-  let stalePointers = 0;
 
   while (count !== 0 && npages < maxPages) {
     const sibling = applySiblingEvents(env, calls);
@@ -230,7 +229,7 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
     }
     block.freed = true;
     step('cleanup', 'error cleanup', `unpin ${npages} page(s), kvfree the block; return ${errnoName(ret)}; new untouched`);
-    return { ...base, ret, newIter: null, maxPages, bvecs, nrBvecs: 0, block, stop, readUninitialisedRet, readUninitialisedOffset, stalePointers, wrongType: false };
+    return { log, steps, ret, newIter: null, maxPages, bvecs, nrBvecs: 0, block, stop, readUninitialisedRet, readUninitialisedOffset, stalePointers, wrongType: false };
   }
   if (readUninitialisedRet) {
     step('cleanup', 'uninitialised ret', `the loop never ran: ${variantId} tests an uninitialised ret (modelled as 0)`);
@@ -240,7 +239,8 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
   step('build-new', 'iov_iter_bvec', `new = BVEC, nr_segs ${npages}, count ${newCount}`);
   step('return', 'return', `return ${npages}`);
   return {
-    ...base,
+    log,
+    steps,
     ret: npages,
     newIter: { count: newCount, nrSegs: npages },
     maxPages,

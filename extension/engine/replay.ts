@@ -31,7 +31,7 @@ function bvecDtos(out: NetfsExtractOutcome): BvecDto[] {
     const stale = Number.isNaN(page);
     list.push({
       uaddr: stale ? null : toHex(out.bvecs.uaddr[i]!),
-      page: stale ? null : page < 0 ? 'zero' : toHex(page),
+      page: stale ? null : page,
       offset: out.bvecs.offset[i]!,
       len: out.bvecs.len[i]!,
     });
@@ -49,16 +49,11 @@ export function replayCall(call: Call): ReplayResultDto {
   const out = netfsExtractUserIter(orig, call.len, call.variant, { space, ledger, rounds, events: call.events });
   const origAdvance = countBefore - orig.count;
 
-  // What a caller can release: the pages named by the returned bvecs.
-  const recorded = new Map<number, number>();
-  let covered = 0;
-  for (let i = 0; i < out.nrBvecs; i++) {
-    covered += out.bvecs.len[i]!;
-    const page = out.bvecs.page[i]!;
-    if (!Number.isNaN(page)) recorded.set(page, (recorded.get(page) ?? 0) + 1);
-  }
-  const pages = ledger.summary(call.kernel.zeroPagePinned, recorded);
-  const releasable = [...recorded.values()].reduce((a, b) => a + b, 0);
+  // What a caller can release: the pages named by the returned bvecs (not stale pointers).
+  const recorded = out.bvecs.page.slice(0, out.nrBvecs).filter((page) => !Number.isNaN(page));
+  const covered = out.bvecs.totalLen(out.nrBvecs);
+  const pages = ledger.summary(call.kernel.zeroPagePinned, recorded, call.pageSize);
+  const releasable = recorded.length;
   const held = ledger.held;
 
   return {

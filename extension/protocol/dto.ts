@@ -78,16 +78,23 @@ export interface CallDto {
 export interface BvecDto {
   /** Page-aligned user address the page was pinned at; null for a stale pointer. */
   readonly uaddr: string | null;
-  /** Model page frame ("0x…"): equal for bvecs naming the same physical page. */
-  readonly page: string | null;
+  /** Model page frame: equal for bvecs naming the same physical page; -1 the zero page. */
+  readonly page: number | null;
   readonly offset: number;
   readonly len: number;
 }
 
+/**
+ * A run of pinned pages: `pages` consecutive pages (user addresses and frames
+ * both consecutive) that share every count below, which is per page.
+ */
 export interface PinnedPageDto {
-  /** User address the page was first pinned at. */
+  /** User address the first page was pinned at. */
   readonly uaddr: string;
-  readonly page: string;
+  /** Model page frame of the first page; -1 the zero page, ≤ -2 the huge zero folio. */
+  readonly page: number;
+  /** How many pages the run holds. */
+  readonly pages: number;
   readonly zeroPage: boolean;
   /** Pins taken on this page by the call. */
   readonly pinned: number;

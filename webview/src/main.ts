@@ -29,7 +29,7 @@ function render(message: HostToWebview): void {
   app.replaceChildren(
     summaryView(message.title, result),
     iovecView(result),
-    pagesView(result),
+    pagesView(result, result.call.pageSize),
     bvecsView(result),
     anomaliesView(result),
     stepsView(result),

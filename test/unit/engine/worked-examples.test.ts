@@ -124,7 +124,7 @@ describe('engine: worked examples E1–E6', () => {
       assert.equal(r.ret, -12);
       assert.equal(r.bytes, null);
       assert.equal(r.pinned, 0);
-      assert.deepEqual(r.pages.map((p) => [p.pinned, p.held]), [[1, 0], [1, 0]]);
+      assert.deepEqual(r.pages.map((p) => [p.pages, p.pinned, p.held]), [[2, 1, 0]]);
       assert.equal(r.block?.freed, true);
     }
   });
