@@ -1,10 +1,8 @@
 // The four released variants: what each one does differently, its reference
 // source, and which lines of that source perform each step of a replay.
 import type { StepAnchor, VariantId } from '../../protocol/dto';
+import { SOURCE_V1, SOURCE_V2, SOURCE_V3 } from './fixes';
 import { SOURCE_V0 } from './v0';
-import { SOURCE_V1 } from './v1';
-import { SOURCE_V2 } from './v2';
-import { SOURCE_V3 } from './v3';
 
 export interface VariantTraits {
   /** v1+: `ret <= 0` ends the loop as an error (0 becomes -EIO), and errors clean up. */

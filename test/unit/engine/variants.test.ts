@@ -1,6 +1,9 @@
 // Each variant's reference source and the line ranges the replay steps point at.
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { normaliseCall, replayCall, VARIANT_TABLE } from '../../../extension/engine';
+import { REPO_ROOT } from '../../support/fixtures';
 
 const EXPECTED_TEXT: Record<string, RegExp> = {
   'check-type': /iter_is_ubuf/,
@@ -51,5 +54,12 @@ describe('engine: variants and their reference sources', () => {
       }
       assert.deepEqual(r.steps.map((s) => s.anchor), ['npages', 'alloc', 'extract', 'fill', 'extract', 'check-error', 'build-new', 'return']);
     }
+  });
+});
+
+describe('samples: the demo kernel tree', () => {
+  it('fs/netfs/iterator.c holds the v3 reference source verbatim', () => {
+    const text = readFileSync(join(REPO_ROOT, 'samples/kernel/fs/netfs/iterator.c'), 'utf8');
+    assert.ok(text.includes(VARIANT_TABLE.v3.source));
   });
 });

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Pinscope sample: the user-iterator extraction, written from the V3
- * description in kernel-semantics.md (error handling, overrun checks and an
- * initialised return value). Shaped like kernel code; not kernel code.
+ * Pinscope sample: the user-iterator extraction as the v3 variant (error
+ * handling, overrun checks, initialised return value), the same text as the
+ * engine reference source (extension/engine/variants). Written for Pinscope
+ * from kernel-semantics.md; shaped like kernel code, not kernel code.
  */
 #include <linux/netfs.h>
 #include <linux/mm.h>
@@ -14,26 +15,23 @@ ssize_t netfs_extract_user_iter(struct iov_iter *orig, size_t orig_len,
 {
 	struct bio_vec *bvecs;
 	struct page **page_slots;
-	unsigned int slot_count, used = 0;
+	unsigned int slot_count, used = 0, k;
 	size_t left = orig_len, bytes_size;
 	ssize_t ret = 0;
 
 	if (WARN_ON_ONCE(!iter_is_ubuf(orig) && !iter_is_iovec(orig)))
 		return -EIO;
 
-	/* One slot per page the whole iterator touches, counted per segment. */
 	slot_count = iov_iter_npages(orig, INT_MAX);
 	bytes_size = array_size(slot_count, sizeof(struct bio_vec));
 	bvecs = kvmalloc(bytes_size, GFP_KERNEL);
 	if (!bvecs)
 		return -ENOMEM;
-
-	/* The page pointers borrow the tail of the same block. */
 	page_slots = (void *)bvecs + bytes_size - slot_count * sizeof(*page_slots);
 
 	while (left && used < slot_count) {
 		size_t first_off;
-		unsigned int batch, k;
+		unsigned int batch;
 
 		ret = iov_iter_extract_pages(orig, &page_slots, left,
 					     slot_count - used,
@@ -42,11 +40,14 @@ ssize_t netfs_extract_user_iter(struct iov_iter *orig, size_t orig_len,
 			ret = ret ?: -EIO;
 			break;
 		}
+
+		/* Don't try to clean up after EIO: nothing was pinned, or memory is already corrupt. */
 		if (WARN(ret > left, "%s: extract_pages overrun %zd > %zu bytes\n",
 			 __func__, ret, left)) {
 			ret = -EIO;
 			break;
 		}
+
 		batch = DIV_ROUND_UP(first_off + ret, PAGE_SIZE);
 		if (WARN(batch > slot_count - used,
 			 "%s: extract_pages overrun %u > %u pages\n",
@@ -57,6 +58,7 @@ ssize_t netfs_extract_user_iter(struct iov_iter *orig, size_t orig_len,
 
 		left -= ret;
 		ret += first_off;
+
 		for (k = 0; k < batch; k++) {
 			size_t chunk = min_t(size_t, ret, PAGE_SIZE);
 
@@ -69,7 +71,7 @@ ssize_t netfs_extract_user_iter(struct iov_iter *orig, size_t orig_len,
 	}
 
 	if (ret < 0 && (ret == -ENOMEM || used == 0)) {
-		for (unsigned int k = 0; k < used; k++)
+		for (k = 0; k < used; k++)
 			unpin_user_page(bvecs[k].bv_page);
 		kvfree(bvecs);
 		return ret;
