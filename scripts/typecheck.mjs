@@ -6,6 +6,7 @@ const projects = [
   'extension/engine/tsconfig.json',
   'extension/protocol/tsconfig.json',
   'extension/source/tsconfig.json',
+  'extension/trace/tsconfig.json',
   'webview/tsconfig.json',
   'tsconfig.shells.json',
   'test/tsconfig.json',

@@ -1,6 +1,7 @@
 // The `pinscope` command line: the engine headless, for scripts and CI.
 import { CallError, normaliseCall, replayCall } from '../engine';
 import { formatReplay } from './format-table';
+import { replayCommand, UsageError } from './replay-command';
 import { parseSimulateArgs } from './simulate-args';
 
 const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:LEN...]) [--iov-offset N] [--len N]
@@ -9,6 +10,8 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
                          [--unmapped ADDR:LEN]... [--readonly ADDR:LEN]... [--untouched ADDR:LEN]...
                          [--enomem ADDR:LEN]... [--json]
        pinscope simulate --input CALLS.json [--json]
+       pinscope replay FILE [--format auto|kprobe|fprobe|function|fgraph|tracecmd|bpftrace|bpftrace-json]
+                       [--variant auto|v0|v1|v2|v3] [--kernel VERSION] [--json] [--strict]
 
   Replays one call of netfs_extract_user_iter() through the kernel model.
   --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)
@@ -34,12 +37,14 @@ function simulate(argv: string[]): number {
   return 0;
 }
 
-function main(argv: string[]): number {
+async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {
       case 'simulate':
         return simulate(rest);
+      case 'replay':
+        return await replayCommand(rest);
       case '--help':
       case '-h':
       case 'help':
@@ -50,7 +55,7 @@ function main(argv: string[]): number {
         return 2;
     }
   } catch (error) {
-    if (error instanceof CallError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (error instanceof CallError || error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`pinscope: ${(error as Error).message}\n`);
       return 2;
     }
@@ -58,4 +63,6 @@ function main(argv: string[]): number {
   }
 }
 
-process.exitCode = main(process.argv.slice(2));
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,81 @@
+// `pinscope replay FILE`: every netfs_extract_user_iter call in a trace,
+// replayed through the model and compared with what the kernel did.
+import { parseArgs } from 'node:util';
+import { VARIANTS } from '../engine';
+import { kernelProfile } from '../engine/kernel-profile';
+import { readTraceFile } from '../node/trace-file';
+import type { VariantId } from '../protocol/dto';
+import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+
+export class UsageError extends Error {}
+
+function table(calls: readonly TraceCallResult[]): string {
+  const rows = calls.map((c) => {
+    const input = c.input ? `${c.input.iter.toUpperCase()} ${c.input.dir} ${c.input.len}` : '?';
+    const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
+    const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
+    const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
+    return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${(c.comm ?? '?').slice(0, 16).padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
+  });
+  return [`${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`, ...rows].join('\n');
+}
+
+export async function replayCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', default: 'auto' },
+      variant: { type: 'string', default: 'auto' },
+      kernel: { type: 'string', default: '6.12' },
+      json: { type: 'boolean', default: false },
+      strict: { type: 'boolean', default: false },
+    },
+  });
+  if (positionals.length !== 1) throw new UsageError('replay: give exactly one trace FILE');
+  const format = values.format as TraceFormat | 'auto';
+  if (format !== 'auto' && !(FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format: expected auto or one of ${FORMATS.join(', ')}, got ${JSON.stringify(format)}`);
+  }
+  const variant = values.variant as VariantId | 'auto';
+  if (variant !== 'auto' && !VARIANTS.includes(variant)) throw new UsageError(`--variant: expected auto or one of ${VARIANTS.join(', ')}`);
+  if (!kernelProfile(values.kernel!)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
+
+  const file = positionals[0]!;
+  const calls: TraceCallResult[] = [];
+  let summary;
+  try {
+    summary = await readTraceFile(file, {
+      format,
+      onCall: (call) => calls.push(replayTraceCall(call, values.kernel!, variant)),
+    });
+  } catch (error) {
+    if (error instanceof TraceError) {
+      process.stderr.write(`pinscope: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const mismatches = calls.filter((c) => c.verdict === 'mismatch').length;
+  if (values.json) {
+    const out = {
+      file,
+      format: summary.format,
+      calls: calls.map(({ lines: _lines, ...rest }) => rest),
+      skipped: summary.skipped,
+      lost: summary.lost,
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  } else {
+    process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${calls.length} call(s)\n`);
+    if (calls.length) process.stdout.write(table(calls) + '\n');
+    const count = (v: string) => calls.filter((c) => c.verdict === v).length;
+    process.stdout.write(`${count('match')} match, ${mismatches} mismatch, ${count('incomplete')} incomplete\n`);
+    if (summary.skipped.lines) {
+      process.stdout.write(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
+    }
+    for (const lost of summary.lost) process.stdout.write(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
+  }
+  return values.strict && mismatches > 0 ? 1 : 0;
+}

@@ -1,0 +1,81 @@
+// Reads a trace file into the streaming TraceReader: plain or gzip text as it
+// comes off the disk, and trace-cmd's binary trace.dat through
+// `trace-cmd report` when trace-cmd is installed.
+import { spawn, spawnSync } from 'node:child_process';
+import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { TraceError, TraceReader, type TraceReaderOptions, type TraceSummary } from '../trace';
+
+const GZIP = [0x1f, 0x8b];
+const TRACE_DAT = [0x17, 0x08, 0x44, 0x74, 0x72, 0x61, 0x63, 0x69, 0x6e, 0x67]; // "\x17\x08Dtracing"
+
+export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
+  /** Bytes read so far of the total (for progress reports). */
+  readonly onProgress?: (read: number, total: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+function startsWith(bytes: Buffer, magic: number[]): boolean {
+  return magic.every((b, i) => bytes[i] === b);
+}
+
+function head(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(16);
+    const n = readSync(fd, buffer, 0, 16, 0);
+    return buffer.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function traceCmdReport(path: string): Readable {
+  const found = spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' });
+  if (found.error) {
+    throw new TraceError(`${path} is a trace-cmd trace.dat, and trace-cmd is not installed: install it (apt-get install trace-cmd) or give the output of \`trace-cmd report\``);
+  }
+  const child = spawn('trace-cmd', ['report', '-i', path], { stdio: ['ignore', 'pipe', 'ignore'] });
+  return child.stdout;
+}
+
+export async function readTraceFile(path: string, options: ReadTraceOptions): Promise<TraceSummary> {
+  let total: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new TraceError(`${path} is not a file`);
+    total = stat.size;
+  } catch (error) {
+    if (error instanceof TraceError) throw error;
+    throw new TraceError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (total === 0) throw new TraceError(`${path} is empty`);
+  const magic = head(path);
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal });
+  let stream: Readable = raw;
+  if (startsWith(magic, TRACE_DAT)) {
+    raw.destroy();
+    stream = traceCmdReport(path);
+  } else if (startsWith(magic, GZIP)) {
+    stream = raw.pipe(createGunzip());
+  }
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  const reader = new TraceReader({ ...options, decode: (bytes) => decoder.decode(bytes) });
+  let read = 0;
+  raw.on('data', (chunk: Buffer | string) => {
+    read += chunk.length;
+    options.onProgress?.(read, total);
+  });
+  try {
+    for await (const chunk of stream) {
+      if (options.signal?.aborted) throw new TraceError('cancelled');
+      reader.push(chunk as Buffer);
+    }
+  } catch (error) {
+    if (error instanceof TraceError) throw error;
+    if ((error as Error).name === 'AbortError') throw new TraceError('cancelled');
+    throw new TraceError(`${path}: ${(error as Error).message}`);
+  }
+  return reader.end();
+}

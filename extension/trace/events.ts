@@ -1,0 +1,66 @@
+// What every parser produces: one event per relevant trace line, in a shape
+// that no longer depends on the format.
+
+export type EventKind =
+  /** netfs_extract_user_iter was entered (fields: its arguments, as recorded). */
+  | 'call-entry'
+  /** function_graph shows netfs_extract_user_iter entered (no arguments). */
+  | 'call-open'
+  /** A second entry probe carrying the iovec array (may come before call-entry). */
+  | 'call-iov'
+  /** One iovec segment (bpftrace prints them one per line). */
+  | 'call-iov-segment'
+  /** netfs_extract_user_iter returned (fields: ret and the iterators after). */
+  | 'call-exit'
+  /** One bio_vec of the result (bpftrace). */
+  | 'call-bvec'
+  | 'pin-entry'
+  | 'pin-exit'
+  | 'unpin'
+  /** A function_graph child of the call, or a function-tracer line inside it. */
+  | 'child'
+  /** A function_graph call closed ("}") at the call's depth. */
+  | 'call-close'
+  /** trace_marker text: kept as context. */
+  | 'marker'
+  /** Events the kernel or the tool says it dropped. */
+  | 'lost';
+
+export interface TraceEvent {
+  readonly kind: EventKind;
+  /** 1-based line of the file. */
+  readonly line: number;
+  /** Task id, or null where the format does not show it (plain function_graph). */
+  readonly pid: number | null;
+  readonly comm: string | null;
+  readonly cpu: number | null;
+  /** Seconds. */
+  readonly ts: number | null;
+  /** key=value fields as printed. */
+  readonly fields: Readonly<Record<string, string>>;
+  /** Function name for children; the caller for returns (`<- …` / return site). */
+  readonly name?: string;
+  readonly caller?: string;
+  /** Lost events: how many. */
+  readonly count?: number;
+  /** Raw text for markers. */
+  readonly text?: string;
+}
+
+/** A line that looked relevant but could not be read. */
+export interface SkippedLine {
+  readonly line: number;
+  readonly reason: string;
+}
+
+export const TARGET = 'netfs_extract_user_iter';
+export const PIN = 'pin_user_pages_fast';
+export const UNPIN = /^unpin_user_page(s|s_dirty_lock)?$/;
+
+/** key=value pairs; values run to the next space (arrays in braces kept whole). */
+export function parseFields(text: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const re = /([A-Za-z_][\w.>-]*)=(\{[^}]*\}|"(?:[^"\\]|\\.)*"|\S*)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) fields[m[1]!] = m[2]!;
+  return fields;
+}

@@ -1,0 +1,57 @@
+// The body of a tracefs probe line, shared by the ftrace, trace-cmd and
+// function_graph parsers: "NAME: (LOCATION) k=v …". The location says which
+// function fired (entry "SYM+off/size [mod]", return "CALLER+off/size <- SYM");
+// trace-cmd prints raw hex there, so the event name and the fields decide.
+import { parseFields, PIN, TARGET, UNPIN, type EventKind } from '../events';
+
+export interface ProbeBody {
+  readonly kind: EventKind;
+  readonly fields: Record<string, string>;
+  readonly caller?: string;
+}
+
+/** Event names of Pinscope's own recipes and tracefs defaults, for locations printed as raw addresses. */
+const NAMED: ReadonlyArray<[RegExp, EventKind]> = [
+  [/iov/, 'call-iov'],
+  [/^(xui_entry|p_netfs_extract_user_iter_\d+|netfs_extract_user_iter__entry|neui_entry|neui)$/, 'call-entry'],
+  [/^(xui_exit|r_netfs_extract_user_iter_\d+|netfs_extract_user_iter__exit|neui_exit|neui_x)$/, 'call-exit'],
+  [/^(pupf_entry|p_pin_user_pages_fast_\d+|pin_user_pages_fast__entry)$/, 'pin-entry'],
+  [/^(pupf_exit|r_pin_user_pages_fast_\d+|pin_user_pages_fast__exit)$/, 'pin-exit'],
+  [/^(unpin_page|unpin|p_unpin_user_page_\d+|unpin_user_page__entry)$/, 'unpin'],
+];
+
+const LOCATION = /^\((?:([A-Za-z_][\w.]*)\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+\])?|[0-9a-f]+)(?: <- ([A-Za-z_][\w.]*|[0-9a-f]+))?\)\s*/;
+
+function isIovEntry(fields: Record<string, string>): boolean {
+  const hasSegments = Object.keys(fields).some((k) => /^(iov\d+_(base|len)|seg\d+(len)?)$/.test(k));
+  return hasSegments && !('orig_len' in fields || 'len' in fields);
+}
+
+/** Classifies "NAME: (LOCATION) fields"; null when it is not about our functions. */
+export function parseProbeBody(name: string, rest: string): ProbeBody | null {
+  const loc = LOCATION.exec(rest);
+  const fields = parseFields(loc ? rest.slice(loc[0].length) : rest);
+  if (loc) {
+    const [, site, returned] = loc;
+    const hexOnly = site === undefined;
+    if (returned !== undefined && !/^[0-9a-f]+$/.test(returned)) {
+      if (returned === TARGET) return { kind: 'call-exit', fields, caller: hexOnly ? undefined : site };
+      if (returned === PIN) return { kind: 'pin-exit', fields };
+      return null;
+    }
+    if (!hexOnly) {
+      if (site === TARGET) return { kind: isIovEntry(fields) ? 'call-iov' : 'call-entry', fields };
+      if (site === PIN) return { kind: 'pin-entry', fields };
+      if (UNPIN.test(site!)) return { kind: 'unpin', fields };
+      return null;
+    }
+  }
+  // Raw addresses (trace-cmd) or no location: go by the event name.
+  for (const [pattern, kind] of NAMED) {
+    if (pattern.test(name)) {
+      if (kind === 'call-iov' && !isIovEntry(fields)) continue;
+      return { kind, fields };
+    }
+  }
+  return null;
+}

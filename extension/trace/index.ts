@@ -1,0 +1,5 @@
+export { TraceReader, TraceError, type TraceReaderOptions, type TraceSummary } from './reader';
+export { detectFormat, FORMATS, type TraceFormat } from './detect';
+export { decodeCall, type DecodedCall, type ObservedDto } from './decode';
+export type { RawCall } from './reconstruct';
+export { replayTraceCall, type TraceCallResult } from './verdict';

@@ -1,0 +1,62 @@
+// What the model predicts for a reconstructed call, against what the kernel did.
+import { normaliseCall, replayCall } from '../engine';
+import { CallError } from '../engine/call';
+import type { CallDto, ReplayResultDto, VariantId } from '../protocol/dto';
+import { decodeCall, type ObservedDto } from './decode';
+import type { RawCall } from './reconstruct';
+
+export interface TraceCallResult {
+  readonly pid: number | null;
+  readonly comm: string | null;
+  readonly cpu: number | null;
+  /** Line of the call's first event. */
+  readonly line: number;
+  readonly lines: readonly number[];
+  readonly input: CallDto | null;
+  readonly observed: ObservedDto;
+  readonly predicted: ReplayResultDto | null;
+  readonly verdict: 'match' | 'mismatch' | 'incomplete';
+  readonly missing: readonly string[];
+  /** What differs, when the verdict is mismatch. */
+  readonly differences: readonly string[];
+  readonly marker: string | null;
+}
+
+export function replayTraceCall(call: RawCall, kernel: string, variant: VariantId | 'auto'): TraceCallResult {
+  const decoded = decodeCall(call, kernel);
+  const missing = [...decoded.missing];
+  let predicted: ReplayResultDto | null = null;
+  let input = decoded.input;
+  if (input) {
+    input = { ...input, variant: variant === 'auto' ? 'v3' : variant };
+    try {
+      predicted = replayCall(normaliseCall(input));
+    } catch (error) {
+      if (!(error instanceof CallError)) throw error;
+      missing.push(`a call the model cannot take (${error.message})`);
+    }
+  }
+  const differences: string[] = [];
+  const observed = decoded.observed;
+  if (predicted && observed.ret !== null) {
+    if (predicted.ret !== observed.ret) differences.push(`return: kernel ${observed.ret}, model ${predicted.ret}`);
+    if (observed.bytes !== null && predicted.bytes !== observed.bytes) differences.push(`new count: kernel ${observed.bytes}, model ${predicted.bytes}`);
+    const rounds = observed.pinRounds;
+    if (rounds.length && JSON.stringify(rounds) !== JSON.stringify(predicted.pinRounds)) differences.push('pin rounds differ');
+  }
+  const verdict = differences.length ? 'mismatch' : predicted && observed.ret !== null && missing.length === 0 ? 'match' : 'incomplete';
+  return {
+    pid: call.pid,
+    comm: call.comm,
+    cpu: call.cpu,
+    line: call.line,
+    lines: call.lines,
+    input,
+    observed,
+    predicted,
+    verdict,
+    missing,
+    differences,
+    marker: call.marker,
+  };
+}
