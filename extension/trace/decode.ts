@@ -48,7 +48,23 @@ function hex(n: number): string {
   return '0x' + n.toString(16);
 }
 
+/** The arguments as recorded at entry (absent fields are null). */
+export interface RecordedArgsDto {
+  readonly origLen: number | null;
+  readonly iterType: number | null;
+  readonly dataSource: number | null;
+  readonly nofault: number | null;
+  readonly iovOffset: number | null;
+  readonly count: number | null;
+  readonly nrSegs: number | null;
+  /** UBUF: the user address; IOVEC: the kernel address of the iovec array. */
+  readonly ptr: string | null;
+  /** IOVEC segments as recorded (a kprobe shows a fixed number of slots). */
+  readonly iov: ReadonlyArray<{ readonly base: string; readonly len: number }>;
+}
+
 export interface ObservedDto {
+  readonly args: RecordedArgsDto | null;
   readonly ret: number | null;
   readonly bytes: number | null;
   readonly nrSegs: number | null;
@@ -138,7 +154,21 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
   const rounds = pinRounds(call);
 
   const ret = num(field(exit, 'ret'));
+  const ptr = num(field(entry, 'ptr'));
   const observed: ObservedDto = {
+    args: entry
+      ? {
+          origLen: num(field(entry, 'origLen')),
+          iterType: num(field(entry, 'type')),
+          dataSource: num(field(entry, 'source')),
+          nofault: num(field(entry, 'nofault')),
+          iovOffset: num(field(entry, 'iovOffset')),
+          count: num(field(entry, 'count')),
+          nrSegs: num(field(entry, 'nrSegs')),
+          ptr: ptr === null ? null : hex(ptr),
+          iov: segmentsOf(call, null).segments.map((s) => ({ base: s.addr, len: s.len })),
+        }
+      : null,
     ret,
     bytes: ret !== null && ret >= 0 ? num(field(exit, 'newCount')) : null,
     nrSegs: ret !== null && ret >= 0 ? num(field(exit, 'newNrSegs')) : null,

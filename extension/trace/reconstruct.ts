@@ -6,11 +6,12 @@
 import type { TraceEvent } from './events';
 
 export interface PinRound {
-  readonly line: number;
-  readonly fields: Readonly<Record<string, string>>;
+  line: number;
+  fields: Readonly<Record<string, string>>;
   /** pin_user_pages_fast's return, when recorded. */
   ret: number | null;
-  readonly detailed: boolean;
+  /** Arguments recorded (a probe), not just the call seen (function tracer, function_graph). */
+  detailed: boolean;
 }
 
 export interface RawCall {
@@ -169,11 +170,21 @@ export class Reconstructor {
         target.lines.push(event.line);
         return;
       }
-      case 'pin-entry':
+      case 'pin-entry': {
         if (!open) return;
-        open.pins.push({ line: event.line, fields: event.fields, ret: null, detailed: Object.keys(event.fields).length > 0 });
+        const detailed = Object.keys(event.fields).length > 0;
+        const last = open.pins[open.pins.length - 1];
+        // function_graph showed this round first; the probe inside it adds the arguments.
+        if (detailed && last && !last.detailed && last.ret === null) {
+          last.fields = event.fields;
+          last.detailed = true;
+          last.line = event.line;
+        } else {
+          open.pins.push({ line: event.line, fields: event.fields, ret: null, detailed });
+        }
         open.lines.push(event.line);
         return;
+      }
       case 'pin-exit': {
         const round = open?.pins[open.pins.length - 1];
         if (!open || !round || round.ret !== null) return;

@@ -31,6 +31,9 @@ function isIovEntry(fields: Record<string, string>): boolean {
 export function parseProbeBody(name: string, rest: string): ProbeBody | null {
   const loc = LOCATION.exec(rest);
   const fields = parseFields(loc ? rest.slice(loc[0].length) : rest);
+  // trace-cmd prints a return as "(FUNC <- RETURN-ADDRESS)" in raw hex: the caller is the second.
+  let rawCaller: string | undefined;
+  if (loc && loc[1] === undefined && loc[2] !== undefined) rawCaller = `0x${loc[2]}`;
   if (loc) {
     const [, site, returned] = loc;
     const hexOnly = site === undefined;
@@ -50,7 +53,7 @@ export function parseProbeBody(name: string, rest: string): ProbeBody | null {
   for (const [pattern, kind] of NAMED) {
     if (pattern.test(name)) {
       if (kind === 'call-iov' && !isIovEntry(fields)) continue;
-      return { kind, fields };
+      return kind === 'call-exit' && rawCaller ? { kind, fields, caller: rawCaller } : { kind, fields };
     }
   }
   return null;
