@@ -1,6 +1,7 @@
 // The `pinscope` command line: the engine headless, for scripts and CI.
 import { CallError, normaliseCall, replayCall } from '../engine';
 import { formatReplay } from './format-table';
+import { recipeCommand } from './recipe-command';
 import { replayCommand, UsageError } from './replay-command';
 import { parseSimulateArgs } from './simulate-args';
 
@@ -12,6 +13,7 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
        pinscope simulate --input CALLS.json [--json]
        pinscope replay FILE [--format auto|kprobe|fprobe|function|fgraph|tracecmd|bpftrace|bpftrace-json]
                        [--variant auto|v0|v1|v2|v3] [--kernel VERSION] [--json] [--strict]
+       pinscope recipe --kernel VERSION [--arch x86_64|arm64] [--kind shell|kprobe|bpftrace]
 
   Replays one call of netfs_extract_user_iter() through the kernel model.
   --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)
@@ -45,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
         return simulate(rest);
       case 'replay':
         return await replayCommand(rest);
+      case 'recipe':
+        return recipeCommand(rest);
       case '--help':
       case '-h':
       case 'help':

@@ -170,8 +170,9 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
         }
       : null,
     ret,
-    bytes: ret !== null && ret >= 0 ? num(field(exit, 'newCount')) : null,
-    nrSegs: ret !== null && ret >= 0 ? num(field(exit, 'newNrSegs')) : null,
+    // Before 6.12 a return probe cannot read `new`: iov_iter_bvec's arguments say the same.
+    bytes: ret !== null && ret >= 0 ? (num(field(exit, 'newCount')) ?? num(call.newIter?.cnt)) : null,
+    nrSegs: ret !== null && ret >= 0 ? (num(field(exit, 'newNrSegs')) ?? num(call.newIter?.nr)) : null,
     origAfter: exit
       ? { count: num(field(exit, 'origCount')), iovOffset: num(field(exit, 'origIovOffset')), nrSegs: num(field(exit, 'origNrSegs')) }
       : null,

@@ -14,6 +14,8 @@ export type EventKind =
   | 'call-exit'
   /** One bio_vec of the result (bpftrace). */
   | 'call-bvec'
+  /** iov_iter_bvec() building the new iterator inside the call (kernels without $argN at return). */
+  | 'call-new-iter'
   | 'pin-entry'
   | 'pin-exit'
   | 'unpin'

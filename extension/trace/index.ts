@@ -3,3 +3,4 @@ export { detectFormat, FORMATS, type TraceFormat } from './detect';
 export { decodeCall, type DecodedCall, type ObservedDto } from './decode';
 export type { RawCall } from './reconstruct';
 export { replayTraceCall, type TraceCallResult } from './verdict';
+export { recipe, ARCHES, RecipeError, type Arch, type Recipe } from './recipes';

@@ -30,6 +30,8 @@ export interface RawCall {
   /** Segments printed one per line (bpftrace), by index. */
   segments: Array<{ base: string; len: string }>;
   exit: Record<string, string> | null;
+  /** iov_iter_bvec(new, dir, bv, nr, count) seen inside the call. */
+  newIter: Record<string, string> | null;
   caller: string | null;
   pins: PinRound[];
   bvecs: Array<Record<string, string>>;
@@ -93,6 +95,7 @@ export class Reconstructor {
       iov: state.pendingIov?.fields ?? null,
       segments: [],
       exit: null,
+      newIter: null,
       caller: event.caller ?? null,
       pins: [],
       bvecs: [],
@@ -192,6 +195,11 @@ export class Reconstructor {
         open.lines.push(event.line);
         return;
       }
+      case 'call-new-iter':
+        if (!open) return;
+        open.newIter = { ...event.fields };
+        open.lines.push(event.line);
+        return;
       case 'child':
         if (open && event.name) {
           open.children.push(event.name);

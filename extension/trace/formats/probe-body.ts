@@ -18,6 +18,7 @@ const NAMED: ReadonlyArray<[RegExp, EventKind]> = [
   [/^(pupf_entry|p_pin_user_pages_fast_\d+|pin_user_pages_fast__entry)$/, 'pin-entry'],
   [/^(pupf_exit|r_pin_user_pages_fast_\d+|pin_user_pages_fast__exit)$/, 'pin-exit'],
   [/^(unpin_page|unpin|p_unpin_user_page_\d+|unpin_user_page__entry)$/, 'unpin'],
+  [/^(xui_bvec_init|bvec_mk|p_iov_iter_bvec_\d+)$/, 'call-new-iter'],
 ];
 
 const LOCATION = /^\((?:([A-Za-z_][\w.]*)\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+\])?|[0-9a-f]+)(?: <- ([A-Za-z_][\w.]*|[0-9a-f]+))?\)\s*/;
@@ -45,6 +46,7 @@ export function parseProbeBody(name: string, rest: string): ProbeBody | null {
     if (!hexOnly) {
       if (site === TARGET) return { kind: isIovEntry(fields) ? 'call-iov' : 'call-entry', fields };
       if (site === PIN) return { kind: 'pin-entry', fields };
+      if (site === 'iov_iter_bvec') return { kind: 'call-new-iter', fields };
       if (UNPIN.test(site!)) return { kind: 'unpin', fields };
       return null;
     }

@@ -88,7 +88,7 @@ describe('trace: the real traces of ../shared/data', function () {
       });
       assert.equal(summary.skipped.lines, 0, `unreadable lines: ${JSON.stringify(summary.skipped.examples)}`);
       assert.equal(calls.length, file.expected_calls.length, 'number of calls');
-      file.expected_calls.forEach((want: Expected, i) => {
+      (file.expected_calls as Expected[]).forEach((want, i) => {
         const where = `call ${i + 1} (seq ${want.seq})`;
         const got = calls[i]!;
         if (want.pid !== undefined && want.pid !== null && got.pid !== null) assert.equal(got.pid, want.pid, `${where}: pid`);

@@ -1,0 +1,183 @@
+// Recording recipes: for a kernel version and architecture, the tracefs
+// kprobe_events, a function_graph set-up and a bpftrace script that record
+// what a replay needs (the arguments and the iovec array, the return value,
+// the iterators after the call, the pin rounds and the unpins). Offsets and
+// iter_type numbers by version follow kernel-semantics.md §2.1 and §5.7.
+import { kernelProfile } from '../engine/kernel-profile';
+
+export type Arch = 'x86_64' | 'arm64';
+export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
+
+export interface Recipe {
+  readonly kernel: string;
+  readonly arch: Arch;
+  /** Lines for /sys/kernel/tracing/kprobe_events. */
+  readonly kprobeEvents: string;
+  /** A shell script: define the probes, add function_graph, record, save the trace. */
+  readonly shell: string;
+  /** A bpftrace script (0.19+ syntax: fentry/fexit and `args.x`). */
+  readonly bpftrace: string;
+  /** What this kernel cannot record, and how the recipe works around it. */
+  readonly notes: readonly string[];
+}
+
+export interface RecipeOptions {
+  /** iovec slots the iovec probe records (kprobe args are a fixed list). */
+  readonly iovSlots?: number;
+  /** tracefs event group. */
+  readonly group?: string;
+}
+
+interface Layout {
+  readonly nofault: number;
+  readonly source: number;
+  readonly count: number;
+  readonly ptr: number;
+}
+
+/** struct iov_iter offsets on 64-bit (spec §5.7). */
+function layout(major: number, minor: number): Layout {
+  const v = major * 100 + minor;
+  if (v <= 603) return { nofault: 1, source: 2, count: 16, ptr: 24 };
+  if (v <= 605) return { nofault: 1, source: 2, count: 24, ptr: 16 };
+  if (v === 606) return { nofault: 2, source: 3, count: 24, ptr: 16 };
+  return { nofault: 1, source: 2, count: 24, ptr: 16 };
+}
+
+const REGISTERS: Record<Arch, readonly string[]> = {
+  x86_64: ['%di', '%si', '%dx', '%cx'],
+  arm64: ['%x0', '%x1', '%x2', '%x3'],
+};
+
+export class RecipeError extends Error {}
+
+export function recipe(kernel: string, arch: Arch, options: RecipeOptions = {}): Recipe {
+  const profile = kernelProfile(kernel);
+  if (!profile) throw new RecipeError(`kernel ${JSON.stringify(kernel)}: netfs_extract_user_iter exists from 6.3 on`);
+  if (!ARCHES.includes(arch)) throw new RecipeError(`arch ${JSON.stringify(arch)}: expected ${ARCHES.join(' or ')}`);
+  const group = options.group ?? 'pinscope';
+  const slots = options.iovSlots ?? 8;
+  const [orig, len, nu, flags] = REGISTERS[arch];
+  const o = layout(profile.major, profile.minor);
+  const argsAtReturn = profile.major > 6 || profile.minor >= 12;
+  const iovecType = profile.iterTypes.indexOf('ITER_IOVEC');
+  const notes: string[] = [];
+
+  const entry =
+    `p:${group}/xui_entry netfs_extract_user_iter orig=${orig}:x64 type=+0(${orig}):u8 nofault=+${o.nofault}(${orig}):u8 ` +
+    `source=+${o.source}(${orig}):u8 iov_offset=+8(${orig}):u64 ptr=+${o.ptr}(${orig}):x64 count=+${o.count}(${orig}):u64 ` +
+    `nr_segs=+32(${orig}):u64 orig_len=${len}:u64 new=${nu}:x64 flags=${flags}:x32`;
+  const iovFields = Array.from({ length: slots }, (_, i) =>
+    `iov${i}_base=+${16 * i}(+${o.ptr}(${orig})):x64 iov${i}_len=+${16 * i + 8}(+${o.ptr}(${orig})):u64`,
+  ).join(' ');
+  const iov = `p:${group}/xui_iov netfs_extract_user_iter type=+0(${orig}):u8 nr_segs=+32(${orig}):u64 ${iovFields}`;
+  let exit: string;
+  const extra: string[] = [];
+  if (argsAtReturn) {
+    const bv = Array.from({ length: 4 }, (_, i) =>
+      `bv${i}_page=+${16 * i}(+${o.ptr}($arg3)):x64 bv${i}_len=+${16 * i + 8}(+${o.ptr}($arg3)):u32 bv${i}_off=+${16 * i + 12}(+${o.ptr}($arg3)):u32`,
+    ).join(' ');
+    exit =
+      `r10:${group}/xui_exit netfs_extract_user_iter ret=$retval:s64 orig=$arg1:x64 orig_iov_offset=+8($arg1):u64 ` +
+      `orig_ptr=+${o.ptr}($arg1):x64 orig_count=+${o.count}($arg1):u64 orig_nr_segs=+32($arg1):u64 new=$arg3:x64 ` +
+      `new_type=+0($arg3):u8 new_source=+${o.source}($arg3):u8 new_iov_offset=+8($arg3):u64 new_bvec=+${o.ptr}($arg3):x64 ` +
+      `new_count=+${o.count}($arg3):u64 new_nr_segs=+32($arg3):u64 ${bv}`;
+  } else {
+    exit = `r10:${group}/xui_exit netfs_extract_user_iter ret=$retval:s64`;
+    extra.push(`p:${group}/xui_bvec_init iov_iter_bvec it=${orig}:x64 dir=${len}:u32 bv=${nu}:x64 nr=${flags}:u64 cnt=${arch === 'x86_64' ? '%r8' : '%x4'}:u64`);
+    notes.push(
+      `Return probes read $argN only from 6.12 on: the new iterator comes from a probe on iov_iter_bvec (nr_segs and count); the original iterator after the call is not recorded.`,
+    );
+  }
+  const pins = [
+    `p:${group}/pupf_entry pin_user_pages_fast start=${orig}:x64 nr_pages=${len}:s32 gup_flags=${nu}:x32 pages=${flags}:x64`,
+    `r10:${group}/pupf_exit pin_user_pages_fast ret=$retval:s32`,
+    `p:${group}/unpin_page unpin_user_page page=${orig}:x64`,
+  ];
+  const kprobeEvents = [entry, iov, exit, ...pins, ...extra].join('\n') + '\n';
+  notes.push(
+    `iter_type numbers on ${kernel}: ${profile.iterTypes.map((t, i) => `${i}=${t}`).join(', ')}; the iovec probe is filtered to type==${iovecType} (IOVEC) and records ${slots} slots.`,
+  );
+
+  const events = [...kprobeEvents.trim().split('\n')].map((line) => line.split(' ')[0]!.split('/')[1]!);
+  const shell = `#!/bin/sh
+# Pinscope recording recipe: Linux ${kernel}, ${arch}. Run as root; the trace
+# ends up in ./pinscope.trace. Replay it with: pinscope replay pinscope.trace --kernel ${kernel}
+set -e
+cd /sys/kernel/tracing
+echo 0 > tracing_on
+echo > trace
+echo > kprobe_events
+cat >> kprobe_events <<'PINSCOPE'
+${kprobeEvents}PINSCOPE
+echo 'type==${iovecType}' > events/${group}/xui_iov/filter
+${events.map((e) => `echo 1 > events/${group}/${e}/enable`).join('\n')}
+# function_graph around the call shows the pin rounds nested inside it.
+echo netfs_extract_user_iter > set_graph_function
+echo function_graph > current_tracer
+echo funcgraph-proc > trace_options
+echo funcgraph-abstime > trace_options
+echo 1 > tracing_on
+echo "pinscope: recording; run the workload, then press Enter"
+read _
+echo 0 > tracing_on
+cat trace > "$OLDPWD/pinscope.trace"
+echo nop > current_tracer
+echo > set_graph_function
+${events.map((e) => `echo 0 > events/${group}/${e}/enable`).join('\n')}
+echo > kprobe_events
+`;
+
+  const bpftrace = `// Pinscope recording recipe for bpftrace 0.19+ (fentry/fexit with BTF): Linux ${kernel}, ${arch}.
+// Run: bpftrace pinscope.bt > pinscope.bt.txt   (or -f json), then: pinscope replay pinscope.bt.txt --kernel ${kernel}
+fentry:netfs:netfs_extract_user_iter
+{
+	$o = args.orig;
+	printf("xui_entry ts=%llu cpu=%d pid=%d tid=%d comm=%s orig=0x%lx type=%u source=%u nofault=%u iov_offset=%lu ptr=0x%lx count=%lu nr_segs=%lu orig_len=%lu new=0x%lx flags=0x%x\\n",
+	       nsecs, cpu, pid, tid, comm, (uint64)$o, $o->iter_type, $o->data_source, $o->nofault,
+	       $o->iov_offset, (uint64)$o->ubuf, $o->count, $o->nr_segs, args.orig_len,
+	       (uint64)args.new, args.extraction_flags);
+	if ($o->iter_type == ${iovecType}) {
+		$i = (uint64)0;
+		while ($i < $o->nr_segs && $i < 1024) {
+			$v = $o->__iov + $i;
+			printf("xui_iov pid=%d idx=%lu base=0x%lx len=%lu\\n", pid, $i, (uint64)$v->iov_base, $v->iov_len);
+			$i++;
+		}
+	}
+}
+
+fexit:netfs:netfs_extract_user_iter
+{
+	$o = args.orig;
+	$n = args.new;
+	printf("xui_exit ts=%llu cpu=%d pid=%d tid=%d comm=%s ret=%ld orig_iov_offset=%lu orig_ptr=0x%lx orig_count=%lu orig_nr_segs=%lu new_type=%u new_source=%u new_iov_offset=%lu new_bvec=0x%lx new_count=%lu new_nr_segs=%lu\\n",
+	       nsecs, cpu, pid, tid, comm, retval, $o->iov_offset, (uint64)$o->ubuf, $o->count, $o->nr_segs,
+	       $n->iter_type, $n->data_source, $n->iov_offset, (uint64)$n->bvec, $n->count, $n->nr_segs);
+	if (retval > 0) {
+		$i = (int64)0;
+		while ($i < retval && $i < 256) {
+			$bv = (struct bio_vec *)($n->bvec + $i);
+			printf("xui_bvec pid=%d idx=%ld page=0x%lx off=%u len=%u\\n", pid, $i, (uint64)$bv->bv_page, $bv->bv_offset, $bv->bv_len);
+			$i++;
+		}
+	}
+}
+
+kprobe:pin_user_pages_fast
+{
+	printf("pupf_entry pid=%d start=0x%lx nr_pages=%d gup_flags=0x%x\\n", pid, arg0, (int32)arg1, (uint32)arg2);
+}
+
+kretprobe:pin_user_pages_fast
+{
+	printf("pupf_exit pid=%d ret=%d\\n", pid, (int32)retval);
+}
+
+kprobe:unpin_user_page
+{
+	printf("unpin pid=%d page=0x%lx\\n", pid, arg0);
+}
+`;
+  return { kernel, arch, kprobeEvents, shell, bpftrace, notes };
+}
