@@ -1,0 +1,69 @@
+// `pinscope replay` as a user runs it.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../../support/fixtures';
+import { sharedDataAvailable, SHARED_DATA } from '../../support/shared-data';
+
+function pinscope(...args: string[]) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'extension/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('cli: pinscope replay', () => {
+  it('prints every call of a real trace as JSON, in start order, with verdicts', function () {
+    if (!sharedDataAvailable()) this.skip();
+    const run = pinscope('replay', join(SHARED_DATA, 'kprobe/efault.trace.txt'), '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.equal(out.calls.length, 12);
+    const first = out.calls[0];
+    assert.deepEqual(Object.keys(first).filter((k) => ['pid', 'comm', 'line', 'input', 'observed', 'predicted', 'verdict', 'missing'].includes(k)).length, 8);
+    assert.equal(first.verdict, 'match');
+    assert.equal(first.observed.ret, -14);
+    assert.equal(first.predicted.ret, -14);
+    assert.equal(first.input.iter, 'ubuf');
+    const lines = out.calls.map((c: { line: number }) => c.line);
+    assert.deepEqual(lines, [...lines].sort((a: number, b: number) => a - b));
+    assert.deepEqual(out.skipped, { lines: 0, examples: [] });
+    assert.deepEqual(out.lost, []);
+  });
+
+  it('prints a readable table without --json', function () {
+    if (!sharedDataAvailable()) this.skip();
+    const run = pinscope('replay', join(SHARED_DATA, 'bpftrace_json/iovec.bt.txt'), '--variant', 'v0');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /bpftrace-json, \d+ lines, 8 call\(s\)/);
+    assert.match(run.stdout, /8 match, 0 mismatch, 0 incomplete/);
+  });
+
+  it('--strict exits 1 on a mismatch; 2 when the file cannot be read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-replay-'));
+    const trace = join(dir, 'mismatch.trace');
+    // The kernel said 3 bvecs where the model (all pages mapped) says 4.
+    writeFileSync(
+      trace,
+      [
+        '        dd-7     [001] ...1.    1.000001: xui_entry: (netfs_extract_user_iter+0x4/0x2e0 [netfs]) orig=0xffffc900004e3b18 type=0 nofault=0 source=0 iov_offset=0 ptr=0x7f0000001100 count=12288 nr_segs=1 orig_len=12288 new=0xffff888100b02de8 flags=0x0',
+        '        dd-7     [001] .....    1.000002: xui_exit: (netfs_unbuffered_read_iter_locked+0xc6/0x6e0 [netfs] <- netfs_extract_user_iter) ret=3 new_count=12288 new_nr_segs=3',
+      ].join('\n'),
+    );
+    assert.equal(pinscope('replay', trace).status, 0);
+    const strict = pinscope('replay', trace, '--strict', '--json');
+    assert.equal(strict.status, 1);
+    assert.equal(JSON.parse(strict.stdout).calls[0].verdict, 'mismatch');
+    const missing = pinscope('replay', join(dir, 'absent.trace'));
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /cannot read .*absent\.trace/);
+    assert.equal(pinscope('replay', trace, '--format', 'csv').status, 2);
+  });
+
+  it('pinscope recipe prints the kprobe definitions for a kernel', () => {
+    const run = pinscope('recipe', '--kernel', '6.12', '--kind', 'kprobe', '--iov-slots', '4');
+    assert.equal(run.status, 0, run.stderr);
+    if (sharedDataAvailable()) assert.equal(run.stdout, readFileSync(join(SHARED_DATA, 'meta/main/kprobe_events.txt'), 'utf8'));
+    assert.equal(pinscope('recipe', '--kernel', '5.10').status, 2);
+  });
+});
