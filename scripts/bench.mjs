@@ -3,6 +3,12 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 
-await build({ entryPoints: ['bench/engine.bench.ts'], outfile: 'out/bench/engine.bench.js', bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning' });
-const run = spawnSync(process.execPath, ['--expose-gc', 'out/bench/engine.bench.js'], { stdio: 'inherit' });
-process.exit(run.status ?? 1);
+const benches = ['engine', 'trace'];
+let failed = 0;
+for (const name of benches) {
+  await build({ entryPoints: [`bench/${name}.bench.ts`], outfile: `out/bench/${name}.bench.js`, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning' });
+  console.log(`\n=== ${name}`);
+  const run = spawnSync(process.execPath, ['--expose-gc', `out/bench/${name}.bench.js`], { stdio: 'inherit' });
+  if (run.status !== 0) failed++;
+}
+process.exit(failed ? 1 : 0);

@@ -61,7 +61,13 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
     stream = raw.pipe(createGunzip());
   }
   const decoder = new TextDecoder('utf-8', { fatal: false });
-  const reader = new TraceReader({ ...options, decode: (bytes) => decoder.decode(bytes) });
+  const reader = new TraceReader({
+    ...options,
+    decode: (bytes) => decoder.decode(bytes),
+    // Buffer's native search; chunks from the stream are Buffers already.
+    find: (haystack, needle, from) =>
+      (Buffer.isBuffer(haystack) ? haystack : Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength)).indexOf(needle, from),
+  });
   let read = 0;
   raw.on('data', (chunk: Buffer | string) => {
     read += chunk.length;

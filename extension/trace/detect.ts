@@ -29,6 +29,8 @@ export function parserFor(format: TraceFormat): LineParser {
       return new BpftraceParser(true);
     case 'fgraph':
       return new FunctionGraphParser();
+    case 'tracecmd':
+      return new FtraceParser(null);
     default:
       return new FtraceParser();
   }

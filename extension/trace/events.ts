@@ -49,6 +49,22 @@ export interface TraceEvent {
   readonly text?: string;
 }
 
+/** Builds an event with one fixed shape (keeps the hot path monomorphic and spread-free). */
+export function makeEvent(
+  kind: EventKind,
+  line: number,
+  pid: number | null,
+  comm: string | null,
+  cpu: number | null,
+  ts: number | null,
+  fields: Readonly<Record<string, string>>,
+  name?: string,
+  caller?: string,
+  count?: number,
+): TraceEvent {
+  return { kind, line, pid, comm, cpu, ts, fields, name, caller, count };
+}
+
 /** A line that looked relevant but could not be read. */
 export interface SkippedLine {
   readonly line: number;

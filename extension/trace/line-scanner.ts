@@ -1,15 +1,19 @@
 // Splits a stream of byte chunks into numbered lines without holding the
-// file: only the unfinished tail of the last chunk is kept. A cheap byte
-// pre-filter lets callers skip decoding lines that cannot matter.
+// file: only the unfinished last line is kept. Given keywords and a byte
+// search (the shell passes Buffer's native one), it jumps from keyword to
+// keyword and only counts the lines in between, decoding just the lines that
+// can matter: a sparse log costs little more than reading it.
 
 export type Decode = (bytes: Uint8Array) => string;
+/** Position of `needle` (bytes, or one byte value) in `haystack` at or after `from`, or -1. */
+export type Find = (haystack: Uint8Array, needle: Uint8Array | number, from: number) => number;
 
 export interface ScanOptions {
   readonly decode: Decode;
-  /** Called for every line that passes the filter (1-based numbers). */
+  /** Called for every line that is decoded (1-based numbers). */
   readonly onLine: (text: string, line: number) => void;
-  /** Decode only lines for which this returns true (it sees the raw bytes). */
-  readonly filter?: (bytes: Uint8Array, start: number, end: number) => boolean;
+  /** A native byte search; without it every line is decoded. */
+  readonly find?: Find;
   /** Longest line kept whole; longer ones are cut (and still counted). */
   readonly maxLineBytes?: number;
 }
@@ -17,32 +21,103 @@ export interface ScanOptions {
 const NEWLINE = 10;
 const CR = 13;
 
+function jsFind(haystack: Uint8Array, needle: Uint8Array | number, from: number): number {
+  if (typeof needle === 'number') return haystack.indexOf(needle, from);
+  const bytes = needle;
+  outer: for (let i = haystack.indexOf(bytes[0]!, from); i >= 0; i = haystack.indexOf(bytes[0]!, i + 1)) {
+    for (let k = 1; k < bytes.length; k++) if (haystack[i + k] !== bytes[k]) continue outer;
+    return i;
+  }
+  return -1;
+}
+
 export class LineScanner {
   private tail: Uint8Array = new Uint8Array(0);
   private lineNo = 0;
+  private readonly find: Find;
+  /** Keywords: when set, lines without any of them are counted, not decoded. */
+  private needles: Uint8Array[] | null = null;
+  /** Share of relevant lines in the last chunk: when high, keyword jumping costs more than it saves. */
+  private dense = false;
   bytes = 0;
 
-  constructor(private readonly options: ScanOptions) {}
+  constructor(private readonly options: ScanOptions) {
+    this.find = options.find ?? jsFind;
+  }
 
   get lines(): number {
     return this.lineNo;
   }
 
+  /** Only lines holding one of these keywords will be decoded from now on (null: all lines). */
+  setKeywords(keywords: readonly string[] | null): void {
+    // Keywords are ASCII: one byte per character.
+    this.needles = keywords && this.options.find ? keywords.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0))) : null;
+  }
+
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
-    let data = chunk;
-    if (this.tail.length) {
-      data = new Uint8Array(this.tail.length + chunk.length);
-      data.set(this.tail);
-      data.set(chunk, this.tail.length);
-    }
     let start = 0;
-    for (let i = data.indexOf(NEWLINE, start); i >= 0; i = data.indexOf(NEWLINE, start)) {
-      this.emit(data, start, i);
-      start = i + 1;
+    if (this.tail.length) {
+      const nl = this.find(chunk, NEWLINE, 0);
+      if (nl < 0) {
+        this.keepTail(concat(this.tail, chunk));
+        return;
+      }
+      const first = concat(this.tail, chunk.subarray(0, nl));
+      this.tail = new Uint8Array(0);
+      this.emit(first, 0, first.length);
+      start = nl + 1;
     }
+    const end = chunk.lastIndexOf(NEWLINE);
+    if (end < start) {
+      this.keepTail(chunk.slice(start));
+      return;
+    }
+    if (this.needles && !this.dense) this.scanKeywords(chunk, start, end);
+    else this.scanAll(chunk, start, end);
+    this.keepTail(chunk.slice(end + 1));
+  }
+
+  private keepTail(bytes: Uint8Array): void {
     const max = this.options.maxLineBytes ?? 1 << 20;
-    this.tail = data.length - start > max ? data.slice(start, start + max) : data.slice(start);
+    this.tail = bytes.length > max ? bytes.slice(0, max) : bytes;
+  }
+
+  /** Every line of chunk[start..end] (end is a newline). */
+  private scanAll(chunk: Uint8Array, start: number, end: number): void {
+    let pos = start;
+    while (pos <= end) {
+      const nl = this.find(chunk, NEWLINE, pos);
+      this.emit(chunk, pos, nl);
+      pos = nl + 1;
+    }
+    if (this.needles) this.dense = false;
+  }
+
+  /** Lines of chunk[start..end] holding a keyword; the others are only counted. */
+  private scanKeywords(chunk: Uint8Array, start: number, end: number): void {
+    const needles = this.needles!;
+    const next = needles.map((n) => this.find(chunk, n, start));
+    let pos = start;
+    let relevant = 0;
+    const linesBefore = this.lineNo;
+    for (;;) {
+      let hit = -1;
+      for (let k = 0; k < next.length; k++) {
+        if (next[k]! >= 0 && next[k]! < pos) next[k] = this.find(chunk, needles[k]!, pos);
+        const at = next[k]!;
+        if (at >= 0 && at <= end && (hit < 0 || at < hit)) hit = at;
+      }
+      const lineStart = hit < 0 ? end + 1 : chunk.lastIndexOf(NEWLINE, hit) + 1;
+      for (let nl = this.find(chunk, NEWLINE, pos); nl >= 0 && nl < lineStart; nl = this.find(chunk, NEWLINE, nl + 1)) this.lineNo++;
+      if (hit < 0) break;
+      const lineEnd = this.find(chunk, NEWLINE, hit);
+      this.emit(chunk, lineStart, lineEnd);
+      relevant++;
+      pos = lineEnd + 1;
+    }
+    this.dense = relevant * 5 > this.lineNo - linesBefore;
   }
 
   /** The last line, when the file does not end with a newline. */
@@ -54,9 +129,15 @@ export class LineScanner {
   private emit(data: Uint8Array, start: number, end: number): void {
     this.lineNo++;
     const stop = end > start && data[end - 1] === CR ? end - 1 : end;
-    if (this.options.filter && !this.options.filter(data, start, stop)) return;
     this.options.onLine(this.options.decode(data.subarray(start, stop)), this.lineNo);
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /** True when the bytes look like text: no NUL and few control characters. */

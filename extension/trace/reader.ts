@@ -4,11 +4,13 @@
 import { detectFormat, parserFor, type TraceFormat } from './detect';
 import type { SkippedLine } from './events';
 import type { LineParser } from './formats/ftrace';
-import { LineScanner, looksLikeText, type Decode } from './line-scanner';
+import { LineScanner, looksLikeText, type Decode, type Find } from './line-scanner';
 import { Reconstructor, type RawCall } from './reconstruct';
 
 export interface TraceReaderOptions {
   readonly decode: Decode;
+  /** A native byte search (Buffer's): lets the reader skip irrelevant lines without decoding them. */
+  readonly find?: Find;
   /** 'auto' (default) detects from the first lines. */
   readonly format?: TraceFormat | 'auto';
   readonly onCall: (call: RawCall) => void;
@@ -48,14 +50,19 @@ export class TraceReader {
 
   constructor(private readonly options: TraceReaderOptions) {
     this.format = options.format && options.format !== 'auto' ? options.format : null;
-    if (this.format) this.parser = parserFor(this.format);
     this.reconstructor = new Reconstructor({
       onCall: (call) => {
         this.calls++;
         options.onCall(call);
       },
     });
-    this.scanner = new LineScanner({ decode: options.decode, onLine: (text, line) => this.line(text, line) });
+    this.scanner = new LineScanner({ decode: options.decode, find: options.find, onLine: (text, line) => this.line(text, line) });
+    if (this.format) this.useParser(parserFor(this.format));
+  }
+
+  private useParser(parser: LineParser): void {
+    this.parser = parser;
+    this.scanner.setKeywords(parser.keywords);
   }
 
   push(chunk: Uint8Array): void {
@@ -89,7 +96,7 @@ export class TraceReader {
         first ? `no known trace format (line ${first[1]}: ${JSON.stringify(first[0].slice(0, 80))})` : 'the file is empty',
       );
     }
-    this.parser = parserFor(this.format);
+    this.useParser(parserFor(this.format));
     const lines = this.buffered.splice(0);
     for (const [text, line] of lines) this.line(text, line);
   }

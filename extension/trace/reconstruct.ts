@@ -61,16 +61,18 @@ export interface ReconstructOptions {
 }
 
 export class Reconstructor {
-  private readonly tasks = new Map<string, TaskState>();
-  /** Calls not yet handed out, in start order. */
-  private readonly queue: Array<{ call: RawCall; settled: boolean }> = [];
+  private readonly tasks = new Map<number | string, TaskState>();
+  /** Calls not yet handed out, in start order, and which of them nothing more can change. */
+  private readonly queue: RawCall[] = [];
+  private head = 0;
+  private readonly settled = new Set<RawCall>();
   private next = 0;
   readonly lost: Array<{ line: number; cpu: number | null; count: number }> = [];
 
   constructor(private readonly options: ReconstructOptions) {}
 
   private task(event: TraceEvent): TaskState {
-    const key = event.pid === null ? `cpu${event.cpu ?? '?'}` : String(event.pid);
+    const key = event.pid ?? `cpu${event.cpu ?? '?'}`;
     let state = this.tasks.get(key);
     if (!state) {
       state = { open: null, last: null, pendingIov: null, marker: null };
@@ -110,7 +112,7 @@ export class Reconstructor {
     state.pendingIov = null;
     state.marker = null;
     state.open = call;
-    this.queue.push({ call, settled: false });
+    this.queue.push(call);
     return call;
   }
 
@@ -123,9 +125,18 @@ export class Reconstructor {
   }
 
   private settle(call: RawCall): void {
-    const entry = this.queue.find((q) => q.call === call);
-    if (entry) entry.settled = true;
-    while (this.queue.length && this.queue[0]!.settled) this.options.onCall(this.queue.shift()!.call);
+    this.settled.add(call);
+    while (this.head < this.queue.length && this.settled.has(this.queue[this.head]!)) {
+      const next = this.queue[this.head]!;
+      this.settled.delete(next);
+      this.head++;
+      this.options.onCall(next);
+    }
+    // Drop handed-out calls now and then, so the queue does not grow with the file.
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue.splice(0, this.head);
+      this.head = 0;
+    }
   }
 
   feed(event: TraceEvent): void {
@@ -241,14 +252,10 @@ export class Reconstructor {
 
   /** End of input: every call still open lost its return. */
   end(): void {
-    for (const state of this.tasks.values()) {
-      if (state.open) this.finish(state, true);
-      if (state.last) {
-        const entry = this.queue.find((q) => q.call === state.last);
-        if (entry) entry.settled = true;
-      }
-    }
-    for (const q of this.queue) q.settled = true;
-    while (this.queue.length) this.options.onCall(this.queue.shift()!.call);
+    for (const state of this.tasks.values()) if (state.open) this.finish(state, true);
+    for (let i = this.head; i < this.queue.length; i++) this.options.onCall(this.queue[i]!);
+    this.queue.length = 0;
+    this.head = 0;
+    this.settled.clear();
   }
 }

@@ -20,6 +20,8 @@ function number(value: string | undefined): number | null {
 }
 
 export class BpftraceParser implements LineParser {
+  readonly keywords = null;
+
   constructor(private readonly json: boolean) {}
 
   parse(text: string, line: number): TraceEvent[] | string {

@@ -2,14 +2,24 @@
 // tracer) and `trace-cmd report` text: "COMM-PID [CPU] FLAGS TS: BODY".
 // Both header variants (with or without irq-info and tgid columns) and
 // trace-cmd's own columns (no flags, padded event names, raw hex addresses).
-import { parseFields, PIN, TARGET, UNPIN, type TraceEvent } from '../events';
+import { makeEvent, parseFields, PIN, TARGET, UNPIN, type TraceEvent } from '../events';
 import { GraphTracker } from './graph';
 import { parseProbeBody } from './probe-body';
 
 export interface LineParser {
   /** Events the line carries; [] when irrelevant; a reason when it looked relevant but could not be read. */
   parse(text: string, line: number): TraceEvent[] | string;
+  /** Every relevant line holds one of these (null: any line may matter, e.g. function_graph nesting). */
+  readonly keywords: readonly string[] | null;
 }
+
+/**
+ * What a relevant tracefs probe, function-tracer or marker line always
+ * contains. Few and short on purpose: the reader scans the file once per
+ * keyword. "_user_" covers netfs_extract_user_iter, pin_user_pages_fast and
+ * unpin_user_page(s); a false hit only costs parsing one more line.
+ */
+export const FTRACE_KEYWORDS = ['_user_', 'iov_iter_bvec', 'tracing_mark_write', 'LOST'] as const;
 
 const PREFIX = /^\s*(.*?)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{3,6})\s+)?(\d+\.\d+):\s+(.*)$/;
 const LOST = /^\s*CPU:\s*(\d+)\s+\[(?:LOST\s+(\d+)\s+EVENTS|(\d+)\s+EVENTS DROPPED)\]/;
@@ -19,51 +29,47 @@ const RELEVANT = /netfs_extract_user_iter|pin_user_pages|unpin_user_page|tracing
 export class FtraceParser implements LineParser {
   private readonly graph = new GraphTracker();
 
+  /** trace-cmd reports may hold function_graph events: their nesting needs every line. */
+  constructor(readonly keywords: readonly string[] | null = FTRACE_KEYWORDS) {}
+
   parse(text: string, line: number): TraceEvent[] | string {
-    if (text.startsWith('#') || text.length === 0) return [];
+    if (text.length === 0 || text.charCodeAt(0) === 35 /* # */) return [];
     const lost = LOST.exec(text);
-    if (lost) {
-      const count = Number(lost[2] ?? lost[3]);
-      return [{ kind: 'lost', line, pid: null, comm: null, cpu: Number(lost[1]), ts: null, fields: {}, count }];
-    }
+    if (lost) return [makeEvent('lost', line, null, null, Number(lost[1]), null, {}, undefined, undefined, Number(lost[2] ?? lost[3]))];
     if (!RELEVANT.test(text)) return [];
     const m = PREFIX.exec(text);
     if (!m) return text.startsWith('cpus=') || text.includes('buffer started') ? [] : 'not a trace line (no "COMM-PID [CPU] … TIMESTAMP:" prefix)';
-    const [, comm, pid, cpu, , ts, body] = m;
-    const base = { line, pid: Number(pid), comm: comm!.trim(), cpu: Number(cpu), ts: Number(ts) };
-    return this.body(body!, base);
+    return this.body(m[6]!, line, Number(m[2]), m[1]!.trim(), Number(m[3]), Number(m[5]));
   }
 
-  private body(body: string, base: Omit<TraceEvent, 'kind' | 'fields'>): TraceEvent[] | string {
-    // Function tracer: "func <-parent".
-    const fn = /^([A-Za-z_][\w.]*) <-(\S+)$/.exec(body);
-    if (fn) {
-      const [, name, parent] = fn;
-      if (name === TARGET) return [{ ...base, kind: 'call-open', fields: {}, caller: parent }];
-      if (name === PIN) return [{ ...base, kind: 'pin-entry', fields: {}, name: 'function', caller: parent }];
-      if (UNPIN.test(name!)) return [{ ...base, kind: 'unpin', fields: {}, name }];
+  private body(body: string, line: number, pid: number, comm: string, cpu: number, ts: number): TraceEvent[] | string {
+    const colon = body.indexOf(':');
+    const arrow = body.indexOf(' <-');
+    // Function tracer: "func <-parent" (no event name before it).
+    if (arrow > 0 && (colon < 0 || colon > arrow)) {
+      const name = body.slice(0, arrow);
+      const parent = body.slice(arrow + 3).trim();
+      if (name === TARGET) return [makeEvent('call-open', line, pid, comm, cpu, ts, {}, undefined, parent)];
+      if (name === PIN) return [makeEvent('pin-entry', line, pid, comm, cpu, ts, {}, 'function', parent)];
+      if (UNPIN.test(name)) return [makeEvent('unpin', line, pid, comm, cpu, ts, {}, name)];
       return [];
     }
-    const colon = body.indexOf(':');
     if (colon < 0) return [];
     const name = body.slice(0, colon).trim();
     const rest = body.slice(colon + 1).trim();
     if (name === 'tracing_mark_write' || name === 'print') {
       const text = rest.replace(/^tracing_mark_write:\s*/, '');
-      return [{ ...base, kind: 'marker', fields: parseFields(text), text }];
+      const marker = makeEvent('marker', line, pid, comm, cpu, ts, parseFields(text));
+      return [{ ...marker, text }];
     }
     if (name === 'funcgraph_entry' || name === 'funcgraph_exit') {
       const bar = rest.indexOf('|');
-      return this.graphEvents(String(base.pid), bar >= 0 ? rest.slice(bar + 1) : rest, base);
+      const steps = this.graph.step(String(pid), bar >= 0 ? rest.slice(bar + 1) : rest);
+      if (!steps) return [];
+      return (Array.isArray(steps) ? steps : [steps]).map((s) => makeEvent(s.kind, line, pid, comm, cpu, ts, {}, s.name));
     }
     const probe = parseProbeBody(name, rest);
     if (!probe) return [];
-    return [{ ...base, kind: probe.kind, fields: probe.fields, name, ...(probe.caller ? { caller: probe.caller } : {}) }];
-  }
-
-  private graphEvents(key: string, body: string, base: Omit<TraceEvent, 'kind' | 'fields'>): TraceEvent[] {
-    const steps = this.graph.step(key, body);
-    if (!steps) return [];
-    return (Array.isArray(steps) ? steps : [steps]).map((s) => ({ ...base, kind: s.kind, fields: {}, ...(s.name ? { name: s.name } : {}) }));
+    return [makeEvent(probe.kind, line, pid, comm, cpu, ts, probe.fields, name, probe.caller)];
   }
 }

@@ -10,6 +10,7 @@ const LINE = /^\s*(?:(\d+\.\d+)\s*\|\s*)?(\d+)\)\s+(?:(.+?)-(\d+)\s+\|)?\s*(?:[+
 
 export class FunctionGraphParser implements LineParser {
   private readonly graph = new GraphTracker();
+  readonly keywords = null;
 
   parse(text: string, line: number): TraceEvent[] | string {
     if (text.startsWith('#') || text.trim() === '') return [];
