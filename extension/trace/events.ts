@@ -78,6 +78,18 @@ export const UNPIN = /^unpin_user_page(s|s_dirty_lock)?$/;
 /** key=value pairs; values run to the next space (arrays in braces kept whole). */
 export function parseFields(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
+  if (text.indexOf('{') < 0 && text.indexOf('"') < 0) {
+    // The common case: plain "k=v k=v", split without a regex.
+    let start = 0;
+    while (start < text.length) {
+      let end = text.indexOf(' ', start);
+      if (end < 0) end = text.length;
+      const eq = text.indexOf('=', start);
+      if (eq > start && eq < end) fields[text.slice(start, eq)] = text.slice(eq + 1, end);
+      start = end + 1;
+    }
+    return fields;
+  }
   const re = /([A-Za-z_][\w.>-]*)=(\{[^}]*\}|"(?:[^"\\]|\\.)*"|\S*)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) fields[m[1]!] = m[2]!;
   return fields;
