@@ -21,6 +21,9 @@ function hasDesktopVsCode(): boolean {
 async function main(): Promise<void> {
   cli('simulate', '--ubuf', '0x7f0000001100:0x3000', '--dir', 'read');
   cli('simulate', '--ubuf', '0x7f0000001100:0x3000', '--variant', 'v0', '--unmapped', '0x7f0000001000:0x1000');
+  // The bundled trace: the kernel that recorded it behaves as v3, not as v0.
+  cli('replay', join(REPO_ROOT, 'samples/traces/direct-io.trace'));
+  cli('replay', join(REPO_ROOT, 'samples/traces/direct-io.trace'), '--variant', 'v0');
 
   if (hasDesktopVsCode()) {
     console.log('Opening samples/kernel in VS Code desktop with Pinscope under development…');
