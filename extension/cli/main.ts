@@ -1,6 +1,7 @@
 // The `pinscope` command line: the engine headless, for scripts and CI.
 import { CallError, normaliseCall, replayCall } from '../engine';
 import { formatReplay } from './format-table';
+import { indexCommand } from './index-command';
 import { recipeCommand } from './recipe-command';
 import { replayCommand, UsageError } from './replay-command';
 import { parseSimulateArgs } from './simulate-args';
@@ -14,6 +15,7 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
        pinscope replay FILE [--format auto|kprobe|fprobe|function|fgraph|tracecmd|bpftrace|bpftrace-json]
                        [--variant auto|v0|v1|v2|v3] [--kernel VERSION] [--json] [--strict]
        pinscope recipe --kernel VERSION [--arch x86_64|arm64] [--kind shell|kprobe|bpftrace]
+       pinscope index DIR [--exclude NAME]... [--json]
 
   Replays one call of netfs_extract_user_iter() through the kernel model.
   --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)
@@ -49,6 +51,8 @@ async function main(argv: string[]): Promise<number> {
         return await replayCommand(rest);
       case 'recipe':
         return recipeCommand(rest);
+      case 'index':
+        return await indexCommand(rest);
       case '--help':
       case '-h':
       case 'help':

@@ -2,6 +2,7 @@
 // whose callee is the plain identifier, outside `#if 0` blocks. Comments and
 // strings never yield call_expression nodes, so they need no special case.
 import type { Node, Tree } from 'web-tree-sitter';
+import { isPreprocessedOut } from './preprocessor';
 
 export interface Position {
   /** Zero-based line. */
@@ -23,30 +24,6 @@ export interface CallSite {
 
 function position(point: { row: number; column: number }): Position {
   return { line: point.row, character: point.column };
-}
-
-/** `#if 0` (or `#if 0x0`, `#if (0)`): a condition the preprocessor always drops. */
-function isAlwaysFalse(condition: Node | null): boolean {
-  if (!condition) return false;
-  if (condition.type === 'parenthesized_expression' && condition.namedChildCount === 1) {
-    return isAlwaysFalse(condition.namedChild(0));
-  }
-  return condition.type === 'number_literal' && /^(0+|0[xX]0+)[uUlL]*$/.test(condition.text);
-}
-
-function contains(outer: Node, inner: Node): boolean {
-  return outer.startIndex <= inner.startIndex && inner.endIndex <= outer.endIndex;
-}
-
-/** True when a `#if 0` drops the node (its `#else` branch stays live). */
-function isPreprocessedOut(node: Node): boolean {
-  for (let up = node.parent; up; up = up.parent) {
-    if ((up.type === 'preproc_if' || up.type === 'preproc_elif') && isAlwaysFalse(up.childForFieldName('condition'))) {
-      const alternative = up.childForFieldName('alternative');
-      if (!alternative || !contains(alternative, node)) return true;
-    }
-  }
-  return false;
 }
 
 function functionName(definition: Node): string | null {

@@ -1,5 +1,8 @@
 export { createCParser, type CParser, type CParserWasm } from './parser';
 export { findCallSites, type CallSite, type Position } from './call-sites';
+export { findSymbols, SYMBOLS, type SymbolEntry, type SymbolName } from './symbols';
+export { analyseFile, PREFILTER, PREFILTER_NAMES, type AnalysedEntry, type FileAnalysis } from './file-analysis';
+export { fingerprintBody, isRemovedEra, VARIANT_DESCRIPTIONS, type Fingerprint, type VariantFingerprint } from './fingerprint';
 
 /** The function Pinscope is about. */
 export const TARGET_FUNCTION = 'netfs_extract_user_iter';

@@ -1,0 +1,112 @@
+// Definitions, declarations and calls of the functions Pinscope follows, in
+// one parsed C file. Calls inside `#if 0` do not count; a definition inside
+// one is kept and marked (the spec's "removal in progress").
+import type { Node, Tree } from 'web-tree-sitter';
+import { isPreprocessedOut } from './preprocessor';
+
+/** netfs_extract_user_iter and the helpers the spec names beside it. */
+export const SYMBOLS = [
+  'netfs_extract_user_iter',
+  'iov_iter_extract_pages',
+  'netfs_extract_iter_to_sg',
+  'extract_iter_to_sg',
+  'iov_iter_extract_will_pin',
+] as const;
+
+export type SymbolName = (typeof SYMBOLS)[number];
+
+export interface SymbolEntry {
+  readonly symbol: string;
+  readonly kind: 'definition' | 'declaration' | 'call';
+  /** Zero-based line and UTF-16 column of the symbol's name. */
+  readonly line: number;
+  readonly col: number;
+  readonly endLine: number;
+  readonly endCol: number;
+  /** Calls: the enclosing function. Definitions: the function itself. */
+  readonly function: string | null;
+  /** Definitions only: the body's text, for fingerprinting. */
+  readonly body: string | null;
+  /** Definitions only: inside `#if 0`. */
+  readonly disabled: boolean;
+  /** The whole construct: call expression or function definition. */
+  readonly start: { line: number; col: number };
+  readonly end: { line: number; col: number };
+}
+
+function declaratorName(node: Node | null): Node | null {
+  let d = node;
+  while (d && d.type !== 'identifier') {
+    if (d.type === 'parenthesized_declarator') d = d.namedChild(0);
+    else d = d.childForFieldName('declarator');
+  }
+  return d;
+}
+
+/** The function_declarator under a declaration's declarator, if it declares a function. */
+function functionDeclarator(node: Node | null): Node | null {
+  let d = node;
+  while (d) {
+    if (d.type === 'function_declarator') return d;
+    d = d.type === 'parenthesized_declarator' ? d.namedChild(0) : d.childForFieldName('declarator');
+  }
+  return null;
+}
+
+function enclosingFunctionName(node: Node): string | null {
+  for (let up = node.parent; up; up = up.parent) {
+    if (up.type === 'function_definition') return declaratorName(up.childForFieldName('declarator'))?.text ?? null;
+  }
+  return null;
+}
+
+export function findSymbols(tree: Tree, names: readonly string[] = SYMBOLS): SymbolEntry[] {
+  const wanted = new Set(names);
+  const entries: SymbolEntry[] = [];
+  const visit = (node: Node) => {
+    switch (node.type) {
+      case 'call_expression': {
+        const fn = node.childForFieldName('function');
+        if (fn?.type === 'identifier' && wanted.has(fn.text) && !isPreprocessedOut(node)) {
+          entries.push(entry(fn.text, 'call', fn, node, enclosingFunctionName(node), null, false));
+        }
+        break;
+      }
+      case 'function_definition': {
+        const name = declaratorName(node.childForFieldName('declarator'));
+        if (name && wanted.has(name.text)) {
+          entries.push(entry(name.text, 'definition', name, node, name.text, node.childForFieldName('body')?.text ?? '', isPreprocessedOut(node)));
+        }
+        break;
+      }
+      case 'declaration': {
+        if (node.parent?.type === 'compound_statement') break;
+        for (const d of node.childrenForFieldName('declarator')) {
+          const fd = functionDeclarator(d);
+          const name = fd ? declaratorName(fd) : null;
+          if (name && wanted.has(name.text) && !isPreprocessedOut(node)) entries.push(entry(name.text, 'declaration', name, node, null, null, false));
+        }
+        break;
+      }
+    }
+    for (const child of node.namedChildren) if (child) visit(child);
+  };
+  visit(tree.rootNode);
+  return entries;
+}
+
+function entry(symbol: string, kind: SymbolEntry['kind'], name: Node, whole: Node, fn: string | null, body: string | null, disabled: boolean): SymbolEntry {
+  return {
+    symbol,
+    kind,
+    line: name.startPosition.row,
+    col: name.startPosition.column,
+    endLine: name.endPosition.row,
+    endCol: name.endPosition.column,
+    function: fn,
+    body,
+    disabled,
+    start: { line: whole.startPosition.row, col: whole.startPosition.column },
+    end: { line: whole.endPosition.row, col: whole.endPosition.column },
+  };
+}
