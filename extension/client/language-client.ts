@@ -11,6 +11,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, log: vsco
   const clientOptions: LanguageClientOptions = {
     documentSelector: [{ scheme: 'file', language: 'c' }],
     outputChannel: log,
+    // C files changed on disk keep the workspace index current.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.{c,h}') },
   };
   return new LanguageClient('pinscope', 'Pinscope', serverOptions, clientOptions);
 }

@@ -15,6 +15,17 @@ function request<Params, Result>(method: string): RequestDescriptor<Params, Resu
   return { method };
 }
 
+/** A custom notification: its method, and (in types only) its params. */
+export interface NotificationDescriptor<Params> {
+  readonly method: string;
+  /** Never set: carries the type. */
+  readonly __types?: (params: Params) => void;
+}
+
+function notification<Params>(method: string): NotificationDescriptor<Params> {
+  return { method };
+}
+
 export interface ReplayCallParams {
   /** A call to replay; the server fills defaults for what is missing. */
   readonly call: Partial<CallDto>;
@@ -39,3 +50,47 @@ export interface ReplayCallSiteArgs {
   readonly caller: string | null;
   readonly call: CallDto;
 }
+
+/** What a definition lens hands to its command. */
+export interface ShowVariantArgs {
+  readonly uri: string;
+  readonly line: number;
+  /** v0 … v3, v1u, rfc, removed or unknown. */
+  readonly variant: string;
+  readonly nearest: string | null;
+}
+
+export const SHOW_VARIANT_COMMAND = 'pinscope.showVariant';
+
+/** One indexed definition, declaration or call, for the sidebar. */
+export interface IndexEntryDto {
+  readonly uri: string;
+  readonly symbol: string;
+  readonly kind: 'definition' | 'declaration' | 'call';
+  /** Zero-based. */
+  readonly line: number;
+  readonly col: number;
+  /** Calls: the enclosing function. */
+  readonly function: string | null;
+  /** Definitions of netfs_extract_user_iter. */
+  readonly variant: string | null;
+}
+
+export interface IndexListResult {
+  /** False while the first index of the workspace is still running. */
+  readonly complete: boolean;
+  readonly entries: readonly IndexEntryDto[];
+}
+
+export const IndexListRequest = request<{ readonly symbol?: string }, IndexListResult>('pinscope/index/list');
+
+export interface IndexStatusParams {
+  readonly state: 'indexing' | 'ready' | 'cancelled' | 'failed';
+  readonly scanned: number;
+  readonly parsed: number;
+  readonly entries: number;
+  readonly milliseconds: number;
+  readonly message?: string;
+}
+
+export const IndexStatusNotification = notification<IndexStatusParams>('pinscope/index/status');

@@ -1,29 +1,106 @@
-// The Pinscope language server: connection wiring only; the work is in handlers/.
-import { createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind } from 'vscode-languageserver/node';
+// The Pinscope language server: connection wiring only; the work is in
+// handlers/, document-analysis.ts and workspace-index.ts.
+import { fileURLToPath } from 'node:url';
+import {
+  createConnection,
+  DidChangeWatchedFilesNotification,
+  ProposedFeatures,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type InitializeParams,
+} from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { DEFAULT_EXCLUDES } from '../node/source-tree';
 import { loadCParserWasm } from '../node/wasm-locate';
-import { ReplayCallRequest } from '../protocol/lsp';
+import { IndexListRequest, IndexStatusNotification, ReplayCallRequest } from '../protocol/lsp';
 import { createCParser } from '../source';
-import { CallSiteIndex } from './call-site-index';
+import { DocumentAnalysis } from './document-analysis';
 import { codeLensHandler } from './handlers/code-lens';
+import { diagnosticsFor, type DiagnosticLevel } from './handlers/diagnostics';
+import { hoverHandler } from './handlers/hover';
 import { replayHandler } from './handlers/replay';
 import { onRequest } from './lsp-requests';
+import { WorkspaceIndex } from './workspace-index';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const index = new CallSiteIndex(createCParser(loadCParserWasm()));
+const parser = createCParser(loadCParserWasm());
+const analysis = new DocumentAnalysis(parser);
+const index = new WorkspaceIndex(parser);
 
-connection.onInitialize(() => ({
-  capabilities: {
-    textDocumentSync: TextDocumentSyncKind.Incremental,
-    codeLensProvider: { resolveProvider: false },
-  },
-  serverInfo: { name: 'pinscope' },
-}));
+let folders: string[] = [];
+let canReadSettings = false;
+let canWatchFiles = false;
 
-connection.onCodeLens(codeLensHandler(documents, index));
+interface Settings {
+  readonly diagnostics: DiagnosticLevel;
+  readonly exclude: readonly string[];
+}
+
+async function settings(): Promise<Settings> {
+  const defaults: Settings = { diagnostics: 'information', exclude: DEFAULT_EXCLUDES };
+  if (!canReadSettings) return defaults;
+  const read = (await connection.workspace.getConfiguration('pinscope')) as { diagnostics?: { level?: DiagnosticLevel }; index?: { exclude?: string[] } } | null;
+  return {
+    diagnostics: read?.diagnostics?.level ?? defaults.diagnostics,
+    exclude: [...DEFAULT_EXCLUDES, ...(read?.index?.exclude ?? [])],
+  };
+}
+
+connection.onInitialize((params: InitializeParams) => {
+  const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  folders = roots.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
+  canReadSettings = params.capabilities.workspace?.configuration === true;
+  canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
+    },
+    serverInfo: { name: 'pinscope' },
+  };
+});
+
+connection.onInitialized(async () => {
+  if (canWatchFiles) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h}' }] });
+  }
+  const progress = await connection.window.createWorkDoneProgress().catch(() => null);
+  const abort = new AbortController();
+  progress?.token.onCancellationRequested(() => abort.abort());
+  progress?.begin('Pinscope: indexing', 0, 'reading C files', true);
+  const { exclude } = await settings();
+  const status = await index.build(folders, {
+    exclude,
+    signal: abort.signal,
+    onProgress: (scanned) => progress?.report(`${scanned} C files read`),
+  });
+  progress?.done();
+  void connection.sendNotification(IndexStatusNotification.method, status);
+});
+
+async function analyse(document: TextDocument): Promise<void> {
+  const facts = await analysis.factsFor(document.uri, document.version, document.getText());
+  index.update(document.uri, facts.entries);
+  const { diagnostics } = await settings();
+  void connection.sendDiagnostics({ uri: document.uri, diagnostics: diagnosticsFor(facts, diagnostics) });
+}
+
+documents.onDidOpen((event) => void analyse(event.document));
+documents.onDidChangeContent((event) => void analyse(event.document));
+documents.onDidClose((event) => {
+  analysis.forget(event.document.uri);
+  void index.refreshFromDisk(event.document.uri);
+});
+connection.onDidChangeWatchedFiles(async (params) => {
+  for (const change of params.changes) if (!documents.get(change.uri)) await index.refreshFromDisk(change.uri);
+});
+
+connection.onCodeLens(codeLensHandler(documents, analysis));
+connection.onHover(hoverHandler(documents, analysis));
 onRequest(connection, ReplayCallRequest, replayHandler());
-documents.onDidClose((event: { document: TextDocument }) => index.forget(event.document.uri));
+onRequest(connection, IndexListRequest, (params) => ({ complete: index.complete, entries: index.list(params.symbol) }));
 
 documents.listen(connection);
 connection.listen();

@@ -22,7 +22,7 @@ export interface ServerSession {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<ServerSession> {
+export async function startServer(options: { rootUri?: string; capabilities?: Record<string, unknown>; beforeInitialized?: (c: ProtocolConnection) => void } = {}): Promise<ServerSession> {
   const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'dist/server.js'), '--stdio'], {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -38,13 +38,14 @@ export async function startServer(): Promise<ServerSession> {
   const initializeResult = await Promise.race([
     connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
-      rootUri: null,
-      capabilities: {},
-      workspaceFolders: null,
+      rootUri: options.rootUri ?? null,
+      capabilities: options.capabilities ?? {},
+      workspaceFolders: options.rootUri ? [{ uri: options.rootUri, name: 'workspace' }] : null,
     }),
     died,
   ]);
   died.catch(() => undefined);
+  options.beforeInitialized?.(connection);
   await connection.sendNotification(InitializedNotification.type, {});
   return {
     connection,

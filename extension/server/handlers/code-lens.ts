@@ -1,34 +1,47 @@
-// A code lens on every parsed call of netfs_extract_user_iter. Until a trace
-// supplies the call's real inputs, the lens replays the spec's example E1.
-import type { CodeLens, CodeLensParams } from 'vscode-languageserver/node';
-import type { TextDocuments } from 'vscode-languageserver/node';
+// Code lenses: on each definition, the variant the tree has; on each call of
+// netfs_extract_user_iter, the enclosing function and a replay (the spec's
+// example E1 until a trace gives the call's real inputs).
+import type { CodeLens, CodeLensParams, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { EXAMPLE_E1 } from '../../engine/examples';
-import { REPLAY_CALL_SITE_COMMAND, type ReplayCallSiteArgs } from '../../protocol/lsp';
-import type { CallSiteIndex } from '../call-site-index';
+import { REPLAY_CALL_SITE_COMMAND, SHOW_VARIANT_COMMAND, type ReplayCallSiteArgs, type ShowVariantArgs } from '../../protocol/lsp';
+import { TARGET_FUNCTION } from '../../source';
+import type { DocumentAnalysis } from '../document-analysis';
 
-export function codeLensHandler(documents: TextDocuments<TextDocument>, index: CallSiteIndex) {
+export function codeLensHandler(documents: TextDocuments<TextDocument>, analysis: DocumentAnalysis) {
   return async (params: CodeLensParams): Promise<CodeLens[]> => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
-    const sites = await index.sitesFor(document.uri, document.version, document.getText());
-    return sites.map((site) => {
-      const args: ReplayCallSiteArgs = {
-        uri: document.uri,
-        line: site.start.line,
-        caller: site.caller,
-        call: EXAMPLE_E1,
-      };
-      return {
-        range: { start: site.nameStart, end: site.nameEnd },
-        command: {
-          // Until a trace gives this call's inputs, the lens replays the spec's example.
-          title: 'Pinscope: replay (example E1)',
-          tooltip: `Replay ${site.callee}${site.caller ? ` as called from ${site.caller}` : ''} through the kernel model`,
-          command: REPLAY_CALL_SITE_COMMAND,
-          arguments: [args],
-        },
-      };
-    });
+    const facts = await analysis.factsFor(document.uri, document.version, document.getText());
+    const lenses: CodeLens[] = [];
+    for (const entry of facts.entries) {
+      if (entry.symbol !== TARGET_FUNCTION) continue;
+      const range = { start: { line: entry.line, character: entry.col }, end: { line: entry.endLine, character: entry.endCol } };
+      if (entry.kind === 'call') {
+        const args: ReplayCallSiteArgs = { uri: document.uri, line: entry.start.line, caller: entry.function, call: EXAMPLE_E1 };
+        lenses.push({
+          range,
+          command: {
+            title: 'Pinscope: replay (example E1)',
+            tooltip: `Replay ${entry.symbol}${entry.function ? ` as called from ${entry.function}` : ''} through the kernel model`,
+            command: REPLAY_CALL_SITE_COMMAND,
+            arguments: [args],
+          },
+        });
+      } else if (entry.kind === 'definition' && entry.fingerprint) {
+        const fp = entry.fingerprint;
+        const variant = fp.variant === 'unknown' ? `unknown (nearest ${fp.nearest})` : fp.variant;
+        const args: ShowVariantArgs = { uri: document.uri, line: entry.line, variant: fp.variant, nearest: fp.nearest };
+        lenses.push({
+          range,
+          command: {
+            title: `Pinscope: variant ${variant}${fp.removalInProgress ? ' (inside #if 0: being removed)' : ''}`,
+            command: SHOW_VARIANT_COMMAND,
+            arguments: [args],
+          },
+        });
+      }
+    }
+    return lenses;
   };
 }
