@@ -3,16 +3,12 @@
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { importMetaShim } from './scripts/esbuild-shims.mjs';
 
 const require = createRequire(import.meta.url);
 const minify = process.argv.includes('--minify');
 const common = { bundle: true, minify, sourcemap: !minify, logLevel: 'warning', target: 'es2022' };
-// web-tree-sitter's CommonJS build still reads import.meta.url (to create a
-// require); give CommonJS bundles a real file URL for it.
-const importMetaShim = {
-  define: { 'import.meta.url': '__pinscopeImportMetaUrl' },
-  banner: { js: "const __pinscopeImportMetaUrl = require('url').pathToFileURL(__filename).href;" },
-};
+
 
 rmSync('dist', { recursive: true, force: true });
 mkdirSync('dist', { recursive: true });

@@ -2,11 +2,21 @@
 // the way) and runs them.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
+import { importMetaShim } from './esbuild-shims.mjs';
 
-const benches = ['engine', 'trace'];
+const benches = ['engine', 'trace', 'source'];
 let failed = 0;
 for (const name of benches) {
-  await build({ entryPoints: [`bench/${name}.bench.ts`], outfile: `out/bench/${name}.bench.js`, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', logLevel: 'warning' });
+  await build({
+    ...importMetaShim,
+    entryPoints: [`bench/${name}.bench.ts`],
+    outfile: `out/bench/${name}.bench.js`,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
   console.log(`\n=== ${name}`);
   const run = spawnSync(process.execPath, ['--expose-gc', `out/bench/${name}.bench.js`], { stdio: 'inherit' });
   if (run.status !== 0) failed++;

@@ -24,7 +24,8 @@ export async function indexCommand(argv: string[]): Promise<number> {
   }
   const parser = await createCParser(loadCParserWasm());
   const start = Date.now();
-  const index = await indexTree(dir, parser, values.exclude ? { exclude: values.exclude } : {});
+  // ripgrep on PATH pre-filters when present; otherwise Node reads every file.
+  const index = await indexTree(dir, parser, { ripgrep: 'rg', ...(values.exclude ? { exclude: values.exclude } : {}) });
   const entries = index.files.flatMap((file) =>
     file.entries.map((e) => ({
       symbol: e.symbol,

@@ -90,7 +90,19 @@ export interface IndexStatusParams {
   readonly parsed: number;
   readonly entries: number;
   readonly milliseconds: number;
+  /** Candidate files tree-sitter could only parse with errors (their other entries still count). */
+  readonly filesWithErrors: readonly string[];
   readonly message?: string;
 }
 
 export const IndexStatusNotification = notification<IndexStatusParams>('pinscope/index/status');
+
+export interface CallAtCursorParams {
+  readonly uri: string;
+  /** Zero-based. */
+  readonly line: number;
+  readonly character: number;
+}
+
+/** The call of netfs_extract_user_iter under (or nearest above) the cursor in its function, or null. */
+export const CallAtCursorRequest = request<CallAtCursorParams, ReplayCallSiteArgs | null>('pinscope/call/atCursor');

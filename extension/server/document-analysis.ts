@@ -1,6 +1,6 @@
 // What the server knows about each open C document, parsed once per version.
 import type { CParser } from '../source/parser';
-import { analyseCallers, analyseFile, type AnalysedEntry, type CallerHandling } from '../source';
+import { analyseFile, type AnalysedEntry, type CallerHandling } from '../source';
 
 export interface DocumentFacts {
   readonly version: number;
@@ -17,16 +17,8 @@ export class DocumentAnalysis {
   async factsFor(uri: string, version: number, text: string): Promise<DocumentFacts> {
     const cached = this.cache.get(uri);
     if (cached && cached.version === version) return cached;
-    const parser = await this.parser;
-    const analysis = analyseFile(parser, text);
-    const tree = parser.parse(text);
-    let callers: CallerHandling[];
-    try {
-      callers = analyseCallers(tree);
-    } finally {
-      tree.delete();
-    }
-    const facts = { version, entries: analysis.entries, callers, hasErrors: analysis.hasErrors };
+    const analysis = analyseFile(await this.parser, text);
+    const facts = { version, entries: analysis.entries, callers: analysis.callers, hasErrors: analysis.hasErrors };
     this.cache.set(uri, facts);
     return facts;
   }

@@ -12,9 +12,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_EXCLUDES } from '../node/source-tree';
 import { loadCParserWasm } from '../node/wasm-locate';
-import { IndexListRequest, IndexStatusNotification, ReplayCallRequest } from '../protocol/lsp';
+import { CallAtCursorRequest, IndexListRequest, IndexStatusNotification, ReplayCallRequest } from '../protocol/lsp';
 import { createCParser } from '../source';
 import { DocumentAnalysis } from './document-analysis';
+import { callAtCursorHandler } from './handlers/call-at-cursor';
 import { codeLensHandler } from './handlers/code-lens';
 import { diagnosticsFor, type DiagnosticLevel } from './handlers/diagnostics';
 import { hoverHandler } from './handlers/hover';
@@ -29,6 +30,8 @@ const analysis = new DocumentAnalysis(parser);
 const index = new WorkspaceIndex(parser);
 
 let folders: string[] = [];
+/** ripgrep for the index pre-filter: the client's (VS Code ships one) or `rg` on PATH. */
+let ripgrep = 'rg';
 let canReadSettings = false;
 let canWatchFiles = false;
 
@@ -51,6 +54,8 @@ connection.onInitialize((params: InitializeParams) => {
   const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   folders = roots.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
   canReadSettings = params.capabilities.workspace?.configuration === true;
+  const options = params.initializationOptions as { ripgrep?: unknown } | undefined;
+  if (typeof options?.ripgrep === 'string') ripgrep = options.ripgrep;
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
   return {
     capabilities: {
@@ -73,6 +78,7 @@ connection.onInitialized(async () => {
   const { exclude } = await settings();
   const status = await index.build(folders, {
     exclude,
+    ripgrep,
     signal: abort.signal,
     onProgress: (scanned) => progress?.report(`${scanned} C files read`),
   });
@@ -100,6 +106,7 @@ connection.onDidChangeWatchedFiles(async (params) => {
 connection.onCodeLens(codeLensHandler(documents, analysis));
 connection.onHover(hoverHandler(documents, analysis));
 onRequest(connection, ReplayCallRequest, replayHandler());
+onRequest(connection, CallAtCursorRequest, callAtCursorHandler(documents, analysis));
 onRequest(connection, IndexListRequest, (params) => ({ complete: index.complete, entries: index.list(params.symbol) }));
 
 documents.listen(connection);

@@ -29,16 +29,18 @@ export class WorkspaceIndex {
 
   async build(
     folders: readonly string[],
-    options: { exclude?: readonly string[]; signal?: AbortSignal; onProgress?: (scanned: number) => void },
+    options: { exclude?: readonly string[]; ripgrep?: string; signal?: AbortSignal; onProgress?: (scanned: number) => void },
   ): Promise<IndexStatusParams> {
     const start = Date.now();
     let scanned = 0;
     let parsed = 0;
+    const filesWithErrors: string[] = [];
     try {
       const parser = await this.parser;
       for (const folder of folders) {
         const index = await indexTree(folder, parser, {
           ...(options.exclude ? { exclude: options.exclude } : {}),
+          ...(options.ripgrep ? { ripgrep: options.ripgrep } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
           onProgress: (s) => options.onProgress?.(scanned + s),
         });
@@ -46,14 +48,23 @@ export class WorkspaceIndex {
         parsed += index.parsed;
         for (const file of index.files) {
           const uri = pathToFileURL(join(folder, file.path)).toString();
+          if (file.hasErrors) filesWithErrors.push(uri);
           this.byUri.set(uri, WorkspaceIndex.toDtos(uri, file.entries));
         }
       }
       this.complete = true;
-      return { state: 'ready', scanned, parsed, entries: this.size(), milliseconds: Date.now() - start };
+      return { state: 'ready', scanned, parsed, entries: this.size(), milliseconds: Date.now() - start, filesWithErrors };
     } catch (error) {
       const cancelled = error instanceof IndexCancelled;
-      return { state: cancelled ? 'cancelled' : 'failed', scanned, parsed, entries: this.size(), milliseconds: Date.now() - start, message: String(error) };
+      return {
+        state: cancelled ? 'cancelled' : 'failed',
+        scanned,
+        parsed,
+        entries: this.size(),
+        milliseconds: Date.now() - start,
+        filesWithErrors,
+        message: String(error),
+      };
     }
   }
 

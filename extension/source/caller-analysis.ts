@@ -3,6 +3,7 @@
 // result ignored, checked for < 0, stored, is will_pin recorded, where are
 // pins released, is the bvec count used as a byte count.
 import type { Node, Tree } from 'web-tree-sitter';
+import type { CParser } from './parser';
 import { isPreprocessedOut } from './preprocessor';
 
 export interface HandlingFact {
@@ -66,12 +67,14 @@ function isNegativeCheck(node: Node, subject: string): boolean {
   return (op === '<' || op === '<=') && left === subject && right === '0';
 }
 
-export function analyseCallers(tree: Tree): CallerHandling[] {
+const CALLS = `((call_expression function: (identifier) @name) (#eq? @name "${TARGET}"))`;
+
+export function analyseCallers(tree: Tree, parser: CParser): CallerHandling[] {
   const out: CallerHandling[] = [];
-  walk(tree.rootNode, (call) => {
-    if (call.type !== 'call_expression') return;
-    const fn = call.childForFieldName('function');
-    if (fn?.type !== 'identifier' || fn.text !== TARGET || isPreprocessedOut(call)) return;
+  for (const capture of parser.query(CALLS).captures(tree.rootNode)) {
+    const fn = capture.node;
+    const call = fn.parent!;
+    if (isPreprocessedOut(call)) continue;
     const def = functionOf(call);
     const body = def?.childForFieldName('body') ?? null;
     const stored = destination(call);
@@ -114,6 +117,6 @@ export function analyseCallers(tree: Tree): CallerHandling[] {
       releases,
       usedAsBytes,
     });
-  });
+  }
   return out;
 }

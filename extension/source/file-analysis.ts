@@ -1,5 +1,6 @@
 // One C file: its entries for the followed symbols (definitions with their
 // variant), and whether the parse had errors.
+import { analyseCallers, type CallerHandling } from './caller-analysis';
 import type { CParser } from './parser';
 import { fingerprintBody, isRemovedEra, type Fingerprint } from './fingerprint';
 import { findSymbols, SYMBOLS, type SymbolEntry } from './symbols';
@@ -11,6 +12,8 @@ export interface AnalysedEntry extends SymbolEntry {
 
 export interface FileAnalysis {
   readonly entries: readonly AnalysedEntry[];
+  /** How each call of netfs_extract_user_iter handles the result. */
+  readonly callers: readonly CallerHandling[];
   /** tree-sitter recovered from syntax errors somewhere in the file. */
   readonly hasErrors: boolean;
   /** The file has the bvecq successor and no definition: the function was removed here. */
@@ -25,12 +28,12 @@ export const PREFILTER_NAMES: readonly string[] = SYMBOLS;
 export function analyseFile(parser: CParser, text: string): FileAnalysis {
   const tree = parser.parse(text);
   try {
-    const entries = findSymbols(tree, SYMBOLS).map((e) => ({
+    const entries = findSymbols(tree, parser, SYMBOLS).map((e) => ({
       ...e,
       fingerprint: e.kind === 'definition' && e.symbol === 'netfs_extract_user_iter' ? fingerprintBody(e.body ?? '', e.disabled) : null,
     }));
     const defines = entries.some((e) => e.kind === 'definition' && e.symbol === 'netfs_extract_user_iter');
-    return { entries, hasErrors: tree.rootNode.hasError, removedEra: !defines && isRemovedEra(text) };
+    return { entries, callers: analyseCallers(tree, parser), hasErrors: tree.rootNode.hasError, removedEra: !defines && isRemovedEra(text) };
   } finally {
     tree.delete();
   }

@@ -1,7 +1,7 @@
 // A C parser on web-tree-sitter and the tree-sitter-c grammar. The WASM bytes
 // are handed in by the shell (extension/node/wasm-locate.ts), so this module
 // never touches the file system.
-import { Language, Parser, type Tree } from 'web-tree-sitter';
+import { Language, Parser, Query, type Tree } from 'web-tree-sitter';
 
 export interface CParserWasm {
   /** web-tree-sitter's runtime (tree-sitter.wasm). */
@@ -12,6 +12,8 @@ export interface CParserWasm {
 
 export interface CParser {
   parse(text: string): Tree;
+  /** A tree-sitter query over the C grammar (compiled once per source text). */
+  query(source: string): Query;
 }
 
 let runtimeReady: Promise<void> | undefined;
@@ -25,11 +27,20 @@ export async function createCParser(wasm: CParserWasm): Promise<CParser> {
   const language = await Language.load(wasm.grammar);
   const parser = new Parser();
   parser.setLanguage(language);
+  const queries = new Map<string, Query>();
   return {
     parse(text: string): Tree {
       const tree = parser.parse(text);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
+    },
+    query(source: string): Query {
+      let query = queries.get(source);
+      if (!query) {
+        query = new Query(language, source);
+        queries.set(source, query);
+      }
+      return query;
     },
   };
 }

@@ -2,6 +2,7 @@
 // one parsed C file. Calls inside `#if 0` do not count; a definition inside
 // one is kept and marked (the spec's "removal in progress").
 import type { Node, Tree } from 'web-tree-sitter';
+import type { CParser } from './parser';
 import { isPreprocessedOut } from './preprocessor';
 
 /** netfs_extract_user_iter and the helpers the spec names beside it. */
@@ -60,39 +61,40 @@ function enclosingFunctionName(node: Node): string | null {
   return null;
 }
 
-export function findSymbols(tree: Tree, names: readonly string[] = SYMBOLS): SymbolEntry[] {
+/** The nodes that can name a followed symbol; tree-sitter finds them without a JS walk. */
+const CANDIDATES = `
+(call_expression function: (identifier) @call)
+(function_definition) @definition
+(translation_unit (declaration) @declaration)
+(preproc_if (declaration) @declaration)
+(preproc_else (declaration) @declaration)
+(preproc_ifdef (declaration) @declaration)
+(linkage_specification body: (declaration_list (declaration) @declaration))
+`;
+
+export function findSymbols(tree: Tree, parser: CParser, names: readonly string[] = SYMBOLS): SymbolEntry[] {
   const wanted = new Set(names);
   const entries: SymbolEntry[] = [];
-  const visit = (node: Node) => {
-    switch (node.type) {
-      case 'call_expression': {
-        const fn = node.childForFieldName('function');
-        if (fn?.type === 'identifier' && wanted.has(fn.text) && !isPreprocessedOut(node)) {
-          entries.push(entry(fn.text, 'call', fn, node, enclosingFunctionName(node), null, false));
-        }
-        break;
+  for (const capture of parser.query(CANDIDATES).captures(tree.rootNode)) {
+    const node = capture.node;
+    if (capture.name === 'call') {
+      const call = node.parent!;
+      if (wanted.has(node.text) && !isPreprocessedOut(call)) entries.push(entry(node.text, 'call', node, call, enclosingFunctionName(call), null, false));
+    } else if (capture.name === 'definition') {
+      const name = declaratorName(node.childForFieldName('declarator'));
+      if (name && wanted.has(name.text)) {
+        entries.push(entry(name.text, 'definition', name, node, name.text, node.childForFieldName('body')?.text ?? '', isPreprocessedOut(node)));
       }
-      case 'function_definition': {
-        const name = declaratorName(node.childForFieldName('declarator'));
-        if (name && wanted.has(name.text)) {
-          entries.push(entry(name.text, 'definition', name, node, name.text, node.childForFieldName('body')?.text ?? '', isPreprocessedOut(node)));
-        }
-        break;
-      }
-      case 'declaration': {
-        if (node.parent?.type === 'compound_statement') break;
-        for (const d of node.childrenForFieldName('declarator')) {
-          const fd = functionDeclarator(d);
-          const name = fd ? declaratorName(fd) : null;
-          if (name && wanted.has(name.text) && !isPreprocessedOut(node)) entries.push(entry(name.text, 'declaration', name, node, null, null, false));
-        }
-        break;
+    } else {
+      for (const d of node.childrenForFieldName('declarator')) {
+        const fd = functionDeclarator(d);
+        const name = fd ? declaratorName(fd) : null;
+        if (name && wanted.has(name.text) && !isPreprocessedOut(node)) entries.push(entry(name.text, 'declaration', name, node, null, null, false));
       }
     }
-    for (const child of node.namedChildren) if (child) visit(child);
-  };
-  visit(tree.rootNode);
-  return entries;
+  }
+  // In source order, as a reader expects them.
+  return entries.sort((a, b) => a.start.line - b.start.line || a.start.col - b.start.col || a.line - b.line || a.col - b.col);
 }
 
 function entry(symbol: string, kind: SymbolEntry['kind'], name: Node, whole: Node, fn: string | null, body: string | null, disabled: boolean): SymbolEntry {

@@ -12,7 +12,14 @@ import {
   type Diagnostic,
   type Hover,
 } from 'vscode-languageserver-protocol/node';
-import { IndexListRequest, IndexStatusNotification, type IndexListResult, type IndexStatusParams } from '../../extension/protocol/lsp';
+import {
+  CallAtCursorRequest,
+  IndexListRequest,
+  IndexStatusNotification,
+  type IndexListResult,
+  type IndexStatusParams,
+  type ReplayCallSiteArgs,
+} from '../../extension/protocol/lsp';
 import { fixtureText, FIXTURES, REPO_ROOT } from '../support/fixtures';
 import { startServer, type ServerSession } from '../support/lsp-driver';
 
@@ -58,6 +65,7 @@ describe('server: source intelligence on a workspace', () => {
     const ready = await status;
     assert.equal(ready.state, 'ready');
     assert.equal(ready.scanned, 4);
+    assert.deepEqual(ready.filesWithErrors, []);
     const list = (await server.connection.sendRequest(IndexListRequest.method, { symbol: 'netfs_extract_user_iter' })) as IndexListResult;
     assert.equal(list.complete, true);
     assert.deepEqual(
@@ -88,6 +96,14 @@ describe('server: source intelligence on a workspace', () => {
       ['count-as-bytes', 38],
     ]);
     assert.ok(found.every((d) => d.severity === 3), 'information by default');
+  });
+
+  it('pinscope/call/atCursor finds the call holding or above the cursor', async () => {
+    const uri = uriOf(join(FIXTURES, 'c/callers.c'));
+    const at = (line: number) => server.connection.sendRequest(CallAtCursorRequest.method, { uri, line, character: 0 }) as Promise<ReplayCallSiteArgs | null>;
+    assert.equal((await at(2)), null);
+    assert.deepEqual([(await at(24))?.caller, (await at(24))?.line], ['careful', 22]);
+    assert.equal((await at(8))?.caller, 'ignores');
   });
 
   it('a hover on a call describes how the caller handles the result, line by line', async () => {

@@ -36,6 +36,15 @@ describe('source: real kernel trees (Debian linux-source)', function () {
     ]);
   });
 
+  it('linux-source-6.12 with the ripgrep pre-filter gives the same index', async function () {
+    const tree = kernelTree('6.12');
+    if (!tree) this.skip();
+    const parser = await testCParser();
+    const [withRg, withNode] = [await indexTree(tree!, parser, { ripgrep: 'rg' }), await indexTree(tree!, parser)];
+    if (withRg.prefilter !== 'ripgrep') this.skip();
+    assert.deepEqual(withRg.files.map((f) => [f.path, f.entries.length]), withNode.files.map((f) => [f.path, f.entries.length]));
+  });
+
   it('linux-source-6.1: no entry for netfs_extract_user_iter (it predates the function)', async function () {
     const tree = kernelTree('6.1');
     if (!tree) this.skip();

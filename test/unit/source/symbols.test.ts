@@ -8,7 +8,7 @@ describe('source: definitions, declarations and calls', () => {
     const parser = await testCParser();
     const tree = parser.parse(fixtureText('c/symbols.c'));
     try {
-      const found = findSymbols(tree).map((e) => [e.kind, e.symbol, e.line + 1, e.function]);
+      const found = findSymbols(tree, parser).map((e) => [e.kind, e.symbol, e.line + 1, e.function]);
       assert.deepEqual(found, [
         ['declaration', 'netfs_extract_user_iter', 5, null],
         ['declaration', 'iov_iter_extract_pages', 7, null],
