@@ -4,7 +4,7 @@
 // pins released, is the bvec count used as a byte count.
 import type { Node, Tree } from 'web-tree-sitter';
 import type { CParser } from './parser';
-import { isPreprocessedOut } from './preprocessor';
+import { Regions } from './regions';
 
 export interface HandlingFact {
   readonly what: string;
@@ -39,16 +39,7 @@ function walk(node: Node, visit: (n: Node) => void): void {
   for (const child of node.namedChildren) if (child) walk(child, visit);
 }
 
-function functionOf(node: Node): Node | null {
-  for (let up = node.parent; up; up = up.parent) if (up.type === 'function_definition') return up;
-  return null;
-}
 
-function nameOf(def: Node | null): string | null {
-  let d = def?.childForFieldName('declarator') ?? null;
-  while (d && d.type !== 'identifier') d = d.type === 'parenthesized_declarator' ? d.namedChild(0) : d.childForFieldName('declarator');
-  return d?.text ?? null;
-}
 
 /** Where the call's value goes: the left side of `x = call(...)` or the declared variable. */
 function destination(call: Node): string | null {
@@ -71,11 +62,13 @@ const CALLS = `((call_expression function: (identifier) @name) (#eq? @name "${TA
 
 export function analyseCallers(tree: Tree, parser: CParser): CallerHandling[] {
   const out: CallerHandling[] = [];
+  const regions = new Regions(tree, parser);
   for (const capture of parser.query(CALLS).captures(tree.rootNode)) {
     const fn = capture.node;
     const call = fn.parent!;
-    if (isPreprocessedOut(call)) continue;
-    const def = functionOf(call);
+    if (regions.isDead(call)) continue;
+    const enclosing = regions.functionAt(call);
+    const def = enclosing?.node ?? null;
     const body = def?.childForFieldName('body') ?? null;
     const stored = destination(call);
     let parent = call.parent;
@@ -105,7 +98,7 @@ export function analyseCallers(tree: Tree, parser: CParser): CallerHandling[] {
       });
     }
     out.push({
-      function: nameOf(def),
+      function: enclosing?.name ?? null,
       line: fn.startPosition.row,
       col: fn.startPosition.column,
       endCol: fn.endPosition.column,

@@ -1,5 +1,4 @@
 export { createCParser, type CParser, type CParserWasm } from './parser';
-export { findCallSites, type CallSite, type Position } from './call-sites';
 export { analyseCallers, type CallerHandling, type HandlingFact } from './caller-analysis';
 export { findSymbols, SYMBOLS, type SymbolEntry, type SymbolName } from './symbols';
 export { analyseFile, PREFILTER, PREFILTER_NAMES, type AnalysedEntry, type FileAnalysis } from './file-analysis';

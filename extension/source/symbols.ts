@@ -3,7 +3,7 @@
 // one is kept and marked (the spec's "removal in progress").
 import type { Node, Tree } from 'web-tree-sitter';
 import type { CParser } from './parser';
-import { isPreprocessedOut } from './preprocessor';
+import { Regions } from './regions';
 
 /** netfs_extract_user_iter and the helpers the spec names beside it. */
 export const SYMBOLS = [
@@ -54,12 +54,6 @@ function functionDeclarator(node: Node | null): Node | null {
   return null;
 }
 
-function enclosingFunctionName(node: Node): string | null {
-  for (let up = node.parent; up; up = up.parent) {
-    if (up.type === 'function_definition') return declaratorName(up.childForFieldName('declarator'))?.text ?? null;
-  }
-  return null;
-}
 
 /** The nodes that can name a followed symbol; tree-sitter finds them without a JS walk. */
 const CANDIDATES = `
@@ -75,21 +69,23 @@ const CANDIDATES = `
 export function findSymbols(tree: Tree, parser: CParser, names: readonly string[] = SYMBOLS): SymbolEntry[] {
   const wanted = new Set(names);
   const entries: SymbolEntry[] = [];
+  const regions = new Regions(tree, parser);
+  const enclosing = (node: Node) => regions.functionAt(node)?.name ?? null;
   for (const capture of parser.query(CANDIDATES).captures(tree.rootNode)) {
     const node = capture.node;
     if (capture.name === 'call') {
       const call = node.parent!;
-      if (wanted.has(node.text) && !isPreprocessedOut(call)) entries.push(entry(node.text, 'call', node, call, enclosingFunctionName(call), null, false));
+      if (wanted.has(node.text) && !regions.isDead(call)) entries.push(entry(node.text, 'call', node, call, enclosing(call), null, false));
     } else if (capture.name === 'definition') {
       const name = declaratorName(node.childForFieldName('declarator'));
       if (name && wanted.has(name.text)) {
-        entries.push(entry(name.text, 'definition', name, node, name.text, node.childForFieldName('body')?.text ?? '', isPreprocessedOut(node)));
+        entries.push(entry(name.text, 'definition', name, node, name.text, node.childForFieldName('body')?.text ?? '', regions.isDead(node)));
       }
     } else {
       for (const d of node.childrenForFieldName('declarator')) {
         const fd = functionDeclarator(d);
         const name = fd ? declaratorName(fd) : null;
-        if (name && wanted.has(name.text) && !isPreprocessedOut(node)) entries.push(entry(name.text, 'declaration', name, node, null, null, false));
+        if (name && wanted.has(name.text) && !regions.isDead(node)) entries.push(entry(name.text, 'declaration', name, node, null, null, false));
       }
     }
   }

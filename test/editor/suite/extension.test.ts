@@ -85,6 +85,17 @@ describe('Pinscope in a real VS Code', () => {
     assert.equal(lenses.length, 3);
   });
 
+  it('the definition in fs/netfs/iterator.c gets a lens with its variant and a hover saying what it does', async () => {
+    const uri = workspaceFile('fs/netfs/iterator.c');
+    await vscode.window.showTextDocument(uri);
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
+    assert.deepEqual(lenses.map((l) => l.command?.title).filter((t) => t?.startsWith('Pinscope')), ['Pinscope: variant v3']);
+    const line = readFileSync(uri.fsPath, 'utf8').split('\n').findIndex((l) => l.startsWith('ssize_t netfs_extract_user_iter('));
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(line, 12));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /v3 — the fixed function/);
+  });
+
   it("running a lens's command opens the replay webview beside the editor", async () => {
     const uri = workspaceFile('fs/netfs/direct_read.c');
     const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });

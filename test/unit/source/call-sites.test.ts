@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { findCallSites, TARGET_FUNCTION } from '../../../extension/source';
+import { findSymbols, TARGET_FUNCTION } from '../../../extension/source';
 import { testCParser } from '../../support/c-parser';
 import { fixtureText } from '../../support/fixtures';
 
@@ -7,7 +7,15 @@ async function sitesIn(text: string) {
   const parser = await testCParser();
   const tree = parser.parse(text);
   try {
-    return findCallSites(tree, TARGET_FUNCTION);
+    return findSymbols(tree, parser, [TARGET_FUNCTION])
+      .filter((e) => e.kind === 'call')
+      .map((e) => ({
+        caller: e.function,
+        nameStart: { line: e.line, character: e.col },
+        nameEnd: { line: e.endLine, character: e.endCol },
+        start: { line: e.start.line, character: e.start.col },
+        end: { line: e.end.line, character: e.end.col },
+      }));
   } finally {
     tree.delete();
   }
