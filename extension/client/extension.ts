@@ -2,8 +2,11 @@
 // replay panel. Everything heavy runs in the server.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { CallSitesView } from './features/call-sites-view';
+import { registerEditorCommands } from './features/editor-commands';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
+import { OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
 import type { RenderedMessage } from '../protocol/webview';
 import { createLanguageClient } from './language-client';
 
@@ -13,6 +16,9 @@ export interface PinscopeApi {
   readonly ready: Promise<void>;
   /** Fires when the replay view has put a replay on screen. */
   readonly onDidRenderReplay: vscode.Event<RenderedMessage>;
+  /** The Traces and Call Sites views' data (what the sidebar shows). */
+  readonly traces: TracesView;
+  readonly callSites: CallSitesView;
 }
 
 let client: LanguageClient | undefined;
@@ -21,12 +27,31 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   const log = vscode.window.createOutputChannel('Pinscope', { log: true });
   client = createLanguageClient(context, log);
   const panel = new ReplayPanel(context.extensionUri, client, log);
-  context.subscriptions.push(log, panel, ...registerReplayCommands(panel));
-  const ready = client.start().catch((error: unknown) => {
-    log.error(`the language server did not start: ${String(error)}`);
-    throw error;
-  });
-  return { ready, onDidRenderReplay: panel.onDidRender };
+  const traces = new TracesView(client, panel, log);
+  const callSites = new CallSitesView(client);
+  context.subscriptions.push(
+    log,
+    panel,
+    traces,
+    callSites,
+    ...registerReplayCommands(panel),
+    ...registerEditorCommands(client, panel, log),
+    vscode.window.registerTreeDataProvider('pinscope.traces', traces),
+    vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),
+    vscode.commands.registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),
+    vscode.commands.registerCommand(OPEN_TRACE_CALL_COMMAND, (traceId: number, index: number) => traces.openCall(traceId, index)),
+  );
+  const ready = client.start().then(
+    () => {
+      context.subscriptions.push(callSites.start());
+      void callSites.refresh();
+    },
+    (error: unknown) => {
+      log.error(`the language server did not start: ${String(error)}`);
+      throw error;
+    },
+  );
+  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -106,3 +106,62 @@ export interface CallAtCursorParams {
 
 /** The call of netfs_extract_user_iter under (or nearest above) the cursor in its function, or null. */
 export const CallAtCursorRequest = request<CallAtCursorParams, ReplayCallSiteArgs | null>('pinscope/call/atCursor');
+
+/** Load a trace file on the server and replay every call in it. */
+export interface TraceLoadParams {
+  /** Absolute path of the trace file (plain, gzip, or trace.dat with trace-cmd). */
+  readonly path: string;
+  /** Kernel version for decoding iterators (default 6.12). */
+  readonly kernel?: string;
+  /** Variant to replay with: auto (v3) or v0 … v3. */
+  readonly variant?: string;
+  readonly format?: string;
+}
+
+/** One call of a loaded trace, as the Traces view lists it. */
+export interface TraceCallSummaryDto {
+  readonly index: number;
+  readonly pid: number | null;
+  readonly comm: string | null;
+  /** Line of the call's first event in the trace. */
+  readonly line: number;
+  readonly verdict: 'match' | 'mismatch' | 'incomplete';
+  /** "UBUF read 12288", or null when the inputs were not recorded. */
+  readonly input: string | null;
+  readonly observedRet: number | null;
+  readonly predictedRet: number | null;
+  readonly anomalies: readonly string[];
+  readonly missing: readonly string[];
+  readonly differences: readonly string[];
+  /** The function that called netfs_extract_user_iter, when the trace says. */
+  readonly caller: string | null;
+}
+
+export type TraceLoadResult =
+  | {
+      readonly ok: true;
+      readonly traceId: number;
+      readonly path: string;
+      readonly format: string;
+      readonly lines: number;
+      readonly calls: readonly TraceCallSummaryDto[];
+      readonly skipped: { readonly lines: number; readonly examples: ReadonlyArray<{ readonly line: number; readonly reason: string }> };
+      readonly lost: number;
+    }
+  | { readonly ok: false; readonly error: string };
+
+export const TraceLoadRequest = request<TraceLoadParams, TraceLoadResult>('pinscope/trace/load');
+
+export interface TraceCallParams {
+  readonly traceId: number;
+  readonly index: number;
+}
+
+export interface TraceCallDetailDto {
+  readonly summary: TraceCallSummaryDto;
+  /** The model's replay of the call, when its inputs were complete. */
+  readonly predicted: ReplayResultDto | null;
+  readonly observed: { readonly ret: number | null; readonly bytes: number | null };
+}
+
+export const TraceCallRequest = request<TraceCallParams, TraceCallDetailDto | null>('pinscope/trace/call');

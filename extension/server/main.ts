@@ -12,7 +12,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_EXCLUDES } from '../node/source-tree';
 import { loadCParserWasm } from '../node/wasm-locate';
-import { CallAtCursorRequest, IndexListRequest, IndexStatusNotification, ReplayCallRequest } from '../protocol/lsp';
+import { CallAtCursorRequest, IndexListRequest, IndexStatusNotification, ReplayCallRequest, TraceCallRequest, TraceLoadRequest } from '../protocol/lsp';
 import { createCParser } from '../source';
 import { DocumentAnalysis } from './document-analysis';
 import { callAtCursorHandler } from './handlers/call-at-cursor';
@@ -20,7 +20,8 @@ import { codeLensHandler } from './handlers/code-lens';
 import { diagnosticsFor, type DiagnosticLevel } from './handlers/diagnostics';
 import { hoverHandler } from './handlers/hover';
 import { replayHandler } from './handlers/replay';
-import { onRequest } from './lsp-requests';
+import { onLongRequest, onRequest } from './lsp-requests';
+import { TraceStore } from './trace-store';
 import { WorkspaceIndex } from './workspace-index';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -28,6 +29,7 @@ const documents = new TextDocuments(TextDocument);
 const parser = createCParser(loadCParserWasm());
 const analysis = new DocumentAnalysis(parser);
 const index = new WorkspaceIndex(parser);
+const traces = new TraceStore();
 
 let folders: string[] = [];
 /** ripgrep for the index pre-filter: the client's (VS Code ships one) or `rg` on PATH. */
@@ -107,6 +109,10 @@ connection.onCodeLens(codeLensHandler(documents, analysis));
 connection.onHover(hoverHandler(documents, analysis));
 onRequest(connection, ReplayCallRequest, replayHandler());
 onRequest(connection, CallAtCursorRequest, callAtCursorHandler(documents, analysis));
+onLongRequest(connection, TraceLoadRequest, 'Pinscope: reading the trace', (params, progress, signal) =>
+  traces.load(params, { signal, onProgress: (read, total) => progress(`${Math.round(read / 1024)} of ${Math.round(total / 1024)} KiB`, Math.round((100 * read) / total)) }),
+);
+onRequest(connection, TraceCallRequest, (params) => traces.call(params.traceId, params.index));
 onRequest(connection, IndexListRequest, (params) => ({ complete: index.complete, entries: index.list(params.symbol) }));
 
 documents.listen(connection);

@@ -16,7 +16,11 @@ import {
   CallAtCursorRequest,
   IndexListRequest,
   IndexStatusNotification,
+  TraceCallRequest,
+  TraceLoadRequest,
   type IndexListResult,
+  type TraceCallDetailDto,
+  type TraceLoadResult,
   type IndexStatusParams,
   type ReplayCallSiteArgs,
 } from '../../extension/protocol/lsp';
@@ -114,6 +118,21 @@ describe('server: source intelligence on a workspace', () => {
     assert.match(text, /checks for an error: `n < 0` \(line 24\)/);
     assert.match(text, /records iov_iter_extract_will_pin/);
     assert.match(text, /kvfree\(\) \(line 30\)/);
+  });
+
+  it('pinscope/trace/load replays every call of a trace; pinscope/trace/call gives one replay', async () => {
+    const loaded = (await server.connection.sendRequest(TraceLoadRequest.method, { path: join(REPO_ROOT, 'samples/traces/direct-io.trace') })) as TraceLoadResult;
+    assert.ok(loaded.ok);
+    assert.deepEqual(loaded.calls.map((c) => [c.line, c.pid, c.verdict, c.input]), [
+      [7, 4711, 'match', 'UBUF read 12288'],
+      [15, 4711, 'match', 'UBUF read 12288'],
+      [23, 4712, 'match', 'UBUF read 12288'],
+      [27, 4713, 'match', 'IOVEC write 6144'],
+    ]);
+    const detail = (await server.connection.sendRequest(TraceCallRequest.method, { traceId: loaded.traceId, index: 1 })) as TraceCallDetailDto;
+    assert.deepEqual([detail.predicted?.ret, detail.predicted?.bytes, detail.predicted?.anomalies.map((a) => a.kind)], [2, 7936, ['short-extraction', 'partial-pin']]);
+    const missing = (await server.connection.sendRequest(TraceLoadRequest.method, { path: join(REPO_ROOT, 'no-such.trace') })) as TraceLoadResult;
+    assert.ok(!missing.ok && /cannot read .*no-such\.trace/.test(missing.error));
   });
 
   it('follows an edit: a call added to an open file joins the index', async () => {

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { CallDto } from '../../protocol/dto';
+import type { CallDto, ReplayResultDto } from '../../protocol/dto';
 import { isWebviewToHost } from '../../protocol/guards';
 import { ReplayCallRequest } from '../../protocol/lsp';
 import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
@@ -25,6 +25,19 @@ export class ReplayPanel implements vscode.Disposable {
     private readonly client: LanguageClient,
     private readonly log: vscode.LogOutputChannel,
   ) {}
+
+  /** Shows a replay the server already computed (a call from a trace). */
+  async showResult(title: string, result: ReplayResultDto): Promise<void> {
+    const panel = this.reveal();
+    panel.title = `Pinscope: ${title}`;
+    this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result });
+  }
+
+  /** Shows a plain message instead of a replay. */
+  showMessage(message: string): void {
+    this.reveal();
+    this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message });
+  }
 
   async show(title: string, call: CallDto): Promise<void> {
     const panel = this.reveal();

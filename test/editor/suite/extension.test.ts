@@ -96,6 +96,15 @@ describe('Pinscope in a real VS Code', () => {
     assert.match(text, /v3 — the fixed function/);
   });
 
+  it('the Call Sites view lists the index by file, with the variant of the definition', async () => {
+    await api.callSites.refresh();
+    // Files opened from outside the workspace join the index too; look at the workspace's.
+    const root = vscode.workspace.workspaceFolders![0]!.uri.toString();
+    const files = api.callSites.getChildren().filter((f) => f.kind === 'file' && f.uri.startsWith(root));
+    const labels = files.flatMap((f) => api.callSites.getChildren(f).map((e) => String(api.callSites.getTreeItem(e).label)));
+    assert.deepEqual(labels, ['sample_unbuffered_read()', 'sample_unbuffered_write()', 'definition — v3', 'declaration']);
+  });
+
   it("running a lens's command opens the replay webview beside the editor", async () => {
     const uri = workspaceFile('fs/netfs/direct_read.c');
     const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
@@ -116,5 +125,37 @@ describe('Pinscope in a real VS Code', () => {
     assert.match(tabs[0]!.tab.label, /example E1 at sample_unbuffered_read/);
     // The webview itself reports what it put on screen.
     assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 4, bvecs: 4, pages: 4 });
+  });
+
+  it('Pinscope: Replay Trace File… lists the calls by task; a call opens its replay', async () => {
+    const loaded = (await vscode.commands.executeCommand('pinscope.replayTraceFile', vscode.Uri.file(join(REPO_ROOT, 'samples/traces/direct-io.trace')))) as { calls: unknown[] };
+    assert.equal(loaded.calls.length, 4);
+    const [trace] = api.traces.getChildren();
+    assert.ok(trace);
+    const tasks = api.traces.getChildren(trace).map((t) => [String(api.traces.getTreeItem(t).label), api.traces.getChildren(t).length]);
+    assert.deepEqual(tasks, [['dd (pid 4711)', 2], ['dd (pid 4712)', 1], ['dd (pid 4713)', 1]]);
+    const [firstTask] = api.traces.getChildren(trace);
+    const [shortCall] = api.traces.getChildren(firstTask).slice(1);
+    const item = api.traces.getTreeItem(shortCall!);
+    assert.match(String(item.description), /^match → 2 · short-extraction, partial-pin$/);
+    const rendered = new Promise<RenderedMessage>((resolve) => {
+      const subscription = api.onDidRenderReplay((message) => {
+        subscription.dispose();
+        resolve(message);
+      });
+    });
+    await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
+    assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
+    // Leave the E1 call on screen for the launcher's look at the browser.
+    const [e1] = api.traces.getChildren(firstTask);
+    const again = new Promise<RenderedMessage>((resolve) => {
+      const subscription = api.onDidRenderReplay((message) => {
+        subscription.dispose();
+        resolve(message);
+      });
+    });
+    const e1Item = api.traces.getTreeItem(e1!);
+    await vscode.commands.executeCommand(e1Item.command!.command, ...(e1Item.command!.arguments ?? []));
+    assert.equal((await again).bvecs, 4);
   });
 });

@@ -1,0 +1,132 @@
+// The Traces view and "Pinscope: Replay Trace File…": the server loads and
+// replays a trace (with progress and cancel); the view lists its calls by
+// task with their verdicts; a click opens the call's replay beside the code.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { TraceCallRequest, TraceLoadRequest, type TraceCallSummaryDto, type TraceLoadResult } from '../../protocol/lsp';
+import { sendRequest } from '../lsp-requests';
+import type { ReplayPanel } from './replay-panel';
+
+type LoadedTrace = Extract<TraceLoadResult, { ok: true }>;
+
+type Node =
+  | { readonly kind: 'trace'; readonly trace: LoadedTrace }
+  | { readonly kind: 'task'; readonly trace: LoadedTrace; readonly label: string; readonly calls: readonly TraceCallSummaryDto[] }
+  | { readonly kind: 'call'; readonly trace: LoadedTrace; readonly call: TraceCallSummaryDto };
+
+export const OPEN_TRACE_CALL_COMMAND = 'pinscope.openTraceCall';
+
+const VERDICT_ICON: Record<TraceCallSummaryDto['verdict'], vscode.ThemeIcon> = {
+  match: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  mismatch: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  incomplete: new vscode.ThemeIcon('question'),
+};
+
+function tally(calls: readonly TraceCallSummaryDto[]): string {
+  const count = (v: string) => calls.filter((c) => c.verdict === v).length;
+  return `${calls.length} call(s): ${count('match')} match, ${count('mismatch')} mismatch, ${count('incomplete')} incomplete`;
+}
+
+export class TracesView implements vscode.TreeDataProvider<Node> {
+  private readonly traces: LoadedTrace[] = [];
+  private readonly changed = new vscode.EventEmitter<Node | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+
+  constructor(
+    private readonly client: LanguageClient,
+    private readonly panel: ReplayPanel,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  /** The loaded traces, for tests and the status bar. */
+  get loaded(): readonly LoadedTrace[] {
+    return this.traces;
+  }
+
+  getTreeItem(node: Node): vscode.TreeItem {
+    if (node.kind === 'trace') {
+      const item = new vscode.TreeItem(vscode.workspace.asRelativePath(node.trace.path), vscode.TreeItemCollapsibleState.Expanded);
+      item.description = `${node.trace.format} — ${tally(node.trace.calls)}`;
+      item.iconPath = new vscode.ThemeIcon('pulse');
+      item.resourceUri = vscode.Uri.file(node.trace.path);
+      return item;
+    }
+    if (node.kind === 'task') {
+      const item = new vscode.TreeItem(node.label, vscode.TreeItemCollapsibleState.Expanded);
+      item.description = tally(node.calls);
+      item.iconPath = new vscode.ThemeIcon('person');
+      return item;
+    }
+    const c = node.call;
+    const item = new vscode.TreeItem(`line ${c.line}: ${c.input ?? 'inputs not recorded'}`, vscode.TreeItemCollapsibleState.None);
+    const ret = c.observedRet === null ? '' : ` → ${c.observedRet}`;
+    item.description = `${c.verdict}${ret}${c.anomalies.length ? ` · ${c.anomalies.join(', ')}` : ''}`;
+    item.tooltip = [c.differences.join('; '), c.missing.length ? `missing: ${c.missing.join(', ')}` : '', c.caller ? `called from ${c.caller}` : '']
+      .filter(Boolean)
+      .join('\n');
+    item.iconPath = VERDICT_ICON[c.verdict];
+    item.command = { command: OPEN_TRACE_CALL_COMMAND, title: 'Replay', arguments: [node.trace.traceId, c.index] };
+    return item;
+  }
+
+  getChildren(node?: Node): Node[] {
+    if (!node) return this.traces.map((trace) => ({ kind: 'trace', trace }));
+    if (node.kind === 'trace') {
+      const byTask = new Map<string, TraceCallSummaryDto[]>();
+      for (const call of node.trace.calls) {
+        const key = `${call.comm ?? '?'} (pid ${call.pid ?? '?'})`;
+        byTask.set(key, [...(byTask.get(key) ?? []), call]);
+      }
+      return [...byTask].map(([label, calls]) => ({ kind: 'task', trace: node.trace, label, calls }));
+    }
+    if (node.kind === 'task') return node.calls.map((call) => ({ kind: 'call', trace: node.trace, call }));
+    return [];
+  }
+
+  /** Pinscope: Replay Trace File… — a URI skips the dialog (tests, the explorer's context menu). */
+  async replayTraceFile(uri?: vscode.Uri): Promise<LoadedTrace | undefined> {
+    const file = uri ?? (await this.pickFile());
+    if (!file) return undefined;
+    const result = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: `Pinscope: replaying ${vscode.workspace.asRelativePath(file)}`, cancellable: true },
+      (_progress, token) => this.client.sendRequest(TraceLoadRequest.method, { path: file.fsPath }, token) as Promise<TraceLoadResult>,
+    );
+    if (!result.ok) {
+      this.log.error(`${file.fsPath}: ${result.error}`);
+      void vscode.window.showErrorMessage(`Pinscope could not read ${vscode.workspace.asRelativePath(file)}: ${result.error}`);
+      return undefined;
+    }
+    this.traces.push(result);
+    this.changed.fire(undefined);
+    const skipped = result.skipped.lines ? `; ${result.skipped.lines} line(s) skipped (first at line ${result.skipped.examples[0]?.line})` : '';
+    const anomalies = result.calls.filter((c) => c.anomalies.length).length;
+    const summary = `${tally(result.calls)}; ${anomalies} with anomalies${skipped}${result.lost ? `; ${result.lost} events lost` : ''}`;
+    this.log.info(`${file.fsPath} (${result.format}): ${summary}`);
+    void vscode.window.showInformationMessage(`Pinscope: ${summary}`);
+    return result;
+  }
+
+  private async pickFile(): Promise<vscode.Uri | undefined> {
+    const active = vscode.window.activeTextEditor?.document.uri;
+    const picked = await vscode.window.showOpenDialog({
+      title: 'Replay a trace file',
+      canSelectMany: false,
+      ...(active?.scheme === 'file' ? { defaultUri: active } : {}),
+      filters: { 'Trace logs': ['trace', 'txt', 'log', 'gz', 'dat', 'json'], 'All files': ['*'] },
+    });
+    return picked?.[0];
+  }
+
+  async openCall(traceId: number, index: number): Promise<void> {
+    const detail = await sendRequest(this.client, TraceCallRequest, { traceId, index });
+    if (!detail) return;
+    const s = detail.summary;
+    const title = `trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`;
+    if (detail.predicted) await this.panel.showResult(title, detail.predicted);
+    else this.panel.showMessage(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`);
+  }
+
+  dispose(): void {
+    this.changed.dispose();
+  }
+}
