@@ -11,6 +11,7 @@ import type { EditorTestResult } from './suite/index';
 import { launchChromium } from '../support/browser';
 import { REPO_ROOT } from '../support/fixtures';
 import { startVsCodeServer } from '../../scripts/vscode-server-host';
+import { runJourney } from './journey';
 
 const TESTS_ENTRY = join(REPO_ROOT, 'out/test/editor/index.js');
 const WORKSPACE = join(REPO_ROOT, 'samples/kernel');
@@ -83,6 +84,8 @@ async function runInVsCodeServer(resultFile: string): Promise<{ result: EditorTe
     await waitForFile(resultFile, server.exited, 'the in-editor suite to write its result');
     const result = JSON.parse(readFileSync(resultFile, 'utf8')) as EditorTestResult;
     const tests = [...result.tests, await checkWebviewDom(page)];
+    await page.close();
+    tests.push(await runJourney(server, browser, WORKSPACE));
     return {
       host,
       result: {
