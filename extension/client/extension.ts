@@ -4,6 +4,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CallSitesView } from './features/call-sites-view';
 import { registerEditorCommands } from './features/editor-commands';
+import { registerMoreCommands } from './features/more-commands';
+import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
 import { OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
@@ -36,6 +38,8 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     callSites,
     ...registerReplayCommands(panel),
     ...registerEditorCommands(client, panel, log),
+    ...registerMoreCommands(client, panel, log),
+    createStatusItem(client, traces),
     vscode.window.registerTreeDataProvider('pinscope.traces', traces),
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),
     vscode.commands.registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),

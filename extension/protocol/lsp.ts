@@ -165,3 +165,17 @@ export interface TraceCallDetailDto {
 }
 
 export const TraceCallRequest = request<TraceCallParams, TraceCallDetailDto | null>('pinscope/trace/call');
+
+/** Re-index the workspace from scratch (Pinscope: Reindex Workspace). */
+export const IndexRebuildRequest = request<Record<string, never>, IndexStatusParams>('pinscope/index/rebuild');
+
+/** A recording recipe for a kernel version and architecture. */
+export interface RecipeParams {
+  readonly kernel: string;
+  readonly arch: 'x86_64' | 'arm64';
+  readonly kind: 'shell' | 'kprobe' | 'bpftrace';
+}
+
+export type RecipeResult = { readonly ok: true; readonly text: string; readonly notes: readonly string[] } | { readonly ok: false; readonly error: string };
+
+export const RecipeRequest = request<RecipeParams, RecipeResult>('pinscope/recipe/get');

@@ -12,7 +12,19 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { DEFAULT_EXCLUDES } from '../node/source-tree';
 import { loadCParserWasm } from '../node/wasm-locate';
-import { CallAtCursorRequest, IndexListRequest, IndexStatusNotification, ReplayCallRequest, TraceCallRequest, TraceLoadRequest } from '../protocol/lsp';
+import {
+  CallAtCursorRequest,
+  IndexListRequest,
+  IndexRebuildRequest,
+  IndexStatusNotification,
+  RecipeRequest,
+  ReplayCallRequest,
+  TraceCallRequest,
+  TraceLoadRequest,
+  type IndexStatusParams,
+  type RecipeResult,
+} from '../protocol/lsp';
+import { recipe, RecipeError } from '../trace';
 import { createCParser } from '../source';
 import { DocumentAnalysis } from './document-analysis';
 import { callAtCursorHandler } from './handlers/call-at-cursor';
@@ -69,10 +81,8 @@ connection.onInitialize((params: InitializeParams) => {
   };
 });
 
-connection.onInitialized(async () => {
-  if (canWatchFiles) {
-    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h}' }] });
-  }
+/** Indexes the workspace folders with progress, then announces the result. */
+async function indexWorkspace(): Promise<IndexStatusParams> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => null);
   const abort = new AbortController();
   progress?.token.onCancellationRequested(() => abort.abort());
@@ -86,6 +96,14 @@ connection.onInitialized(async () => {
   });
   progress?.done();
   void connection.sendNotification(IndexStatusNotification.method, status);
+  return status;
+}
+
+connection.onInitialized(() => {
+  if (canWatchFiles) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h}' }] });
+  }
+  void indexWorkspace();
 });
 
 async function analyse(document: TextDocument): Promise<void> {
@@ -113,6 +131,19 @@ onLongRequest(connection, TraceLoadRequest, 'Pinscope: reading the trace', (para
   traces.load(params, { signal, onProgress: (read, total) => progress(`${Math.round(read / 1024)} of ${Math.round(total / 1024)} KiB`, Math.round((100 * read) / total)) }),
 );
 onRequest(connection, TraceCallRequest, (params) => traces.call(params.traceId, params.index));
+onRequest(connection, IndexRebuildRequest, async () => {
+  index.clear();
+  return indexWorkspace();
+});
+onRequest(connection, RecipeRequest, (params): RecipeResult => {
+  try {
+    const r = recipe(params.kernel, params.arch);
+    return { ok: true, text: params.kind === 'shell' ? r.shell : params.kind === 'kprobe' ? r.kprobeEvents : r.bpftrace, notes: r.notes };
+  } catch (error) {
+    if (error instanceof RecipeError) return { ok: false, error: error.message };
+    throw error;
+  }
+});
 onRequest(connection, IndexListRequest, (params) => ({ complete: index.complete, entries: index.list(params.symbol) }));
 
 documents.listen(connection);

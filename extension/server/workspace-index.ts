@@ -68,6 +68,12 @@ export class WorkspaceIndex {
     }
   }
 
+  /** Forgets everything (before a re-index). */
+  clear(): void {
+    this.byUri.clear();
+    this.complete = false;
+  }
+
   /** An open document's current entries replace what the disk said. */
   update(uri: string, entries: readonly AnalysedEntry[]): void {
     if (entries.length) this.byUri.set(uri, WorkspaceIndex.toDtos(uri, entries));

@@ -89,7 +89,11 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     if (!file) return undefined;
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Pinscope: replaying ${vscode.workspace.asRelativePath(file)}`, cancellable: true },
-      (_progress, token) => this.client.sendRequest(TraceLoadRequest.method, { path: file.fsPath }, token) as Promise<TraceLoadResult>,
+      (_progress, token) => {
+        const settings = vscode.workspace.getConfiguration('pinscope');
+        const params = { path: file.fsPath, kernel: settings.get<string>('kernel', '6.12'), variant: settings.get<string>('variant', 'auto') };
+        return this.client.sendRequest(TraceLoadRequest.method, params, token) as Promise<TraceLoadResult>;
+      },
     );
     if (!result.ok) {
       this.log.error(`${file.fsPath}: ${result.error}`);

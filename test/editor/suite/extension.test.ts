@@ -105,6 +105,17 @@ describe('Pinscope in a real VS Code', () => {
     assert.deepEqual(labels, ['sample_unbuffered_read()', 'sample_unbuffered_write()', 'definition — v3', 'declaration']);
   });
 
+  it('Copy Tracing Recipe…, Reindex Workspace, Simulate Call… and the trace file language', async () => {
+    const text = (await vscode.commands.executeCommand('pinscope.copyRecipe', { kernel: '6.12', arch: 'x86_64', kind: 'kprobe' })) as string;
+    assert.match(text, /^p:pinscope\/xui_entry netfs_extract_user_iter orig=%di:x64/);
+    assert.equal(await vscode.env.clipboard.readText(), text);
+    const status = (await vscode.commands.executeCommand('pinscope.reindexWorkspace')) as { state: string; entries: number };
+    assert.equal(status.state, 'ready');
+    assert.ok(status.entries >= 4);
+    const trace = await vscode.workspace.openTextDocument(vscode.Uri.file(join(REPO_ROOT, 'samples/traces/direct-io.trace')));
+    assert.equal(trace.languageId, 'pinscope-trace');
+  });
+
   it("running a lens's command opens the replay webview beside the editor", async () => {
     const uri = workspaceFile('fs/netfs/direct_read.c');
     const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
@@ -146,6 +157,15 @@ describe('Pinscope in a real VS Code', () => {
     });
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
+    // Simulate Call… with a call given (the wizard asks for the same fields).
+    const simulated = new Promise<RenderedMessage>((resolve) => {
+      const subscription = api.onDidRenderReplay((message) => {
+        subscription.dispose();
+        resolve(message);
+      });
+    });
+    await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000001000', len: 0x2000 }], dir: 'write' });
+    assert.deepEqual(await simulated, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
     // Leave the E1 call on screen for the launcher's look at the browser.
     const [e1] = api.traces.getChildren(firstTask);
     const again = new Promise<RenderedMessage>((resolve) => {

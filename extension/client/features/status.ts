@@ -1,0 +1,28 @@
+// The status bar item: the index's state and the traces loaded.
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { IndexStatusNotification, type IndexStatusParams } from '../../protocol/lsp';
+import type { TracesView } from './traces-view';
+
+export function createStatusItem(client: LanguageClient, traces: TracesView): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('pinscope.status', vscode.StatusBarAlignment.Left, 10);
+  item.name = 'Pinscope';
+  item.command = 'pinscope.showLog';
+  let index = 'indexing…';
+  const render = () => {
+    const loaded = traces.loaded.length;
+    item.text = `$(pulse) Pinscope: ${index}${loaded ? ` · ${loaded} trace${loaded === 1 ? '' : 's'}` : ''}`;
+    item.tooltip = 'Pinscope: the workspace index and the traces loaded (click for the log)';
+    item.show();
+  };
+  render();
+  const subscriptions = [
+    item,
+    traces.onDidChangeTreeData(render),
+    client.onNotification(IndexStatusNotification.method, (status: IndexStatusParams) => {
+      index = status.state === 'ready' ? `${status.entries} entries` : status.state;
+      render();
+    }),
+  ];
+  return vscode.Disposable.from(...subscriptions);
+}
