@@ -39,13 +39,12 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     ...registerReplayCommands(panel),
     ...registerEditorCommands(client, panel, log),
     ...registerMoreCommands(client, panel, log),
-    createStatusItem(client, traces),
     vscode.window.registerTreeDataProvider('pinscope.traces', traces),
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),
     vscode.commands.registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),
     vscode.commands.registerCommand(OPEN_TRACE_CALL_COMMAND, (traceId: number, index: number) => traces.openCall(traceId, index)),
   );
-  const ready = client.start().then(
+  const ready: Promise<void> = client.start().then(
     () => {
       context.subscriptions.push(callSites.start());
       void callSites.refresh();
@@ -55,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
       throw error;
     },
   );
+  context.subscriptions.push(createStatusItem(client, traces, ready.catch(() => undefined)));
   return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites };
 }
 

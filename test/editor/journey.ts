@@ -33,9 +33,12 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     // VS Code's own file dialog: type the path, accept.
     const input = page.locator('.quick-input-box input');
     await page.locator('.quick-input-widget', { hasText: 'Replay a trace file' }).waitFor({ timeout: 20_000 });
-    await input.fill(join(REPO_ROOT, 'samples/traces/direct-io.trace'));
-    // Accept once the dialog has caught up with the typed path (it lists the folder).
+    // The dialog first lists its starting folder; typing before that is overwritten.
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor({ timeout: 20_000 });
+    const path = join(REPO_ROOT, 'samples/traces/direct-io.trace');
+    await input.fill(path);
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'direct-io.trace' }).waitFor({ timeout: 20_000 });
+    if ((await input.inputValue()) !== path) throw new Error(`the file dialog shows ${await input.inputValue()}, not the path typed`);
     await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
     await page.locator('.notifications-toasts', { hasText: '4 call(s): 4 match' }).waitFor({ timeout: 30_000 });
     await sidebar.click();

@@ -1,10 +1,11 @@
 // The status bar item: the index's state and the traces loaded.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { IndexStatusNotification, type IndexStatusParams } from '../../protocol/lsp';
+import { IndexListRequest, IndexStatusNotification, type IndexStatusParams } from '../../protocol/lsp';
+import { sendRequest } from '../lsp-requests';
 import type { TracesView } from './traces-view';
 
-export function createStatusItem(client: LanguageClient, traces: TracesView): vscode.Disposable {
+export function createStatusItem(client: LanguageClient, traces: TracesView, ready: Promise<void>): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('pinscope.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Pinscope';
   item.command = 'pinscope.showLog';
@@ -16,6 +17,14 @@ export function createStatusItem(client: LanguageClient, traces: TracesView): vs
     item.show();
   };
   render();
+  // The index may have finished before this item listened: ask once the server is up.
+  void ready.then(async () => {
+    const list = await sendRequest(client, IndexListRequest, {});
+    if (list.complete) {
+      index = `${list.entries.length} entries`;
+      render();
+    }
+  });
   const subscriptions = [
     item,
     traces.onDidChangeTreeData(render),

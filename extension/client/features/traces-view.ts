@@ -3,7 +3,7 @@
 // task with their verdicts; a click opens the call's replay beside the code.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { TraceCallRequest, TraceLoadRequest, type TraceCallSummaryDto, type TraceLoadResult } from '../../protocol/lsp';
+import { IndexListRequest, TraceCallRequest, TraceLoadRequest, type TraceCallSummaryDto, type TraceLoadResult } from '../../protocol/lsp';
 import { sendRequest } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
@@ -87,6 +87,16 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
   async replayTraceFile(uri?: vscode.Uri): Promise<LoadedTrace | undefined> {
     const file = uri ?? (await this.pickFile());
     if (!file) return undefined;
+    const limitMiB = vscode.workspace.getConfiguration('pinscope').get<number>('maxTraceSizeMiB', 512);
+    const size = (await vscode.workspace.fs.stat(file).then((s) => s.size, () => 0)) / 2 ** 20;
+    if (!uri && size > limitMiB) {
+      const go = await vscode.window.showWarningMessage(
+        `${vscode.workspace.asRelativePath(file)} is ${size.toFixed(0)} MiB (more than pinscope.maxTraceSizeMiB = ${limitMiB}). Read it anyway? It streams, but takes a while.`,
+        { modal: true },
+        'Read it',
+      );
+      if (go !== 'Read it') return undefined;
+    }
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Pinscope: replaying ${vscode.workspace.asRelativePath(file)}`, cancellable: true },
       (_progress, token) => {
@@ -121,10 +131,32 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     return picked?.[0];
   }
 
+  /**
+   * Shows the code a traced call came from: the call site in the workspace
+   * when the trace names the caller and the index knows it, else the trace
+   * line itself. The replay then opens beside it.
+   */
+  private async revealSource(trace: LoadedTrace, call: TraceCallSummaryDto): Promise<void> {
+    let target: { uri: vscode.Uri; line: number } = { uri: vscode.Uri.file(trace.path), line: call.line - 1 };
+    if (call.caller) {
+      const list = await sendRequest(this.client, IndexListRequest, { symbol: 'netfs_extract_user_iter' });
+      const site = list.entries.find((e) => e.kind === 'call' && e.function === call.caller);
+      if (site) target = { uri: vscode.Uri.parse(site.uri), line: site.line };
+    }
+    const position = new vscode.Position(target.line, 0);
+    await vscode.window.showTextDocument(target.uri, {
+      viewColumn: vscode.ViewColumn.One,
+      preserveFocus: true,
+      selection: new vscode.Range(position, position),
+    });
+  }
+
   async openCall(traceId: number, index: number): Promise<void> {
+    const trace = this.traces.find((t) => t.traceId === traceId);
     const detail = await sendRequest(this.client, TraceCallRequest, { traceId, index });
-    if (!detail) return;
+    if (!detail || !trace) return;
     const s = detail.summary;
+    await this.revealSource(trace, s);
     const title = `trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`;
     if (detail.predicted) await this.panel.showResult(title, detail.predicted);
     else this.panel.showMessage(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`);

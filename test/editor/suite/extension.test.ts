@@ -157,6 +157,10 @@ describe('Pinscope in a real VS Code', () => {
     });
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
+    // The trace names the caller, sample_unbuffered_read: its call site is shown beside the replay.
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('fs/netfs/direct_read.c'));
+    assert.ok(shown, 'the call site is visible');
+    assert.equal(shown.selection.active.line, 12);
     // Simulate Call… with a call given (the wizard asks for the same fields).
     const simulated = new Promise<RenderedMessage>((resolve) => {
       const subscription = api.onDidRenderReplay((message) => {
