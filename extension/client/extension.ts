@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CallSitesView } from './features/call-sites-view';
 import { registerEditorCommands } from './features/editor-commands';
-import { registerMoreCommands } from './features/more-commands';
+import { registerExportCommand, registerMoreCommands } from './features/more-commands';
+import { VariantsView } from './features/variants-view';
 import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
@@ -21,6 +22,7 @@ export interface PinscopeApi {
   /** The Traces and Call Sites views' data (what the sidebar shows). */
   readonly traces: TracesView;
   readonly callSites: CallSitesView;
+  readonly variants: VariantsView;
 }
 
 let client: LanguageClient | undefined;
@@ -31,6 +33,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   const panel = new ReplayPanel(context.extensionUri, client, log);
   const traces = new TracesView(client, panel, log);
   const callSites = new CallSitesView(client);
+  const variants = new VariantsView(client, panel);
   context.subscriptions.push(
     log,
     panel,
@@ -39,6 +42,10 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     ...registerReplayCommands(panel),
     ...registerEditorCommands(client, panel, log),
     ...registerMoreCommands(client, panel, log),
+    registerExportCommand(panel),
+    variants,
+    vscode.window.registerTreeDataProvider('pinscope.variants', variants),
+    vscode.commands.registerCommand('pinscope.compareVariants', () => variants.compare()),
     vscode.window.registerTreeDataProvider('pinscope.traces', traces),
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),
     vscode.commands.registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),
@@ -46,8 +53,9 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   );
   const ready: Promise<void> = client.start().then(
     () => {
-      context.subscriptions.push(callSites.start());
+      context.subscriptions.push(callSites.start(), variants.start());
       void callSites.refresh();
+      void variants.refresh();
     },
     (error: unknown) => {
       log.error(`the language server did not start: ${String(error)}`);
@@ -55,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     },
   );
   context.subscriptions.push(createStatusItem(client, traces, ready.catch(() => undefined)));
-  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites };
+  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -6,3 +6,4 @@ export { errnoName } from './errno';
 export { toHex, parseUnsigned } from './hex';
 export { kernelProfile, DEFAULT_KERNEL, type KernelProfile } from './kernel-profile';
 export { VARIANT_TABLE, type Variant } from './variants';
+export { toChromeTraceEvents } from './trace-event-export';

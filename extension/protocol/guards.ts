@@ -39,6 +39,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return typeof value.title === 'string' && isReplayResult(value.result);
     case 'showError':
       return typeof value.message === 'string';
+    case 'showComparison':
+      return typeof value.title === 'string' && Array.isArray(value.results) && value.results.length > 0 && value.results.every(isReplayResult);
     default:
       return false;
   }

@@ -34,5 +34,13 @@ export interface RenderedMessage {
   readonly pages: number;
 }
 
-export type HostToWebview = ShowReplayMessage | ShowErrorMessage;
+/** Show one call replayed through several variants, side by side. */
+export interface ShowComparisonMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'showComparison';
+  readonly title: string;
+  readonly results: readonly ReplayResultDto[];
+}
+
+export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage;
 export type WebviewToHost = ReadyMessage | RenderedMessage;

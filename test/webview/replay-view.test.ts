@@ -118,6 +118,18 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('shows a comparison of variants as one row each', async () => {
+    const { page } = await openView(browser);
+    const results = (['v0', 'v1', 'v2', 'v3'] as const).map((variant) =>
+      replayCall(normaliseCall({ ...EXAMPLE_E1, variant, unmapped: [{ addr: '0x7f0000001000', len: 0x1000 }] })),
+    );
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showComparison', title: 'E3: v0 … v3', results });
+    await page.waitForSelector('[data-testid="comparison-row"]');
+    const rows = await page.locator('[data-testid="comparison-row"]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-variant'), r.getAttribute('data-ret')]));
+    assert.deepEqual(rows, [['v0', '0'], ['v1', '-14'], ['v2', '-14'], ['v3', '-14']]);
+    await page.close();
+  });
+
   it('restores the last replay from saved state when reloaded', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);

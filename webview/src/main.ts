@@ -5,6 +5,7 @@ import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from
 import { h } from './dom';
 import { anomaliesView } from './views/anomalies';
 import { bvecsView } from './views/bvecs';
+import { comparisonView } from './views/comparison';
 import { iovecView } from './views/iovec';
 import { pagesView } from './views/pages';
 import { stepsView } from './views/steps';
@@ -23,6 +24,12 @@ const app = document.getElementById('app')!;
 function render(message: HostToWebview): void {
   if (message.type === 'showError') {
     app.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, message.message));
+    return;
+  }
+  if (message.type === 'showComparison') {
+    app.replaceChildren(comparisonView(message.title, message.results));
+    const first = message.results[0]!;
+    vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'rendered', ret: first.ret, bvecs: message.results.length, pages: 0 });
     return;
   }
   const result = message.result;

@@ -3,6 +3,7 @@
 // tests) and hands the work to the server.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+import { toChromeTraceEvents } from '../../engine/trace-event-export';
 import type { CallDto, VariantId } from '../../protocol/dto';
 import { IndexRebuildRequest, RecipeRequest, type RecipeParams } from '../../protocol/lsp';
 import { sendRequest } from '../lsp-requests';
@@ -79,4 +80,31 @@ async function askForCall(): Promise<Partial<CallDto> | undefined> {
     dir,
     variant,
   };
+}
+
+/** Pinscope: Export Replay… — the replay on screen as JSON, or as Chrome trace events for Perfetto. */
+export function registerExportCommand(panel: ReplayPanel): vscode.Disposable {
+  return vscode.commands.registerCommand('pinscope.exportReplay', async (given?: { uri: vscode.Uri; format: 'json' | 'chrome' }) => {
+    const shown = panel.shown;
+    if (!shown) {
+      void vscode.window.showInformationMessage('Pinscope: open a replay first (a code lens, a traced call, or Simulate Call…).');
+      return undefined;
+    }
+    const format =
+      given?.format ??
+      (await pick(['json', 'chrome'] as const, 'Export as the replay JSON, or as Chrome trace-event JSON (opens in Perfetto)'));
+    if (!format) return undefined;
+    const uri =
+      given?.uri ??
+      (await vscode.window.showSaveDialog({
+        title: 'Export replay',
+        filters: { JSON: ['json'] },
+        defaultUri: vscode.Uri.file(format === 'json' ? 'replay.json' : 'replay.trace.json'),
+      }));
+    if (!uri) return undefined;
+    const body = format === 'json' ? shown.result : toChromeTraceEvents(shown.result, shown.title);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(JSON.stringify(body, null, 2) + '\n'));
+    void vscode.window.showInformationMessage(`Pinscope: replay exported to ${vscode.workspace.asRelativePath(uri)}`);
+    return uri;
+  });
 }

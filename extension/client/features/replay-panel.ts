@@ -16,6 +16,8 @@ export class ReplayPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private webviewReady = false;
   private pending: HostToWebview | undefined;
+  /** The call on screen, for Compare Variants and Export Replay. */
+  private current: { title: string; result: ReplayResultDto } | undefined;
   private readonly rendered = new vscode.EventEmitter<RenderedMessage>();
   /** Fires when the webview reports a replay on screen. */
   readonly onDidRender = this.rendered.event;
@@ -30,7 +32,30 @@ export class ReplayPanel implements vscode.Disposable {
   async showResult(title: string, result: ReplayResultDto): Promise<void> {
     const panel = this.reveal();
     panel.title = `Pinscope: ${title}`;
+    this.current = { title, result };
     this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result });
+  }
+
+  /** The replay on screen, if any. */
+  get shown(): { title: string; result: ReplayResultDto } | undefined {
+    return this.current;
+  }
+
+  /** The call on screen (or E1) through v0 … v3, side by side. */
+  async compare(call: CallDto, title: string): Promise<ReplayResultDto[]> {
+    const results: ReplayResultDto[] = [];
+    for (const variant of ['v0', 'v1', 'v2', 'v3'] as const) {
+      const reply = await sendRequest(this.client, ReplayCallRequest, { call: { ...call, variant } });
+      if (!reply.ok) {
+        this.showMessage(reply.error);
+        return [];
+      }
+      results.push(reply.result);
+    }
+    const panel = this.reveal();
+    panel.title = `Pinscope: ${title}`;
+    this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showComparison', title, results });
+    return results;
   }
 
   /** Shows a plain message instead of a replay. */
@@ -47,6 +72,7 @@ export class ReplayPanel implements vscode.Disposable {
       ? { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result: reply.result }
       : { v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error };
     if (!reply.ok) this.log.warn(`replay refused: ${reply.error}`);
+    else this.current = { title, result: reply.result };
     this.post(message);
   }
 

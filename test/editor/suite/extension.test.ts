@@ -43,6 +43,16 @@ async function pinscopeLenses(uri: vscode.Uri): Promise<vscode.CodeLens[]> {
   return lenses.filter((lens) => lens.command?.command === REPLAY_CALL_SITE_COMMAND);
 }
 
+/** The next replay the webview reports on screen. */
+function nextRender(): Promise<RenderedMessage> {
+  return new Promise((resolve) => {
+    const subscription = api.onDidRenderReplay((message) => {
+      subscription.dispose();
+      resolve(message);
+    });
+  });
+}
+
 function workspaceFile(relative: string): vscode.Uri {
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'a workspace folder is open');
@@ -57,8 +67,9 @@ function replayTabs(): Array<{ tab: vscode.Tab; group: vscode.TabGroup }> {
   );
 }
 
+let api: PinscopeApi;
+
 describe('Pinscope in a real VS Code', () => {
-  let api: PinscopeApi;
 
   it('activates by itself in a folder of C files, and its language server starts', async () => {
     const extension = vscode.extensions.getExtension<PinscopeApi>(EXTENSION_ID);
@@ -170,6 +181,20 @@ describe('Pinscope in a real VS Code', () => {
     });
     await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000001000', len: 0x2000 }], dir: 'write' });
     assert.deepEqual(await simulated, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
+    // Compare Variants on a call whose first page is unmapped: v0 says 0, v1–v3 -EFAULT.
+    const e3Shown = nextRender();
+    await vscode.commands.executeCommand('pinscope.simulateCall', {
+      iter: 'ubuf',
+      segments: [{ addr: '0x7f0000001100', len: 0x3000 }],
+      unmapped: [{ addr: '0x7f0000001000', len: 0x1000 }],
+    });
+    assert.equal((await e3Shown).ret, -14);
+    const comparedShown = nextRender();
+    const compared = (await vscode.commands.executeCommand('pinscope.compareVariants')) as Array<{ variant: string; ret: number }>;
+    assert.equal((await comparedShown).bvecs, 4, 'four variants side by side');
+    assert.deepEqual(compared.map((r) => [r.variant, r.ret]), [['v0', 0], ['v1', -14], ['v2', -14], ['v3', -14]]);
+    const definitions = api.variants.getChildren(api.variants.getChildren()[0]);
+    assert.deepEqual(definitions.map((d) => String(api.variants.getTreeItem(d).label)), ['v3 — fs/netfs/iterator.c']);
     // Leave the E1 call on screen for the launcher's look at the browser.
     const [e1] = api.traces.getChildren(firstTask);
     const again = new Promise<RenderedMessage>((resolve) => {
@@ -181,5 +206,13 @@ describe('Pinscope in a real VS Code', () => {
     const e1Item = api.traces.getTreeItem(e1!);
     await vscode.commands.executeCommand(e1Item.command!.command, ...(e1Item.command!.arguments ?? []));
     assert.equal((await again).bvecs, 4);
+    // Export Replay…: the replay as JSON, and as Chrome trace events.
+    const out = vscode.Uri.file(join(REPO_ROOT, '.test-results', 'export.trace.json'));
+    await vscode.commands.executeCommand('pinscope.exportReplay', { uri: out, format: 'chrome' });
+    const events = JSON.parse(readFileSync(out.fsPath, 'utf8')) as { traceEvents: Array<{ ph: string; name: string }> };
+    assert.deepEqual(events.traceEvents.filter((e) => e.ph === 'X').map((e) => e.name).slice(0, 3), ['iov_iter_npages', 'kvmalloc', 'iov_iter_extract_pages #1']);
+    const json = vscode.Uri.file(join(REPO_ROOT, '.test-results', 'export.json'));
+    await vscode.commands.executeCommand('pinscope.exportReplay', { uri: json, format: 'json' });
+    assert.equal(JSON.parse(readFileSync(json.fsPath, 'utf8')).ret, 4);
   });
 });
