@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CallSitesView } from './features/call-sites-view';
 import { registerEditorCommands } from './features/editor-commands';
 import { registerExportCommand, registerMoreCommands } from './features/more-commands';
+import { TraceEditorProvider, TRACE_EDITOR_VIEW_TYPE } from './features/trace-editor';
 import { VariantsView } from './features/variants-view';
 import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
@@ -45,11 +46,13 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     registerExportCommand(panel),
     variants,
     vscode.window.registerTreeDataProvider('pinscope.variants', variants),
+    vscode.window.registerCustomEditorProvider(TRACE_EDITOR_VIEW_TYPE, new TraceEditorProvider(context.extensionUri, traces)),
     vscode.commands.registerCommand('pinscope.compareVariants', () => variants.compare()),
     vscode.window.registerTreeDataProvider('pinscope.traces', traces),
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),
     vscode.commands.registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),
-    vscode.commands.registerCommand(OPEN_TRACE_CALL_COMMAND, (traceId: number, index: number) => traces.openCall(traceId, index)),
+    vscode.commands.registerCommand(OPEN_TRACE_CALL_COMMAND, (arg: Parameters<TracesView['openCallFrom']>[0], index?: number) => traces.openCallFrom(arg, index)),
+    vscode.commands.registerCommand('pinscope.revealTraceLine', (node: Parameters<TracesView['revealTraceLine']>[0]) => traces.revealTraceLine(node)),
   );
   const ready: Promise<void> = client.start().then(
     () => {

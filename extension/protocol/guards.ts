@@ -13,6 +13,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return true;
     case 'rendered':
       return typeof value.ret === 'number' && typeof value.bvecs === 'number' && typeof value.pages === 'number';
+    case 'openTraceCall':
+      return Number.isInteger(value.traceId) && Number.isInteger(value.index);
     default:
       return false;
   }
@@ -39,6 +41,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return typeof value.title === 'string' && isReplayResult(value.result);
     case 'showError':
       return typeof value.message === 'string';
+    case 'showTraceCalls':
+      return typeof value.title === 'string' && Number.isInteger(value.traceId) && Array.isArray(value.calls);
     case 'showComparison':
       return typeof value.title === 'string' && Array.isArray(value.results) && value.results.length > 0 && value.results.every(isReplayResult);
     default:

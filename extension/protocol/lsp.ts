@@ -3,6 +3,9 @@
 // library: the client and the server wrap them in their own typed helpers
 // (client/lsp-requests.ts, server/lsp-requests.ts).
 import type { CallDto, ReplayResultDto } from './dto';
+import type { TraceCallSummaryDto } from './trace-calls';
+
+export type { TraceCallSummaryDto } from './trace-calls';
 
 /** A custom request: its method, and (in types only) its params and result. */
 export interface RequestDescriptor<Params, Result> {
@@ -116,25 +119,6 @@ export interface TraceLoadParams {
   /** Variant to replay with: auto (v3) or v0 … v3. */
   readonly variant?: string;
   readonly format?: string;
-}
-
-/** One call of a loaded trace, as the Traces view lists it. */
-export interface TraceCallSummaryDto {
-  readonly index: number;
-  readonly pid: number | null;
-  readonly comm: string | null;
-  /** Line of the call's first event in the trace. */
-  readonly line: number;
-  readonly verdict: 'match' | 'mismatch' | 'incomplete';
-  /** "UBUF read 12288", or null when the inputs were not recorded. */
-  readonly input: string | null;
-  readonly observedRet: number | null;
-  readonly predictedRet: number | null;
-  readonly anomalies: readonly string[];
-  readonly missing: readonly string[];
-  readonly differences: readonly string[];
-  /** The function that called netfs_extract_user_iter, when the trace says. */
-  readonly caller: string | null;
 }
 
 export type TraceLoadResult =

@@ -1,6 +1,7 @@
 // Messages between the extension host and the replay webview. Both sides
 // import this file; the webview bundles it, so it imports nothing but DTOs.
 import type { ReplayResultDto } from './dto';
+import type { TraceCallSummaryDto } from './trace-calls';
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
 
@@ -42,5 +43,22 @@ export interface ShowComparisonMessage {
   readonly results: readonly ReplayResultDto[];
 }
 
-export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage;
-export type WebviewToHost = ReadyMessage | RenderedMessage;
+/** Show the calls of a trace file (the "Open with Pinscope" editor). */
+export interface ShowTraceCallsMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'showTraceCalls';
+  readonly title: string;
+  readonly traceId: number;
+  readonly calls: readonly TraceCallSummaryDto[];
+}
+
+/** The user picked a call in the trace's list. */
+export interface OpenTraceCallMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'openTraceCall';
+  readonly traceId: number;
+  readonly index: number;
+}
+
+export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage;
+export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage;

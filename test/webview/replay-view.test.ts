@@ -130,6 +130,34 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('lists the calls of a trace; choosing one (click or Enter) asks the host to replay it', async () => {
+    const { page } = await openView(browser);
+    const call = (index: number, verdict: string) => ({
+      index,
+      pid: 7,
+      comm: '<b>dd</b>',
+      line: 10 + index,
+      verdict,
+      input: 'UBUF read 12288',
+      observedRet: 4,
+      predictedRet: verdict === 'match' ? 4 : 0,
+      anomalies: [],
+      missing: [],
+      differences: [],
+      caller: null,
+    });
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: 'direct-io.trace', traceId: 3, calls: [call(0, 'match'), call(1, 'mismatch')] });
+    await page.waitForSelector('[data-testid="trace-call"]');
+    assert.deepEqual(await page.locator('[data-testid="trace-call"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-verdict'))), ['match', 'mismatch']);
+    assert.match(await page.locator('[data-testid="trace-call"]').first().innerText(), /<b>dd<\/b> \[7\]/);
+    await page.locator('[data-testid="trace-call"]').nth(1).click();
+    await page.locator('[data-testid="trace-call"]').first().focus();
+    await page.keyboard.press('Enter');
+    const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.filter((m) => m.type === 'openTraceCall'));
+    assert.deepEqual(posted, [{ v: 1, type: 'openTraceCall', traceId: 3, index: 1 }, { v: 1, type: 'openTraceCall', traceId: 3, index: 0 }]);
+    await page.close();
+  });
+
   it('restores the last replay from saved state when reloaded', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);

@@ -6,6 +6,7 @@ import { h } from './dom';
 import { anomaliesView } from './views/anomalies';
 import { bvecsView } from './views/bvecs';
 import { comparisonView } from './views/comparison';
+import { traceCallsView } from './views/trace-calls';
 import { iovecView } from './views/iovec';
 import { pagesView } from './views/pages';
 import { stepsView } from './views/steps';
@@ -24,6 +25,14 @@ const app = document.getElementById('app')!;
 function render(message: HostToWebview): void {
   if (message.type === 'showError') {
     app.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, message.message));
+    return;
+  }
+  if (message.type === 'showTraceCalls') {
+    const traceId = message.traceId;
+    app.replaceChildren(
+      traceCallsView(message.title, message.calls, (index) => vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'openTraceCall', traceId, index })),
+    );
+    vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'rendered', ret: 0, bvecs: 0, pages: message.calls.length });
     return;
   }
   if (message.type === 'showComparison') {

@@ -65,6 +65,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       .filter(Boolean)
       .join('\n');
     item.iconPath = VERDICT_ICON[c.verdict];
+    item.contextValue = 'pinscope.tracedCall';
     item.command = { command: OPEN_TRACE_CALL_COMMAND, title: 'Replay', arguments: [node.trace.traceId, c.index] };
     return item;
   }
@@ -149,6 +150,18 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       preserveFocus: true,
       selection: new vscode.Range(position, position),
     });
+  }
+
+  /** Inline actions get the tree node; the item's own command gets (traceId, index). */
+  async openCallFrom(arg: Node | number, index?: number): Promise<void> {
+    if (typeof arg === 'number') return this.openCall(arg, index ?? 0);
+    if (arg.kind === 'call') return this.openCall(arg.trace.traceId, arg.call.index);
+  }
+
+  async revealTraceLine(node: Node): Promise<void> {
+    if (node.kind !== 'call') return;
+    const at = new vscode.Position(node.call.line - 1, 0);
+    await vscode.window.showTextDocument(vscode.Uri.file(node.trace.path), { selection: new vscode.Range(at, at), preview: true });
   }
 
   async openCall(traceId: number, index: number): Promise<void> {

@@ -127,6 +127,25 @@ describe('Pinscope in a real VS Code', () => {
     assert.equal(trace.languageId, 'pinscope-trace');
   });
 
+  it('Open With… Pinscope trace lists the calls of a trace file and loads it into the Traces view', async () => {
+    const before = api.traces.loaded.length;
+    const loaded = new Promise<void>((resolve) => {
+      const subscription = api.traces.onDidChangeTreeData(() => {
+        if (api.traces.loaded.length > before) {
+          subscription.dispose();
+          resolve();
+        }
+      });
+    });
+    const uri = vscode.Uri.file(join(REPO_ROOT, 'samples/traces/direct-io.trace'));
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'pinscope.traceFile');
+    await loaded;
+    const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom);
+    assert.equal((tab?.input as vscode.TabInputCustom).viewType, 'pinscope.traceFile');
+    assert.equal(api.traces.loaded.at(-1)!.calls.length, 4);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  });
+
   it("running a lens's command opens the replay webview beside the editor", async () => {
     const uri = workspaceFile('fs/netfs/direct_read.c');
     const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });

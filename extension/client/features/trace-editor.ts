@@ -1,0 +1,52 @@
+// "Open with… Pinscope trace": a read-only custom editor listing a trace's
+// calls with their verdicts; choosing one opens its replay (as the Traces
+// view does). The trace is loaded once and joins the Traces view.
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import { isWebviewToHost } from '../../protocol/guards';
+import { WEBVIEW_PROTOCOL_VERSION } from '../../protocol/webview';
+import { replayHtml } from '../webview-html';
+import type { TracesView } from './traces-view';
+
+export const TRACE_EDITOR_VIEW_TYPE = 'pinscope.traceFile';
+
+export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider {
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly traces: TracesView,
+  ) {}
+
+  openCustomDocument(uri: vscode.Uri): vscode.CustomDocument {
+    return { uri, dispose: () => undefined };
+  }
+
+  resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    panel.webview.html = replayHtml({
+      cspSource: panel.webview.cspSource,
+      nonce: randomBytes(16).toString('base64'),
+      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
+    });
+    panel.webview.onDidReceiveMessage(async (message: unknown) => {
+      if (!isWebviewToHost(message)) return;
+      if (message.type === 'ready') {
+        const trace = await this.traces.replayTraceFile(document.uri);
+        if (trace) {
+          void panel.webview.postMessage({
+            v: WEBVIEW_PROTOCOL_VERSION,
+            type: 'showTraceCalls',
+            title: `${vscode.workspace.asRelativePath(document.uri)} (${trace.format})`,
+            traceId: trace.traceId,
+            calls: trace.calls,
+          });
+        } else {
+          void panel.webview.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: `Pinscope could not read ${document.uri.fsPath}.` });
+        }
+      } else if (message.type === 'openTraceCall') {
+        await this.traces.openCall(message.traceId, message.index);
+      }
+    });
+  }
+}
