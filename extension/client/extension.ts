@@ -11,6 +11,7 @@ import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
 import { OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
+import { IndexStatusNotification, type IndexStatusParams } from '../protocol/lsp';
 import type { RenderedMessage } from '../protocol/webview';
 import { createLanguageClient } from './language-client';
 
@@ -31,6 +32,9 @@ let client: LanguageClient | undefined;
 export function activate(context: vscode.ExtensionContext): PinscopeApi {
   const log = vscode.window.createOutputChannel('Pinscope', { log: true });
   client = createLanguageClient(context, log);
+  // The client keeps one handler per notification: fan the index status out to every view.
+  const indexed = new vscode.EventEmitter<IndexStatusParams>();
+  client.onNotification(IndexStatusNotification.method, (status: IndexStatusParams) => indexed.fire(status));
   const panel = new ReplayPanel(context.extensionUri, client, log);
   const traces = new TracesView(client, panel, log);
   const callSites = new CallSitesView(client);
@@ -52,11 +56,12 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),
     vscode.commands.registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),
     vscode.commands.registerCommand(OPEN_TRACE_CALL_COMMAND, (arg: Parameters<TracesView['openCallFrom']>[0], index?: number) => traces.openCallFrom(arg, index)),
+    vscode.commands.registerCommand('pinscope.revealCallSite', (node: Parameters<TracesView['revealCallSite']>[0]) => traces.revealCallSite(node)),
     vscode.commands.registerCommand('pinscope.revealTraceLine', (node: Parameters<TracesView['revealTraceLine']>[0]) => traces.revealTraceLine(node)),
   );
+  context.subscriptions.push(callSites.start(indexed.event), variants.start(indexed.event));
   const ready: Promise<void> = client.start().then(
     () => {
-      context.subscriptions.push(callSites.start(), variants.start());
       void callSites.refresh();
       void variants.refresh();
     },
@@ -65,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
       throw error;
     },
   );
-  context.subscriptions.push(createStatusItem(client, traces, ready.catch(() => undefined)));
+  context.subscriptions.push(indexed, createStatusItem(client, traces, ready.catch(() => undefined), indexed.event));
   return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants };
 }
 

@@ -1,14 +1,25 @@
-// The journey a user takes, driven through the real UI in Chromium: open the
-// Pinscope sidebar, run "Pinscope: Replay Trace File…" from the command
-// palette on the bundled trace, pick a call in the Traces view, and see its
-// replay beside the code. Screenshots go to .test-results/ (not committed).
+// The journey a user takes, driven through the real UI in Chromium: see the
+// lens on a kernel-like C file, run "Pinscope: Replay Trace File…" from the
+// command palette on a real trace from ../shared/data (kprobe, 6.12), pick a
+// call in the Traces view, and see its replay beside the code with the right
+// page count. Screenshots go to .test-results/ (not committed).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { VsCodeServer } from '../../scripts/vscode-server-host';
 import { REPO_ROOT } from '../support/fixtures';
+import { SHARED_DATA } from '../support/shared-data';
+
+/** A real trace: its second call (line 21) is a four-page O_DIRECT read. */
+const TRACE = join(SHARED_DATA, 'kprobe/aligned.trace.txt');
 
 const SHOTS = join(REPO_ROOT, '.test-results');
+
+async function pageCells(page: Page): Promise<number> {
+  let most = 0;
+  for (const frame of page.frames()) most = Math.max(most, await frame.locator('[data-testid="page"]').count().catch(() => 0));
+  return most;
+}
 
 async function bvecRows(page: Page): Promise<number> {
   let most = 0;
@@ -25,6 +36,11 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     const sidebar = page.locator('.activitybar a[aria-label="Pinscope"]');
     await sidebar.waitFor({ timeout: 60_000 });
     await page.locator('.explorer-folders-view').waitFor({ timeout: 60_000 });
+    // A kernel-like C file shows its lens.
+    await page.locator('.monaco-list-row', { hasText: 'fs' }).first().click();
+    await page.locator('.monaco-list-row', { hasText: 'direct_read.c' }).first().click();
+    await page.locator('.codelens-decoration a', { hasText: 'Pinscope: replay' }).first().waitFor({ timeout: 30_000 });
+    await page.screenshot({ path: join(SHOTS, 'journey-lens.png') });
     await page.keyboard.press('F1');
     await page.locator('.quick-input-widget').waitFor();
     await page.keyboard.type('Pinscope: Replay Trace File');
@@ -34,15 +50,15 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     const input = page.locator('.quick-input-box input');
     await page.locator('.quick-input-widget', { hasText: 'Replay a trace file' }).waitFor({ timeout: 20_000 });
     // The dialog first lists its starting folder; typing before that is overwritten.
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'README.md' }).first().waitFor({ timeout: 20_000 });
-    const path = join(REPO_ROOT, 'samples/traces/direct-io.trace');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: 20_000 });
+    const path = TRACE;
     await input.fill(path);
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'direct-io.trace' }).waitFor({ timeout: 20_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'aligned.trace.txt' }).waitFor({ timeout: 20_000 });
     if ((await input.inputValue()) !== path) throw new Error(`the file dialog shows ${await input.inputValue()}, not the path typed`);
     await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
-    await page.locator('.notifications-toasts', { hasText: '4 call(s): 4 match' }).waitFor({ timeout: 30_000 });
+    await page.locator('.notifications-toasts', { hasText: '5 call(s): 5 match' }).waitFor({ timeout: 30_000 });
     await sidebar.click();
-    const call = page.locator('.monaco-list-row', { hasText: 'line 15' });
+    const call = page.locator('.monaco-list-row', { hasText: 'line 21' });
     await call.waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'journey-traces.png') });
     await call.click();
@@ -50,7 +66,9 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     let rows = 0;
     while ((rows = await bvecRows(page)) === 0 && Date.now() < deadline) await page.waitForTimeout(200);
     await page.screenshot({ path: join(SHOTS, 'journey-replay.png') });
-    if (rows !== 2) throw new Error(`the replay of the short read shows ${rows} bvec rows, expected 2`);
+    if (rows !== 4) throw new Error(`the replay of the four-page read shows ${rows} bvec rows, expected 4`);
+    const pages = await pageCells(page);
+    if (pages !== 4) throw new Error(`the replay shows ${pages} pinned pages, expected 4`);
     return { title, state: 'passed' };
   } catch (error) {
     await page.screenshot({ path: join(SHOTS, 'journey-failed.png') }).catch(() => undefined);

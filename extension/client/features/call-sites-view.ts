@@ -2,7 +2,7 @@
 // workspace, by file, with the definition's variant; a click reveals the line.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { IndexListRequest, IndexStatusNotification, type IndexEntryDto } from '../../protocol/lsp';
+import { IndexListRequest, type IndexEntryDto, type IndexStatusParams } from '../../protocol/lsp';
 import { sendRequest } from '../lsp-requests';
 
 type Node = { readonly kind: 'file'; readonly uri: string; readonly entries: IndexEntryDto[] } | { readonly kind: 'entry'; readonly entry: IndexEntryDto };
@@ -14,9 +14,9 @@ export class CallSitesView implements vscode.TreeDataProvider<Node> {
 
   constructor(private readonly client: LanguageClient) {}
 
-  /** Listens for the server's index status and refreshes. */
-  start(): vscode.Disposable {
-    return this.client.onNotification(IndexStatusNotification.method, () => void this.refresh());
+  /** Refreshes whenever the server announces a finished index. */
+  start(indexed: vscode.Event<IndexStatusParams>): vscode.Disposable {
+    return indexed(() => void this.refresh());
   }
 
   async refresh(): Promise<void> {

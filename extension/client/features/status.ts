@@ -1,11 +1,11 @@
 // The status bar item: the index's state and the traces loaded.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { IndexListRequest, IndexStatusNotification, type IndexStatusParams } from '../../protocol/lsp';
+import { IndexListRequest, type IndexStatusParams } from '../../protocol/lsp';
 import { sendRequest } from '../lsp-requests';
 import type { TracesView } from './traces-view';
 
-export function createStatusItem(client: LanguageClient, traces: TracesView, ready: Promise<void>): vscode.Disposable {
+export function createStatusItem(client: LanguageClient, traces: TracesView, ready: Promise<void>, indexed: vscode.Event<IndexStatusParams>): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('pinscope.status', vscode.StatusBarAlignment.Left, 10);
   item.name = 'Pinscope';
   item.command = 'pinscope.showLog';
@@ -28,7 +28,7 @@ export function createStatusItem(client: LanguageClient, traces: TracesView, rea
   const subscriptions = [
     item,
     traces.onDidChangeTreeData(render),
-    client.onNotification(IndexStatusNotification.method, (status: IndexStatusParams) => {
+    indexed((status) => {
       index = status.state === 'ready' ? `${status.entries} entries` : status.state;
       render();
     }),

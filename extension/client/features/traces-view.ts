@@ -158,6 +158,10 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     if (arg.kind === 'call') return this.openCall(arg.trace.traceId, arg.call.index);
   }
 
+  async revealCallSite(node: Node): Promise<void> {
+    if (node.kind === 'call') await this.revealSource(node.trace, node.call);
+  }
+
   async revealTraceLine(node: Node): Promise<void> {
     if (node.kind !== 'call') return;
     const at = new vscode.Position(node.call.line - 1, 0);

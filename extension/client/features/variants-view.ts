@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { EXAMPLE_E1 } from '../../engine/examples';
 import { VARIANT_TABLE } from '../../engine/variants';
-import { IndexListRequest, IndexStatusNotification, type IndexEntryDto } from '../../protocol/lsp';
+import { IndexListRequest, type IndexEntryDto, type IndexStatusParams } from '../../protocol/lsp';
 import { sendRequest } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
@@ -23,8 +23,9 @@ export class VariantsView implements vscode.TreeDataProvider<Node> {
     private readonly panel: ReplayPanel,
   ) {}
 
-  start(): vscode.Disposable {
-    return this.client.onNotification(IndexStatusNotification.method, () => void this.refresh());
+  /** Refreshes whenever the server announces a finished index. */
+  start(indexed: vscode.Event<IndexStatusParams>): vscode.Disposable {
+    return indexed(() => void this.refresh());
   }
 
   async refresh(): Promise<void> {

@@ -191,6 +191,16 @@ describe('Pinscope in a real VS Code', () => {
     const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('fs/netfs/direct_read.c'));
     assert.ok(shown, 'the call site is visible');
     assert.equal(shown.selection.active.line, 12);
+    // Reveal Trace Line (an inline action) shows the trace at the call's first line.
+    await vscode.commands.executeCommand('pinscope.revealTraceLine', shortCall);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.path.endsWith('direct-io.trace'), true);
+    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 14);
+    // Replay Call at Cursor, from the call site.
+    const atCursor = nextRender();
+    const site = await vscode.window.showTextDocument(workspaceFile('fs/netfs/direct_write.c'));
+    site.selection = new vscode.Selection(13, 4, 13, 4);
+    await vscode.commands.executeCommand('pinscope.replayCallAtCursor');
+    assert.equal((await atCursor).bvecs, 4);
     // Simulate Call… with a call given (the wizard asks for the same fields).
     const simulated = new Promise<RenderedMessage>((resolve) => {
       const subscription = api.onDidRenderReplay((message) => {
