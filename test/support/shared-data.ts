@@ -48,3 +48,10 @@ export function traceFiles(): TraceFile[] {
   const manifest = JSON.parse(readFileSync(join(SHARED_DATA, 'manifest.json'), 'utf8')) as { files: Array<Partial<TraceFile>> };
   return manifest.files.filter((f): f is TraceFile => Array.isArray(f.expected_calls) && f.expected_calls.length > 0);
 }
+
+/** In a mocha `before`: skip without the shared traces, but fail in CI, where they must be. */
+export function requireSharedData(context: Mocha.Context): void {
+  if (sharedDataAvailable()) return;
+  if (process.env.CI) throw new Error(`the shared kernel traces are missing at ${SHARED_DATA}`);
+  context.skip();
+}

@@ -152,12 +152,7 @@ describe('Pinscope in a real VS Code', () => {
     const [lens] = await pinscopeLenses(uri);
     assert.ok(lens?.command);
     assert.deepEqual(replayTabs(), []);
-    const rendered = new Promise<RenderedMessage>((resolve) => {
-      const subscription = api.onDidRenderReplay((message) => {
-        subscription.dispose();
-        resolve(message);
-      });
-    });
+    const rendered = nextRender();
     await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
     await whenEvent(vscode.window.tabGroups.onDidChangeTabs, () => replayTabs().length > 0, 'the replay tab');
     const tabs = replayTabs();
@@ -179,12 +174,7 @@ describe('Pinscope in a real VS Code', () => {
     const [shortCall] = api.traces.getChildren(firstTask).slice(1);
     const item = api.traces.getTreeItem(shortCall!);
     assert.match(String(item.description), /^match → 2 · short-extraction, partial-pin$/);
-    const rendered = new Promise<RenderedMessage>((resolve) => {
-      const subscription = api.onDidRenderReplay((message) => {
-        subscription.dispose();
-        resolve(message);
-      });
-    });
+    const rendered = nextRender();
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
     // The trace names the caller, sample_unbuffered_read: its call site is shown beside the replay.
@@ -202,12 +192,7 @@ describe('Pinscope in a real VS Code', () => {
     await vscode.commands.executeCommand('pinscope.replayCallAtCursor');
     assert.equal((await atCursor).bvecs, 4);
     // Simulate Call… with a call given (the wizard asks for the same fields).
-    const simulated = new Promise<RenderedMessage>((resolve) => {
-      const subscription = api.onDidRenderReplay((message) => {
-        subscription.dispose();
-        resolve(message);
-      });
-    });
+    const simulated = nextRender();
     await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000001000', len: 0x2000 }], dir: 'write' });
     assert.deepEqual(await simulated, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
     // Compare Variants on a call whose first page is unmapped: v0 says 0, v1–v3 -EFAULT.
@@ -226,12 +211,7 @@ describe('Pinscope in a real VS Code', () => {
     assert.deepEqual(definitions.map((d) => String(api.variants.getTreeItem(d).label)), ['v3 — fs/netfs/iterator.c']);
     // Leave the E1 call on screen for the launcher's look at the browser.
     const [e1] = api.traces.getChildren(firstTask);
-    const again = new Promise<RenderedMessage>((resolve) => {
-      const subscription = api.onDidRenderReplay((message) => {
-        subscription.dispose();
-        resolve(message);
-      });
-    });
+    const again = nextRender();
     const e1Item = api.traces.getTreeItem(e1!);
     await vscode.commands.executeCommand(e1Item.command!.command, ...(e1Item.command!.arguments ?? []));
     assert.equal((await again).bvecs, 4);

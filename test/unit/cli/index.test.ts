@@ -1,13 +1,8 @@
 // `pinscope index DIR --json` on the demo kernel tree.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { pinscope } from '../../support/cli';
 import { REPO_ROOT } from '../../support/fixtures';
-
-function pinscope(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'extension/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('cli: pinscope index', () => {
   it('lists definitions with their variant, declarations and calls with their function', () => {

@@ -1,16 +1,11 @@
 // `pinscope replay` as a user runs it.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pinscope } from '../../support/cli';
 import { REPO_ROOT } from '../../support/fixtures';
 import { sharedDataAvailable, SHARED_DATA } from '../../support/shared-data';
-
-function pinscope(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'extension/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('cli: pinscope replay', () => {
   it('prints every call of a real trace as JSON, in start order, with verdicts', function () {

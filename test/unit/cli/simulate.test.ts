@@ -1,18 +1,10 @@
 // The CLI as a user runs it: a real process, real arguments, stdout and exit status.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pinscope } from '../../support/cli';
 import { REPO_ROOT } from '../../support/fixtures';
-
-function pinscope(...args: string[]) {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'extension/cli/main.ts'), ...args], {
-    encoding: 'utf8',
-    cwd: REPO_ROOT,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('cli: pinscope simulate', () => {
   it('prints E1 as JSON', () => {

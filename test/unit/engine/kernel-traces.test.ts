@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { normaliseCall, replayCall } from '../../../extension/engine';
 import type { ReplayResultDto } from '../../../extension/protocol/dto';
-import { sharedDataAvailable, SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
+import { requireSharedData, sharedDataAvailable, SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
 
 const PAGE = 4096;
 
@@ -82,10 +82,7 @@ function unpinsByKernel(r: ReplayResultDto): number {
 
 describe('engine against real kernel traces (../shared/data, 6.12.117, v3)', function () {
   before(function () {
-    if (!sharedDataAvailable()) {
-      if (process.env.CI) throw new Error(`the shared kernel traces are missing at ${SHARED_DATA}`);
-      this.skip();
-    }
+    requireSharedData(this);
   });
 
   const files = sharedDataAvailable() ? traceFiles() : [];

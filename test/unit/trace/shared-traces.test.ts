@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { decodeCall, replayTraceCall, type DecodedCall } from '../../../extension/trace';
-import { sharedDataAvailable, SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
+import { requireSharedData, sharedDataAvailable, SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
 
 interface Expected extends ExpectedCall {
   readonly pid?: number | null;
@@ -73,10 +73,7 @@ function checkCall(got: DecodedCall, want: Expected, where: string): void {
 
 describe('trace: the real traces of ../shared/data', function () {
   before(function () {
-    if (!sharedDataAvailable()) {
-      if (process.env.CI) throw new Error(`the shared kernel traces are missing at ${SHARED_DATA}`);
-      this.skip();
-    }
+    requireSharedData(this);
   });
 
   const files = sharedDataAvailable() ? traceFiles() : [];
