@@ -5,6 +5,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { CallSitesView } from './features/call-sites-view';
 import { registerEditorCommands } from './features/editor-commands';
 import { registerExportCommand, registerMoreCommands } from './features/more-commands';
+import { VariantSourceProvider, VARIANT_SCHEME } from './features/step-source';
 import { TraceEditorProvider, TRACE_EDITOR_VIEW_TYPE } from './features/trace-editor';
 import { VariantsView } from './features/variants-view';
 import { createStatusItem } from './features/status';
@@ -51,6 +52,8 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     variants,
     vscode.window.registerTreeDataProvider('pinscope.variants', variants),
     vscode.window.registerCustomEditorProvider(TRACE_EDITOR_VIEW_TYPE, new TraceEditorProvider(context.extensionUri, traces)),
+    vscode.workspace.registerTextDocumentContentProvider(VARIANT_SCHEME, new VariantSourceProvider()),
+    vscode.commands.registerCommand('pinscope.revealStep', (index: number) => panel.revealStep(index)),
     vscode.commands.registerCommand('pinscope.compareVariants', () => variants.compare()),
     vscode.window.registerTreeDataProvider('pinscope.traces', traces),
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),

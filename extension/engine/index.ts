@@ -5,5 +5,5 @@ export { EXAMPLE_E1 } from './examples';
 export { errnoName } from './errno';
 export { toHex, parseUnsigned } from './hex';
 export { kernelProfile, DEFAULT_KERNEL, type KernelProfile } from './kernel-profile';
-export { VARIANT_TABLE, type Variant } from './variants';
+export { VARIANT_TABLE, sourceAnchors, type Variant } from './variants';
 export { toChromeTraceEvents } from './trace-event-export';

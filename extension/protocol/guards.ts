@@ -13,6 +13,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return true;
     case 'rendered':
       return typeof value.ret === 'number' && typeof value.bvecs === 'number' && typeof value.pages === 'number';
+    case 'selectStep':
+      return Number.isInteger(value.index) && (value.index as number) >= 0;
     case 'openTraceCall':
       return Number.isInteger(value.traceId) && Number.isInteger(value.index);
     default:

@@ -17,6 +17,15 @@ export interface ShowReplayMessage {
   readonly type: 'showReplay';
   readonly title: string;
   readonly result: ReplayResultDto;
+  /** What the kernel did, for a call from a trace. */
+  readonly observed?: { readonly ret: number | null; readonly bytes: number | null; readonly missing: readonly string[] };
+}
+
+/** The user selected a step: show the source lines that performed it. */
+export interface SelectStepMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'selectStep';
+  readonly index: number;
 }
 
 /** The host could not produce a replay; show why. */
@@ -61,4 +70,4 @@ export interface OpenTraceCallMessage {
 }
 
 export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage;
-export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage;
+export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage;

@@ -158,6 +158,20 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('shows the model against the kernel for a traced call; a step chosen by click or keyboard is sent to the host', async () => {
+    const { page } = await openView(browser);
+    await send(page, { ...showE1, observed: { ret: 3, bytes: 12288, missing: [] } });
+    await page.waitForSelector('[data-testid="verdict-summary"]');
+    assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /disagree/);
+    assert.deepEqual(await page.locator('[data-testid="verdict-row"]').evaluateAll((rs) => rs.map((r) => r.className)), ['differs', 'same']);
+    await page.locator('[data-testid="step"]').nth(2).click();
+    await page.locator('[data-testid="step"]').nth(2).press('ArrowDown');
+    await page.keyboard.press('Enter');
+    const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.filter((m) => m.type === 'selectStep'));
+    assert.deepEqual(posted, [{ v: 1, type: 'selectStep', index: 2 }, { v: 1, type: 'selectStep', index: 3 }]);
+    await page.close();
+  });
+
   it('restores the last replay from saved state when reloaded', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);

@@ -11,6 +11,7 @@ import { iovecView } from './views/iovec';
 import { pagesView } from './views/pages';
 import { stepsView } from './views/steps';
 import { summaryView } from './views/summary';
+import { verdictView } from './views/verdict';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -44,11 +45,12 @@ function render(message: HostToWebview): void {
   const result = message.result;
   app.replaceChildren(
     summaryView(message.title, result),
+    message.observed ? verdictView(result, message.observed) : '',
     iovecView(result),
     pagesView(result, result.call.pageSize),
     bvecsView(result),
     anomaliesView(result),
-    stepsView(result),
+    stepsView(result, (index) => vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'selectStep', index })),
   );
   vscode.postMessage({
     v: WEBVIEW_PROTOCOL_VERSION,

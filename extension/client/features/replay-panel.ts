@@ -8,7 +8,8 @@ import type { CallDto, ReplayResultDto } from '../../protocol/dto';
 import { isWebviewToHost } from '../../protocol/guards';
 import { ReplayCallRequest } from '../../protocol/lsp';
 import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
-import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage } from '../../protocol/webview';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage, type ShowReplayMessage } from '../../protocol/webview';
+import { revealStep } from './step-source';
 import { sendRequest } from '../lsp-requests';
 import { replayHtml } from '../webview-html';
 
@@ -29,11 +30,16 @@ export class ReplayPanel implements vscode.Disposable {
   ) {}
 
   /** Shows a replay the server already computed (a call from a trace). */
-  async showResult(title: string, result: ReplayResultDto): Promise<void> {
+  async showResult(title: string, result: ReplayResultDto, observed?: ShowReplayMessage['observed']): Promise<void> {
     const panel = this.reveal();
     panel.title = `Pinscope: ${title}`;
     this.current = { title, result };
-    this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result });
+    this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result, ...(observed ? { observed } : {}) });
+  }
+
+  /** Shows the source lines of step `index` of the replay on screen. */
+  revealStep(index: number): Promise<vscode.TextEditor | undefined> {
+    return this.current ? revealStep(this.client, this.current.result, index) : Promise.resolve(undefined);
   }
 
   /** The replay on screen, if any. */
@@ -97,6 +103,10 @@ export class ReplayPanel implements vscode.Disposable {
     panel.webview.onDidReceiveMessage((message: unknown) => {
       if (!isWebviewToHost(message)) {
         this.log.warn(`ignored an unknown message from the replay view: ${JSON.stringify(message)}`);
+        return;
+      }
+      if (message.type === 'selectStep') {
+        void this.revealStep(message.index);
         return;
       }
       if (message.type === 'rendered') {

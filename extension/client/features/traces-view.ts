@@ -175,7 +175,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const s = detail.summary;
     await this.revealSource(trace, s);
     const title = `trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`;
-    if (detail.predicted) await this.panel.showResult(title, detail.predicted);
+    if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing });
     else this.panel.showMessage(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`);
   }
 

@@ -39,21 +39,26 @@ function statementLines(lines: readonly string[], start: RegExp): [number, numbe
   return [first + 1, lines.length];
 }
 
-const ANCHOR_PATTERNS: Record<StepAnchor, RegExp> = {
+/**
+ * What each step's code looks like, whatever the variables are called (our
+ * rendition says bvecs/used/left, the kernel bv/npages/count): the same
+ * patterns find the steps in a workspace's own fs/netfs/iterator.c.
+ */
+const ANCHOR_PATTERNS: Record<Exclude<StepAnchor, 'return'>, RegExp> = {
   'check-type': /WARN_ON_ONCE\(!iter_is_ubuf/,
-  npages: /iov_iter_npages\(/,
-  alloc: /bvecs = kvmalloc\(/,
-  extract: /ret = iov_iter_extract_pages\(/,
-  'check-error': /if \(ret <=? 0\) \{/,
-  'check-bytes': /ret > left/,
-  'check-pages': /(used \+ batch > slot_count|batch > slot_count - used)/,
-  fill: /for \(k = 0; k < batch; k\+\+\)/,
+  npages: /=\s*iov_iter_npages\(/,
+  alloc: /=\s*kvmalloc\(/,
+  extract: /ret\s*=\s*iov_iter_extract_pages\(/,
+  'check-error': /if \((unlikely\()?ret <=? 0\)/,
+  'check-bytes': /ret > \w+[,)]/,
+  'check-pages': /if \(\w+ \+ \w+ > \w+\)|WARN\(\w+ > \w+ - \w+,/,
+  fill: /for \((\w+) = 0; \1 < \w+; \1\+\+\)/,
   cleanup: /if \(ret < 0 && \(ret == -ENOMEM/,
   'build-new': /iov_iter_bvec\(new/,
-  return: /return used;/,
 };
 
-function anchors(source: string): Variant['lines'] {
+/** Where each step is in a function's source (1-based lines of `source`). */
+export function sourceAnchors(source: string): Variant['lines'] {
   const lines = source.split('\n');
   const found: Partial<Record<StepAnchor, readonly [number, number]>> = {};
   for (const [anchor, pattern] of Object.entries(ANCHOR_PATTERNS) as Array<[StepAnchor, RegExp]>) {
@@ -62,14 +67,22 @@ function anchors(source: string): Variant['lines'] {
   }
   // The page check spans from computing the batch to the end of its test.
   if (found['check-pages']) {
-    const batchLine = lines.findIndex((line) => /batch = DIV_ROUND_UP/.test(line));
-    if (batchLine >= 0) found['check-pages'] = [Math.min(batchLine + 1, found['check-pages'][0]), found['check-pages'][1]];
+    const start = found['check-pages'][0];
+    let batch = start - 1;
+    while (batch > 0 && !/DIV_ROUND_UP/.test(lines[batch - 1]!) && start - batch < 4) batch--;
+    if (batch > 0 && /DIV_ROUND_UP/.test(lines[batch - 1]!)) found['check-pages'] = [batch, found['check-pages'][1]];
+  }
+  // The return of the success path: the first return after the new iterator is built.
+  const built = found['build-new'];
+  if (built) {
+    const after = lines.slice(built[1]).findIndex((line) => /^\s*return\b/.test(line));
+    if (after >= 0) found.return = [built[1] + after + 1, built[1] + after + 1];
   }
   return found;
 }
 
 function variant(id: VariantId, title: string, commit: string, traits: VariantTraits, source: string): Variant {
-  return { id, title, commit, traits, source, lines: anchors(source) };
+  return { id, title, commit, traits, source, lines: sourceAnchors(source) };
 }
 
 export const VARIANT_TABLE: Readonly<Record<VariantId, Variant>> = {

@@ -161,6 +161,20 @@ describe('Pinscope in a real VS Code', () => {
     assert.match(tabs[0]!.tab.label, /example E1 at sample_unbuffered_read/);
     // The webview itself reports what it put on screen.
     assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 4, bvecs: 4, pages: 4 });
+    // Selecting a step shows the lines that ran it: here, in the workspace's own v3 definition.
+    const extract = await vscode.commands.executeCommand<vscode.TextEditor>('pinscope.revealStep', 2);
+    assert.ok(extract.document.uri.path.endsWith('fs/netfs/iterator.c'));
+    assert.match(extract.document.lineAt(extract.selection.start.line).text, /ret = iov_iter_extract_pages\(/);
+  });
+
+  it('a v0 replay shows its steps in a read-only rendering of v0 (the workspace has v3)', async () => {
+    const shown = nextRender();
+    await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000001100', len: 0x3000 }], variant: 'v0' });
+    await shown;
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('pinscope.revealStep', 2);
+    assert.equal(editor.document.uri.scheme, 'pinscope-variant');
+    assert.match(editor.document.getText(editor.selection), /iov_iter_extract_pages\(/);
+    assert.match(editor.document.getText(), /Couldn't get user pages/);
   });
 
   it('Pinscope: Replay Trace File… lists the calls by task; a call opens its replay', async () => {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { normaliseCall, replayCall } from '../../../extension/engine';
 import type { ReplayResultDto } from '../../../extension/protocol/dto';
-import { requireSharedData, sharedDataAvailable, SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
+import { requireSharedData, sharedDataAvailable, traceFiles, type ExpectedCall } from '../../support/shared-data';
 
 const PAGE = 4096;
 

@@ -2,7 +2,9 @@
 // at run time and unpacked into a cache outside the repository.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sourceAnchors } from '../../../extension/engine';
 import { indexTree, type TreeIndex } from '../../../extension/node/source-tree';
 import { testCParser } from '../../support/c-parser';
 import { REPO_ROOT } from '../../support/fixtures';
@@ -51,5 +53,22 @@ describe('source: real kernel trees (Debian linux-source)', function () {
     const index = await indexTree(tree!, await testCParser());
     assert.deepEqual(entriesOf(index, 'netfs_extract_user_iter'), []);
     assert.ok(entriesOf(index, 'iov_iter_extract_pages').length === 0, '6.1 has no iov_iter_extract_pages either');
+  });
+});
+
+describe('engine: step anchors in the real fs/netfs/iterator.c', function () {
+  this.timeout(300_000);
+
+  it('every step of the v3 replay finds its lines in linux-source-6.12, in order', async function () {
+    const tree = kernelTree('6.12');
+    if (!tree) this.skip();
+    const lines = readFileSync(join(tree!, 'fs/netfs/iterator.c'), 'utf8').split('\n');
+    const start = lines.findIndex((l) => /^ssize_t netfs_extract_user_iter\(/.test(l));
+    const anchors = sourceAnchors(lines.slice(start).join('\n'));
+    const order = ['check-type', 'npages', 'alloc', 'extract', 'check-error', 'check-bytes', 'check-pages', 'fill', 'cleanup', 'build-new', 'return'] as const;
+    const found = order.map((a) => anchors[a]?.[0] ?? -1);
+    assert.ok(found.every((line) => line > 0), JSON.stringify(anchors));
+    assert.deepEqual(found, [...found].sort((a, b) => a - b));
+    assert.match(lines[start + anchors.return![0] - 1]!, /return npages;/);
   });
 });
