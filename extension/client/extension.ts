@@ -12,7 +12,7 @@ import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
 import { OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
-import { IndexStatusNotification, type IndexStatusParams } from '../protocol/lsp';
+import { IndexStatusNotification, REPLAY_VIEW_TYPE, type IndexStatusParams } from '../protocol/lsp';
 import type { RenderedMessage } from '../protocol/webview';
 import { createLanguageClient } from './language-client';
 
@@ -54,6 +54,12 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     vscode.window.registerCustomEditorProvider(TRACE_EDITOR_VIEW_TYPE, new TraceEditorProvider(context.extensionUri, traces)),
     vscode.workspace.registerTextDocumentContentProvider(VARIANT_SCHEME, new VariantSourceProvider()),
     vscode.commands.registerCommand('pinscope.revealStep', (index: number) => panel.revealStep(index)),
+    // A replay panel open when the window reloaded comes back with its replay.
+    vscode.window.registerWebviewPanelSerializer(REPLAY_VIEW_TYPE, {
+      deserializeWebviewPanel: async (restored: vscode.WebviewPanel) => {
+        panel.adopt(restored);
+      },
+    }),
     vscode.commands.registerCommand('pinscope.compareVariants', () => variants.compare()),
     vscode.window.registerTreeDataProvider('pinscope.traces', traces),
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),

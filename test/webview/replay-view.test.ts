@@ -172,6 +172,25 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('what if: the engine in the webview replays the call through v0 with the first page unmapped', async () => {
+    const { page, cspErrors } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="whatif-variant"]');
+    assert.match(await page.locator('[data-testid="allocation"]').innerText(), /kvmalloc 0x40 \(64\) bytes: 4 bio_vec\(s\) written from byte 0, page pointers from byte 0x20 \(32\)/);
+    await page.locator('[data-testid="whatif-variant"]').selectOption('v0');
+    await page.locator('[data-testid="whatif-unmapped"]').fill('0x7f0000001000:0x1000');
+    await page.locator('[data-testid="whatif-run"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned 0 bvecs'));
+    assert.match(await page.locator('h1').innerText(), /what if: v0, 4 KiB pages, 0x7f0000001000:0x1000 unmapped/);
+    assert.match(await page.locator('[data-testid="kernel-log"]').innerText(), /Couldn't get user pages \(rc=-14\)/);
+    await page.locator('[data-testid="whatif-unmapped"]').fill('nonsense');
+    await page.locator('[data-testid="whatif-run"]').click();
+    // The what-if builds on the call on screen, which already has one unmapped range.
+    assert.match(await page.locator('.what-if [role="alert"]').innerText(), /unmapped\[1\]\.addr: expected a non-negative integer/);
+    assert.deepEqual(cspErrors, []);
+    await page.close();
+  });
+
   it('restores the last replay from saved state when reloaded', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);

@@ -12,6 +12,8 @@ import { pagesView } from './views/pages';
 import { stepsView } from './views/steps';
 import { summaryView } from './views/summary';
 import { verdictView } from './views/verdict';
+import { allocationView } from './views/allocation';
+import { whatIfView } from './views/what-if';
 
 interface VsCodeApi {
   postMessage(message: WebviewToHost): void;
@@ -46,9 +48,11 @@ function render(message: HostToWebview): void {
   app.replaceChildren(
     summaryView(message.title, result),
     message.observed ? verdictView(result, message.observed) : '',
+    whatIfView(result, (next, note) => render({ ...message, title: `${message.title} — ${note}`, result: next, observed: undefined })),
     iovecView(result),
     pagesView(result, result.call.pageSize),
     bvecsView(result),
+    allocationView(result) ?? '',
     anomaliesView(result),
     stepsView(result, (index) => vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'selectStep', index })),
   );

@@ -94,6 +94,16 @@ export class ReplayPanel implements vscode.Disposable {
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
       { enableScripts: true, localResourceRoots: [dist] },
     );
+    return this.adopt(panel);
+  }
+
+  /**
+   * Takes over a panel: a new one, or one VS Code restores after a reload
+   * (the webview re-renders from its saved state).
+   */
+  adopt(panel: vscode.WebviewPanel): vscode.WebviewPanel {
+    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
     panel.webview.html = replayHtml({
       cspSource: panel.webview.cspSource,
       nonce: randomBytes(16).toString('base64'),

@@ -1,0 +1,42 @@
+// What-if controls: the same call through another variant, page size or an
+// unmapped range, replayed here in the webview by the engine itself.
+import { CallError, normaliseCall, replayCall } from '../../../extension/engine';
+import type { ReplayResultDto } from '../../../extension/protocol/dto';
+import { h } from '../dom';
+
+export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultDto, note: string) => void): HTMLElement {
+  const call = result.call;
+  const variant = h('select', { 'aria-label': 'Variant', 'data-testid': 'whatif-variant' }, ...['v0', 'v1', 'v2', 'v3'].map((v) => h('option', v === call.variant ? { value: v, selected: '' } : { value: v }, v)));
+  const pageSize = h('select', { 'aria-label': 'Page size', 'data-testid': 'whatif-pagesize' }, ...[4096, 16384, 65536].map((p) => h('option', p === call.pageSize ? { value: String(p), selected: '' } : { value: String(p) }, `${p / 1024} KiB`)));
+  const unmapped = h('input', {
+    'aria-label': 'Unmapped range, ADDR:LEN',
+    placeholder: 'unmap ADDR:LEN (e.g. 0x7f0000003000:0x1000)',
+    'data-testid': 'whatif-unmapped',
+    size: '34',
+  }) as HTMLInputElement;
+  const error = h('span', { class: 'error', role: 'alert' });
+  const run = () => {
+    const range = unmapped.value.trim();
+    const extra = range ? [{ addr: range.split(':')[0]!, len: range.split(':')[1] ?? '' }] : [];
+    try {
+      const next = replayCall(
+        normaliseCall({
+          ...call,
+          variant: (variant as HTMLSelectElement).value,
+          pageSize: Number((pageSize as HTMLSelectElement).value),
+          unmapped: [...call.unmapped, ...extra],
+        }),
+      );
+      error.textContent = '';
+      show(next, `what if: ${(variant as HTMLSelectElement).value}, ${Number((pageSize as HTMLSelectElement).value) / 1024} KiB pages${range ? `, ${range} unmapped` : ''}`);
+    } catch (e) {
+      error.textContent = e instanceof CallError ? e.message : String(e);
+    }
+  };
+  const go = h('button', { type: 'button', 'data-testid': 'whatif-run' }, 'Replay');
+  go.addEventListener('click', run);
+  unmapped.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') run();
+  });
+  return h('section', { class: 'what-if', 'aria-label': 'What if' }, h('h2', {}, 'What if'), variant, ' ', pageSize, ' ', unmapped, ' ', go, ' ', error);
+}
