@@ -191,6 +191,19 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('a 100,000-page call paints a first batch of rows and loads more as the reader scrolls', async () => {
+    const { page } = await openView(browser);
+    const big = replayCall(normaliseCall({ iter: 'ubuf', segments: [{ addr: '0x7f0000000000', len: 100_000 * 4096 }] }));
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'big', result: big });
+    await page.waitForSelector('[data-testid="bvec"]');
+    assert.equal(await page.locator('[data-testid="bvec"]').count(), 500);
+    assert.match(await page.locator('[data-testid="bvec-more"]').innerText(), /99,500 more/);
+    assert.equal(await page.locator('[data-testid="page-run"]').count(), 1, 'one run of 100,000 pinned pages');
+    await page.locator('[data-testid="bvec-more"]').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="bvec"]').length >= 1000);
+    await page.close();
+  });
+
   it('restores the last replay from saved state when reloaded', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);
