@@ -1,6 +1,7 @@
 // Activation: start the language server, register the commands and the
 // replay panel. Everything heavy runs in the server.
 import * as vscode from 'vscode';
+import { registerCommand } from './lsp-requests';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CallSitesView } from './features/call-sites-view';
 import { registerEditorCommands } from './features/editor-commands';
@@ -26,6 +27,8 @@ export interface PinscopeApi {
   readonly traces: TracesView;
   readonly callSites: CallSitesView;
   readonly variants: VariantsView;
+  /** Stops and starts the language server (a restart, for tests and troubleshooting). */
+  readonly server: { stop(): Promise<void>; start(): Promise<void> };
 }
 
 let client: LanguageClient | undefined;
@@ -53,20 +56,20 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     vscode.window.registerTreeDataProvider('pinscope.variants', variants),
     vscode.window.registerCustomEditorProvider(TRACE_EDITOR_VIEW_TYPE, new TraceEditorProvider(context.extensionUri, traces)),
     vscode.workspace.registerTextDocumentContentProvider(VARIANT_SCHEME, new VariantSourceProvider()),
-    vscode.commands.registerCommand('pinscope.revealStep', (index: number) => panel.revealStep(index)),
+    registerCommand('pinscope.revealStep', (index: number) => panel.revealStep(index)),
     // A replay panel open when the window reloaded comes back with its replay.
     vscode.window.registerWebviewPanelSerializer(REPLAY_VIEW_TYPE, {
       deserializeWebviewPanel: async (restored: vscode.WebviewPanel) => {
         panel.adopt(restored);
       },
     }),
-    vscode.commands.registerCommand('pinscope.compareVariants', () => variants.compare()),
+    registerCommand('pinscope.compareVariants', () => variants.compare()),
     vscode.window.registerTreeDataProvider('pinscope.traces', traces),
     vscode.window.registerTreeDataProvider('pinscope.callSites', callSites),
-    vscode.commands.registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),
-    vscode.commands.registerCommand(OPEN_TRACE_CALL_COMMAND, (arg: Parameters<TracesView['openCallFrom']>[0], index?: number) => traces.openCallFrom(arg, index)),
-    vscode.commands.registerCommand('pinscope.revealCallSite', (node: Parameters<TracesView['revealCallSite']>[0]) => traces.revealCallSite(node)),
-    vscode.commands.registerCommand('pinscope.revealTraceLine', (node: Parameters<TracesView['revealTraceLine']>[0]) => traces.revealTraceLine(node)),
+    registerCommand('pinscope.replayTraceFile', (uri?: vscode.Uri) => traces.replayTraceFile(uri)),
+    registerCommand(OPEN_TRACE_CALL_COMMAND, (arg: Parameters<TracesView['openCallFrom']>[0], index?: number) => traces.openCallFrom(arg, index)),
+    registerCommand('pinscope.revealCallSite', (node: Parameters<TracesView['revealCallSite']>[0]) => traces.revealCallSite(node)),
+    registerCommand('pinscope.revealTraceLine', (node: Parameters<TracesView['revealTraceLine']>[0]) => traces.revealTraceLine(node)),
   );
   context.subscriptions.push(callSites.start(indexed.event), variants.start(indexed.event));
   const ready: Promise<void> = client.start().then(
@@ -80,7 +83,8 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     },
   );
   context.subscriptions.push(indexed, createStatusItem(client, traces, ready.catch(() => undefined), indexed.event));
-  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants };
+  const server = { stop: () => client!.stop(), start: () => client!.start() };
+  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants, server };
 }
 
 export function deactivate(): Promise<void> | undefined {

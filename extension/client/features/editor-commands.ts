@@ -3,12 +3,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CallAtCursorRequest } from '../../protocol/lsp';
-import { sendRequest } from '../lsp-requests';
+import { registerCommand, sendRequest } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
 export function registerEditorCommands(client: LanguageClient, panel: ReplayPanel, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('pinscope.replayCallAtCursor', async () => {
+    registerCommand('pinscope.replayCallAtCursor', async () => {
       const editor = vscode.window.activeTextEditor;
       if (!editor) {
         void vscode.window.showInformationMessage('Pinscope: open a C file and put the cursor on a call of netfs_extract_user_iter.');
@@ -22,6 +22,6 @@ export function registerEditorCommands(client: LanguageClient, panel: ReplayPane
       }
       await panel.show(`example E1 at ${args.caller ?? 'file scope'}, line ${args.line + 1}`, args.call);
     }),
-    vscode.commands.registerCommand('pinscope.showLog', () => log.show()),
+    registerCommand('pinscope.showLog', () => log.show()),
   ];
 }

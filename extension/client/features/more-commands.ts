@@ -6,7 +6,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { toChromeTraceEvents } from '../../engine/trace-event-export';
 import type { CallDto, VariantId } from '../../protocol/dto';
 import { IndexRebuildRequest, RecipeRequest, type RecipeParams } from '../../protocol/lsp';
-import { sendRequest } from '../lsp-requests';
+import { registerCommand, sendRequest } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
 const KERNELS = ['6.3', '6.4', '6.6', '6.8', '6.10', '6.12', '6.18', '7.0', '7.1'];
@@ -17,7 +17,7 @@ async function pick<T extends string>(items: readonly T[], placeHolder: string):
 
 export function registerMoreCommands(client: LanguageClient, panel: ReplayPanel, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand('pinscope.copyRecipe', async (given?: RecipeParams) => {
+    registerCommand('pinscope.copyRecipe', async (given?: RecipeParams) => {
       const defaultKernel = vscode.workspace.getConfiguration('pinscope').get<string>('kernel', '6.12');
       const kernel = given?.kernel ?? (await pick(KERNELS, `Kernel version (the one you will trace; ${defaultKernel} in settings)`));
       if (!kernel) return undefined;
@@ -35,14 +35,14 @@ export function registerMoreCommands(client: LanguageClient, panel: ReplayPanel,
       void vscode.window.showInformationMessage(`Pinscope: the ${kind} recipe for ${kernel} ${arch} is on the clipboard.`);
       return result.text;
     }),
-    vscode.commands.registerCommand('pinscope.reindexWorkspace', async () => {
+    registerCommand('pinscope.reindexWorkspace', async () => {
       const status = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Pinscope: indexing' }, () =>
         sendRequest(client, IndexRebuildRequest, {}),
       );
       log.info(`re-index: ${status.state}, ${status.entries} entries, ${status.scanned} files read, ${status.milliseconds} ms`);
       return status;
     }),
-    vscode.commands.registerCommand('pinscope.simulateCall', async (given?: Partial<CallDto>) => {
+    registerCommand('pinscope.simulateCall', async (given?: Partial<CallDto>) => {
       const call = given ?? (await askForCall());
       if (!call) return;
       const settings = vscode.workspace.getConfiguration('pinscope');
@@ -84,7 +84,7 @@ async function askForCall(): Promise<Partial<CallDto> | undefined> {
 
 /** Pinscope: Export Replay… — the replay on screen as JSON, or as Chrome trace events for Perfetto. */
 export function registerExportCommand(panel: ReplayPanel): vscode.Disposable {
-  return vscode.commands.registerCommand('pinscope.exportReplay', async (given?: { uri: vscode.Uri; format: 'json' | 'chrome' }) => {
+  return registerCommand('pinscope.exportReplay', async (given?: { uri: vscode.Uri; format: 'json' | 'chrome' }) => {
     const shown = panel.shown;
     if (!shown) {
       void vscode.window.showInformationMessage('Pinscope: open a replay first (a code lens, a traced call, or Simulate Call…).');

@@ -1,5 +1,6 @@
 // Commands that open a replay: the call-site lens and the palette example.
 import * as vscode from 'vscode';
+import { registerCommand } from '../lsp-requests';
 import { EXAMPLE_E1 } from '../../engine/examples';
 import type { VariantId } from '../../protocol/dto';
 import {
@@ -22,12 +23,12 @@ import type { ReplayPanel } from './replay-panel';
 
 export function registerReplayCommands(panel: ReplayPanel): vscode.Disposable[] {
   return [
-    vscode.commands.registerCommand(REPLAY_CALL_SITE_COMMAND, (args: ReplayCallSiteArgs) => {
+    registerCommand(REPLAY_CALL_SITE_COMMAND, (args: ReplayCallSiteArgs) => {
       const where = args.caller ? `${args.caller}, line ${args.line + 1}` : `line ${args.line + 1}`;
       return panel.show(`example E1 at ${where}`, args.call);
     }),
-    vscode.commands.registerCommand(SHOW_EXAMPLE_REPLAY_COMMAND, () => panel.show('example E1', EXAMPLE_E1)),
-    vscode.commands.registerCommand(SHOW_VARIANT_COMMAND, (args: ShowVariantArgs) => {
+    registerCommand(SHOW_EXAMPLE_REPLAY_COMMAND, () => panel.show('example E1', EXAMPLE_E1)),
+    registerCommand(SHOW_VARIANT_COMMAND, (args: ShowVariantArgs) => {
       const variant = modelledVariant(args);
       return panel.show(`example E1 through this tree's ${args.variant}`, { ...EXAMPLE_E1, variant });
     }),

@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { IndexListRequest, TraceCallRequest, TraceLoadRequest, type TraceCallSummaryDto, type TraceLoadResult } from '../../protocol/lsp';
-import { sendRequest } from '../lsp-requests';
+import { sendRequest, ServerUnavailable } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
 type LoadedTrace = Extract<TraceLoadResult, { ok: true }>;
@@ -98,6 +98,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       );
       if (go !== 'Read it') return undefined;
     }
+    if (!this.client.isRunning()) throw new ServerUnavailable();
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Pinscope: replaying ${vscode.workspace.asRelativePath(file)}`, cancellable: true },
       (_progress, token) => {

@@ -238,4 +238,13 @@ describe('Pinscope in a real VS Code', () => {
     await vscode.commands.executeCommand('pinscope.exportReplay', { uri: json, format: 'json' });
     assert.equal(JSON.parse(readFileSync(json.fsPath, 'utf8')).ret, 4);
   });
+
+  it('while the language server is down, commands answer with a message instead of failing; it comes back', async () => {
+    await api.server.stop();
+    assert.equal(await vscode.commands.executeCommand('pinscope.reindexWorkspace'), undefined);
+    assert.equal(await vscode.commands.executeCommand('pinscope.replayTraceFile', vscode.Uri.file(join(REPO_ROOT, 'samples/traces/direct-io.trace'))), undefined);
+    await api.server.start();
+    const status = (await vscode.commands.executeCommand('pinscope.reindexWorkspace')) as { state: string };
+    assert.equal(status.state, 'ready');
+  });
 });
