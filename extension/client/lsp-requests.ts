@@ -27,8 +27,10 @@ export function whileServerUp<Args extends unknown[], Result>(run: (...args: Arg
     try {
       return await run(...args);
     } catch (error) {
-      if (!(error instanceof ServerUnavailable)) throw error;
-      void vscode.window.showWarningMessage(error.message);
+      // Down before the request, or went down while it was in flight.
+      const lost = error instanceof ServerUnavailable || /connection got disposed|Connection is (closed|disposed)|Client is not running/i.test(String(error));
+      if (!lost) throw error;
+      void vscode.window.showWarningMessage(new ServerUnavailable().message);
       return undefined;
     }
   };

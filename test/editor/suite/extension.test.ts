@@ -247,4 +247,29 @@ describe('Pinscope in a real VS Code', () => {
     const status = (await vscode.commands.executeCommand('pinscope.reindexWorkspace')) as { state: string };
     assert.equal(status.state, 'ready');
   });
+
+  it('after the language server crashes it is restarted, and Show Log works', async () => {
+    // Kill this window's server process (the one started with our dist/server.js).
+    const { execSync } = await import('node:child_process');
+    const pids = execSync(`pgrep -f "${join(REPO_ROOT, 'dist/server.js')} --node-ipc" || true`, { encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+    let killed = 0;
+    for (const pid of pids) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+        killed++;
+      } catch {
+        // pgrep's own shell matched the pattern and is gone already.
+      }
+    }
+    assert.ok(killed > 0, 'a server process was killed');
+    // The client restarts it: wait (bounded) until a request is answered again.
+    const deadline = Date.now() + 30_000;
+    let status: { state: string } | undefined;
+    while (!status && Date.now() < deadline) {
+      status = (await vscode.commands.executeCommand('pinscope.reindexWorkspace')) as { state: string } | undefined;
+      if (!status) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    assert.equal(status?.state, 'ready');
+    await vscode.commands.executeCommand('pinscope.showLog');
+  });
 });
