@@ -7,7 +7,7 @@ const pkg = JSON.parse(await (await import('node:fs/promises')).readFile('packag
 const out = `${pkg.name}-${pkg.version}.vsix`;
 const run = spawnSync(
   process.execPath,
-  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--out', out],
+  ['node_modules/@vscode/vsce/vsce', 'package', '--no-dependencies', '--allow-missing-repository', '--no-rewrite-relative-links', '--out', out],
   { stdio: 'inherit' },
 );
 if (run.status !== 0) process.exit(run.status ?? 1);
