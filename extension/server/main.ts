@@ -2,6 +2,7 @@
 // handlers/, document-analysis.ts and workspace-index.ts.
 import { fileURLToPath } from 'node:url';
 import {
+  CodeLensRefreshRequest,
   createConnection,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
@@ -48,6 +49,7 @@ let folders: string[] = [];
 let ripgrep = 'rg';
 let canReadSettings = false;
 let canWatchFiles = false;
+let canRefreshLenses = false;
 
 interface Settings {
   readonly diagnostics: DiagnosticLevel;
@@ -71,6 +73,7 @@ connection.onInitialize((params: InitializeParams) => {
   const options = params.initializationOptions as { ripgrep?: unknown } | undefined;
   if (typeof options?.ripgrep === 'string') ripgrep = options.ripgrep;
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+  canRefreshLenses = params.capabilities.workspace?.codeLens?.refreshSupport === true;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -123,13 +126,19 @@ connection.onDidChangeWatchedFiles(async (params) => {
   for (const change of params.changes) if (!documents.get(change.uri)) await index.refreshFromDisk(change.uri);
 });
 
-connection.onCodeLens(codeLensHandler(documents, analysis));
+connection.onCodeLens(codeLensHandler(documents, analysis, (caller) => traces.callsFrom(caller)));
 connection.onHover(hoverHandler(documents, analysis));
 onRequest(connection, ReplayCallRequest, replayHandler());
 onRequest(connection, CallAtCursorRequest, callAtCursorHandler(documents, analysis));
-onLongRequest(connection, TraceLoadRequest, 'Pinscope: reading the trace', (params, progress, signal) =>
-  traces.load(params, { signal, onProgress: (read, total) => progress(`${Math.round(read / 1024)} of ${Math.round(total / 1024)} KiB`, Math.round((100 * read) / total)) }),
-);
+onLongRequest(connection, TraceLoadRequest, 'Pinscope: reading the trace', async (params, progress, signal) => {
+  const result = await traces.load(params, {
+    signal,
+    onProgress: (read, total) => progress(`${Math.round(read / 1024)} of ${Math.round(total / 1024)} KiB`, Math.round((100 * read) / total)),
+  });
+  // Call-site lenses now count the traced calls: ask the editor to refresh them.
+  if (result.ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+  return result;
+});
 onRequest(connection, TraceCallRequest, (params) => traces.call(params.traceId, params.index));
 onRequest(connection, IndexRebuildRequest, async () => {
   index.clear();

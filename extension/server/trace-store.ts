@@ -55,6 +55,20 @@ export class TraceStore {
     }
   }
 
+  /** Calls in every loaded trace made from `caller`, and the anomalies among them. */
+  callsFrom(caller: string): { calls: number; anomalies: Map<string, number> } {
+    let calls = 0;
+    const anomalies = new Map<string, number>();
+    for (const trace of this.traces.values()) {
+      for (const c of trace) {
+        if (c.observed.caller !== caller) continue;
+        calls++;
+        for (const a of c.predicted?.anomalies ?? []) if (a.kind !== 'partial-pin') anomalies.set(a.kind, (anomalies.get(a.kind) ?? 0) + 1);
+      }
+    }
+    return { calls, anomalies };
+  }
+
   call(traceId: number, index: number): TraceCallDetailDto | null {
     const c = this.traces.get(traceId)?.[index];
     if (!c) return null;

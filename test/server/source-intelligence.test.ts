@@ -131,6 +131,10 @@ describe('server: source intelligence on a workspace', () => {
     ]);
     const detail = (await server.connection.sendRequest(TraceCallRequest.method, { traceId: loaded.traceId, index: 1 })) as TraceCallDetailDto;
     assert.deepEqual([detail.predicted?.ret, detail.predicted?.bytes, detail.predicted?.anomalies.map((a) => a.kind)], [2, 7936, ['short-extraction', 'partial-pin']]);
+    // The call sites the trace's callers name now count their traced calls.
+    const readUri = await open(join(SAMPLE, 'fs/netfs/direct_read.c'));
+    const lenses = (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: readUri } })) ?? [];
+    assert.deepEqual(lenses.map((l) => l.command?.title), ['Pinscope: replay (example E1) · 3 traced calls (1 short-extraction)']);
     const missing = (await server.connection.sendRequest(TraceLoadRequest.method, { path: join(REPO_ROOT, 'no-such.trace') })) as TraceLoadResult;
     assert.ok(!missing.ok && /cannot read .*no-such\.trace/.test(missing.error));
   });

@@ -8,7 +8,10 @@ import { REPLAY_CALL_SITE_COMMAND, SHOW_VARIANT_COMMAND, type ReplayCallSiteArgs
 import { TARGET_FUNCTION } from '../../source';
 import type { DocumentAnalysis } from '../document-analysis';
 
-export function codeLensHandler(documents: TextDocuments<TextDocument>, analysis: DocumentAnalysis) {
+/** "3 traced calls (1 short-extraction)" for a call site, once traces are loaded. */
+export type TracedCallsAt = (caller: string) => { calls: number; anomalies: Map<string, number> };
+
+export function codeLensHandler(documents: TextDocuments<TextDocument>, analysis: DocumentAnalysis, traced: TracedCallsAt) {
   return async (params: CodeLensParams): Promise<CodeLens[]> => {
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];
@@ -19,10 +22,16 @@ export function codeLensHandler(documents: TextDocuments<TextDocument>, analysis
       const range = { start: { line: entry.line, character: entry.col }, end: { line: entry.endLine, character: entry.endCol } };
       if (entry.kind === 'call') {
         const args: ReplayCallSiteArgs = { uri: document.uri, line: entry.start.line, caller: entry.function, call: EXAMPLE_E1 };
+        const fromHere = entry.function ? traced(entry.function) : { calls: 0, anomalies: new Map<string, number>() };
+        const tracedNote = fromHere.calls
+          ? ` · ${fromHere.calls} traced call${fromHere.calls === 1 ? '' : 's'}${
+              fromHere.anomalies.size ? ` (${[...fromHere.anomalies].map(([kind, n]) => `${n} ${kind}`).join(', ')})` : ''
+            }`
+          : '';
         lenses.push({
           range,
           command: {
-            title: 'Pinscope: replay (example E1)',
+            title: `Pinscope: replay (example E1)${tracedNote}`,
             tooltip: `Replay ${entry.symbol}${entry.function ? ` as called from ${entry.function}` : ''} through the kernel model`,
             command: REPLAY_CALL_SITE_COMMAND,
             arguments: [args],
