@@ -204,6 +204,24 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('draws the buffer on a page axis with where GUP stopped; page cells carry their state', async () => {
+    const { page } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="axis-page"]');
+    assert.deepEqual(await page.locator('[data-testid="axis-page"]').evaluateAll((c) => c.map((e) => e.getAttribute('data-state'))), ['buffer', 'buffer', 'buffer', 'buffer']);
+    // What if the third page were unmapped (E4), and then -ENOMEM there (E5, v3: both pins released).
+    await page.locator('[data-testid="whatif-unmapped"]').fill('0x7f0000003000:0x1000');
+    await page.locator('[data-testid="whatif-run"]').click();
+    await page.waitForFunction(() => document.querySelectorAll('[data-state="fault"]').length === 1);
+    assert.deepEqual(await page.locator('[data-testid="axis-page"]').evaluateAll((c) => c.map((e) => e.getAttribute('data-state'))), ['buffer', 'buffer', 'fault', 'buffer']);
+    await page.locator('[data-testid="whatif-unmapped"]').fill('');
+    await page.locator('[data-testid="whatif-enomem"]').fill('0x7f0000003000:0x1000');
+    await page.locator('[data-testid="whatif-run"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned -12'));
+    assert.deepEqual(await page.locator('[data-testid="page"]').evaluateAll((c) => c.map((e) => e.getAttribute('data-state'))), ['unpinned', 'unpinned']);
+    await page.close();
+  });
+
   it('restores the last replay from saved state when reloaded', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);

@@ -4,21 +4,31 @@ import { h } from '../dom';
 /** Runs up to this long are drawn page by page; longer ones as one block. */
 const EXPAND_LIMIT = 64;
 
+/** A page's state when the call returns: pinned, unpinned by the error path, or leaked. */
+function stateOf(run: PinnedPageDto): string {
+  if (run.leaked) return 'leaked';
+  if (run.held === 0) return 'unpinned';
+  return run.pinned > 1 ? 'pinned-twice' : 'pinned';
+}
+
 function pageChip(run: PinnedPageDto, uaddr: string, pages: number): HTMLElement {
+  const state = stateOf(run);
   return h(
     'li',
     {
       'data-testid': pages === 1 ? 'page' : 'page-run',
       'data-pages': String(pages),
       'data-held': String(run.held),
+      'data-state': state,
       title: `${uaddr}${pages > 1 ? ` and the next ${pages - 1} pages` : ''}: ${run.pinned} pinned, ${run.held} held, ${run.leaked} leaked each; refcount +${run.refcountDelta}${run.pincountDelta ? `, _pincount +${run.pincountDelta}` : ''}`,
-      class: run.leaked ? 'leaked' : '',
+      class: `page-${state}`,
     },
     h('span', { class: 'addr' }, uaddr),
     pages > 1 ? h('span', { class: 'run' }, ` … ${pages.toLocaleString('en')} pages`) : null,
     h('span', { class: 'pins' }, `×${run.held}`),
     run.zeroPage ? h('span', { class: 'zero' }, ' zero page') : null,
     run.leaked ? h('span', { class: 'leaked-count' }, ` ${run.leaked} leaked`) : null,
+    state === 'unpinned' ? h('span', { class: 'state' }, ' unpinned by cleanup') : null,
   );
 }
 

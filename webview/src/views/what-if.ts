@@ -14,10 +14,18 @@ export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultD
     'data-testid': 'whatif-unmapped',
     size: '34',
   }) as HTMLInputElement;
+  const enomem = h('input', {
+    'aria-label': 'GUP -ENOMEM on a range, ADDR:LEN',
+    placeholder: '-ENOMEM at ADDR:LEN',
+    'data-testid': 'whatif-enomem',
+    size: '24',
+  }) as HTMLInputElement;
   const error = h('span', { class: 'error', role: 'alert' });
   const run = () => {
     const range = unmapped.value.trim();
     const extra = range ? [{ addr: range.split(':')[0]!, len: range.split(':')[1] ?? '' }] : [];
+    const oom = enomem.value.trim();
+    const events = oom ? [{ kind: 'gup-error', errno: 'ENOMEM', addr: oom.split(':')[0]!, len: oom.split(':')[1] ?? '' }] : [];
     try {
       const next = replayCall(
         normaliseCall({
@@ -25,10 +33,11 @@ export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultD
           variant: (variant as HTMLSelectElement).value,
           pageSize: Number((pageSize as HTMLSelectElement).value),
           unmapped: [...call.unmapped, ...extra],
+          events: [...call.events, ...events],
         }),
       );
       error.textContent = '';
-      show(next, `what if: ${(variant as HTMLSelectElement).value}, ${Number((pageSize as HTMLSelectElement).value) / 1024} KiB pages${range ? `, ${range} unmapped` : ''}`);
+      show(next, `what if: ${(variant as HTMLSelectElement).value}, ${Number((pageSize as HTMLSelectElement).value) / 1024} KiB pages${range ? `, ${range} unmapped` : ''}${oom ? `, -ENOMEM at ${oom}` : ''}`);
     } catch (e) {
       error.textContent = e instanceof CallError ? e.message : String(e);
     }
@@ -38,5 +47,8 @@ export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultD
   unmapped.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') run();
   });
-  return h('section', { class: 'what-if', 'aria-label': 'What if' }, h('h2', {}, 'What if'), variant, ' ', pageSize, ' ', unmapped, ' ', go, ' ', error);
+  enomem.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') run();
+  });
+  return h('section', { class: 'what-if', 'aria-label': 'What if' }, h('h2', {}, 'What if'), variant, ' ', pageSize, ' ', unmapped, ' ', enomem, ' ', go, ' ', error);
 }
