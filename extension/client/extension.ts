@@ -56,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     vscode.window.registerTreeDataProvider('pinscope.variants', variants),
     vscode.window.registerCustomEditorProvider(TRACE_EDITOR_VIEW_TYPE, new TraceEditorProvider(context.extensionUri, traces)),
     vscode.workspace.registerTextDocumentContentProvider(VARIANT_SCHEME, new VariantSourceProvider()),
+    panel.followCursor(),
+    registerCommand('pinscope.stepAtCursor', () => panel.stepAtCursor()),
     registerCommand('pinscope.revealStep', (index: number) => panel.revealStep(index)),
     // A replay panel open when the window reloaded comes back with its replay.
     vscode.window.registerWebviewPanelSerializer(REPLAY_VIEW_TYPE, {

@@ -43,6 +43,8 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return typeof value.title === 'string' && isReplayResult(value.result);
     case 'showError':
       return typeof value.message === 'string';
+    case 'highlightStep':
+      return Number.isInteger(value.index) && (value.index as number) >= 0;
     case 'showTraceCalls':
       return typeof value.title === 'string' && Number.isInteger(value.traceId) && Array.isArray(value.calls);
     case 'showComparison':

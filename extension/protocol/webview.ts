@@ -69,5 +69,12 @@ export interface OpenTraceCallMessage {
   readonly index: number;
 }
 
-export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage;
+/** The editor's cursor is in the lines of this step: mark it. */
+export interface HighlightStepMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'highlightStep';
+  readonly index: number;
+}
+
+export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage | HighlightStepMessage;
 export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage;

@@ -222,6 +222,18 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('marks the step the editor cursor is in, without replacing the view', async () => {
+    const { page } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="step"]');
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'highlightStep', index: 3 });
+    await page.waitForSelector('[data-testid="step"].selected');
+    assert.deepEqual(await page.locator('[data-testid="step"]').evaluateAll((s) => s.map((e) => e.classList.contains('selected'))), [false, false, false, true, false, false]);
+    const state = await page.evaluate(() => (window as unknown as { __state: { type: string } }).__state.type);
+    assert.equal(state, 'showReplay', 'the saved state is still the replay');
+    await page.close();
+  });
+
   it('restores the last replay from saved state when reloaded', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);

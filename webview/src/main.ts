@@ -26,6 +26,12 @@ const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
 
 function render(message: HostToWebview): void {
+  if (message.type === 'highlightStep') {
+    // Not a new view: mark the step the editor's cursor is in.
+    document.querySelectorAll('[data-testid="step"]').forEach((el, i) => el.classList.toggle('selected', i === message.index));
+    document.querySelectorAll('[data-testid="step"]')[message.index]?.scrollIntoView({ block: 'nearest' });
+    return;
+  }
   if (message.type === 'showError') {
     app.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, message.message));
     return;
@@ -67,7 +73,7 @@ function render(message: HostToWebview): void {
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!isHostToWebview(event.data)) return;
-  vscode.setState(event.data);
+  if (event.data.type !== 'highlightStep') vscode.setState(event.data);
   render(event.data);
 });
 

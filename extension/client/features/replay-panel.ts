@@ -9,7 +9,7 @@ import { isWebviewToHost } from '../../protocol/guards';
 import { ReplayCallRequest } from '../../protocol/lsp';
 import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage, type ShowReplayMessage } from '../../protocol/webview';
-import { revealStep } from './step-source';
+import { revealStep, stepAtLine } from './step-source';
 import { sendRequest } from '../lsp-requests';
 import { replayHtml } from '../webview-html';
 
@@ -35,6 +35,24 @@ export class ReplayPanel implements vscode.Disposable {
     panel.title = `Pinscope: ${title}`;
     this.current = { title, result };
     this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result, ...(observed ? { observed } : {}) });
+  }
+
+  /** The step of the replay on screen whose lines hold the active editor's cursor. */
+  async stepAtCursor(): Promise<number | null> {
+    const editor = vscode.window.activeTextEditor;
+    if (!this.current || !editor) return null;
+    return stepAtLine(this.client, this.current.result, editor.document.uri, editor.selection.active.line);
+  }
+
+  /** Follows the editor's cursor through the function: marks the step whose lines it is in. */
+  followCursor(): vscode.Disposable {
+    return vscode.window.onDidChangeTextEditorSelection(async (event) => {
+      if (!this.current || !this.panel) return;
+      const line = event.selections[0]?.active.line;
+      if (line === undefined) return;
+      const index = await stepAtLine(this.client, this.current.result, event.textEditor.document.uri, line).catch(() => null);
+      if (index !== null) this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'highlightStep', index });
+    });
   }
 
   /** Shows the source lines of step `index` of the replay on screen. */

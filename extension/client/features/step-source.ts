@@ -47,3 +47,25 @@ async function lines(uri: vscode.Uri, line: number, anchor: string): Promise<[nu
   const found = sourceAnchors(text)[anchor as keyof ReturnType<typeof sourceAnchors>];
   return found ? [line + found[0] - 1, line + found[1] - 1] : null;
 }
+
+/** The step whose lines hold `line` of `uri`, when `uri` shows the replay's variant. */
+export async function stepAtLine(client: LanguageClient, result: ReplayResultDto, uri: vscode.Uri, line: number): Promise<number | null> {
+  let anchorLines: Partial<Record<string, readonly [number, number]>>;
+  if (uri.scheme === VARIANT_SCHEME) {
+    if (uri.path.split('/')[1] !== result.variant) return null;
+    // One header line above the rendered function.
+    anchorLines = Object.fromEntries(Object.entries(VARIANT_TABLE[result.variant].lines).map(([k, v]) => [k, [v![0], v![1]] as const]));
+  } else {
+    const list = await sendRequest(client, IndexListRequest, { symbol: 'netfs_extract_user_iter' });
+    const own = list.entries.find((e) => e.kind === 'definition' && e.variant === result.variant && e.uri === uri.toString());
+    if (!own) return null;
+    const document = await vscode.workspace.openTextDocument(uri);
+    const found = sourceAnchors(document.getText(new vscode.Range(own.line, 0, document.lineCount, 0)));
+    anchorLines = Object.fromEntries(Object.entries(found).map(([k, v]) => [k, [own.line + v![0] - 1, own.line + v![1] - 1] as const]));
+  }
+  const index = result.steps.findIndex((step) => {
+    const lines = anchorLines[step.anchor];
+    return lines !== undefined && lines[0] <= line && line <= lines[1];
+  });
+  return index >= 0 ? index : null;
+}

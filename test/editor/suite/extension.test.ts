@@ -165,6 +165,11 @@ describe('Pinscope in a real VS Code', () => {
     const extract = await vscode.commands.executeCommand<vscode.TextEditor>('pinscope.revealStep', 2);
     assert.ok(extract.document.uri.path.endsWith('fs/netfs/iterator.c'));
     assert.match(extract.document.lineAt(extract.selection.start.line).text, /ret = iov_iter_extract_pages\(/);
+    // And back: the cursor inside the fill loop is in the replay's 'fill' step.
+    const fillLine = extract.document.getText().split('\n').findIndex((l) => /bvec_set_page\(/.test(l));
+    extract.selection = new vscode.Selection(fillLine, 2, fillLine, 2);
+    const step = await vscode.commands.executeCommand<number>('pinscope.stepAtCursor');
+    assert.equal(step, 3, 'step 3 fills the bvecs of E1');
   });
 
   it('a v0 replay shows its steps in a read-only rendering of v0 (the workspace has v3)', async () => {
