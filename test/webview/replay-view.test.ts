@@ -8,7 +8,10 @@ import type { Browser, Page } from 'playwright-core';
 import { replayHtml } from '../../extension/client/webview-html';
 import { EXAMPLE_E1, normaliseCall, replayCall } from '../../extension/engine';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../extension/protocol/webview';
+import { readTraceFile } from '../../extension/node/trace-file';
+import { replayTraceCall, type TraceCallResult } from '../../extension/trace';
 import { launchChromium } from '../support/browser';
+import { SHARED_DATA, sharedDataAvailable } from '../support/shared-data';
 import { REPO_ROOT } from '../support/fixtures';
 
 const ORIGIN = 'https://pinscope.test';
@@ -231,6 +234,22 @@ describe('webview: the replay view in Chromium', () => {
     assert.deepEqual(await page.locator('[data-testid="step"]').evaluateAll((s) => s.map((e) => e.classList.contains('selected'))), [false, false, false, true, false, false]);
     const state = await page.evaluate(() => (window as unknown as { __state: { type: string } }).__state.type);
     assert.equal(state, 'showReplay', 'the saved state is still the replay');
+    await page.close();
+  });
+
+  it('a real call from shared/data: three iovec segments in one page show three bvecs on one page pinned three times', async function () {
+    if (!sharedDataAvailable()) this.skip();
+    const calls: TraceCallResult[] = [];
+    await readTraceFile(join(SHARED_DATA, 'kprobe/iovec.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
+    const threeInOne = calls.find((c) => c.input?.segments.length === 3 && c.input.len === 4096);
+    assert.ok(threeInOne?.predicted, 'the trace has the three-segments-in-one-page call');
+    const { page } = await openView(browser);
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'iovec.trace.txt', result: threeInOne.predicted, observed: { ...threeInOne.observed, missing: [] } });
+    await page.waitForSelector('[data-testid="bvec"]');
+    assert.equal(await page.locator('[data-testid="bvec"]').count(), 3);
+    const pages = await page.locator('[data-testid="page"]').evaluateAll((c) => c.map((e) => [e.getAttribute('data-held'), e.getAttribute('data-state')]));
+    assert.deepEqual(pages, [['3', 'pinned-repeatedly']]);
+    assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /agrees/);
     await page.close();
   });
 

@@ -8,7 +8,7 @@ const EXPAND_LIMIT = 64;
 function stateOf(run: PinnedPageDto): string {
   if (run.leaked) return 'leaked';
   if (run.held === 0) return 'unpinned';
-  return run.pinned > 1 ? 'pinned-twice' : 'pinned';
+  return run.pinned > 1 ? 'pinned-repeatedly' : 'pinned';
 }
 
 function pageChip(run: PinnedPageDto, uaddr: string, pages: number): HTMLElement {
