@@ -16,6 +16,11 @@ import { REPO_ROOT } from '../support/fixtures';
 
 const ORIGIN = 'https://pinscope.test';
 const NONCE = 'dGVzdC1ub25jZQ==';
+/** A few of the variables VS Code's light and dark themes give a webview. */
+const THEMES: Record<string, Record<string, string>> = {
+  light: { '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171', '--vscode-focusBorder': '#005fb8', '--vscode-charts-blue': '#1a85ff' },
+  dark: { '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-focusBorder': '#0078d4', '--vscode-charts-blue': '#3794ff' },
+};
 const FAKE_HOST = `
   window.__posted = [];
   window.__state = undefined;
@@ -90,7 +95,13 @@ describe('webview: the replay view in Chromium', () => {
     assert.ok(barWidth > 0);
     assert.deepEqual(cspErrors, []);
     mkdirSync(join(REPO_ROOT, '.test-results'), { recursive: true });
-    await page.screenshot({ path: join(REPO_ROOT, '.test-results/webview-e1.png'), fullPage: true });
+    // Screenshots as artifacts, in a light and a dark theme (the --vscode-* variables VS Code sets).
+    for (const [name, theme] of Object.entries(THEMES)) {
+      await page.evaluate((vars) => {
+        for (const [key, value] of Object.entries(vars)) document.documentElement.style.setProperty(key, value);
+      }, theme);
+      await page.screenshot({ path: join(REPO_ROOT, `.test-results/webview-e1-${name}.png`), fullPage: true });
+    }
     await page.close();
   });
 
@@ -250,6 +261,22 @@ describe('webview: the replay view in Chromium', () => {
     const pages = await page.locator('[data-testid="page"]').evaluateAll((c) => c.map((e) => [e.getAttribute('data-held'), e.getAttribute('data-state')]));
     assert.deepEqual(pages, [['3', 'pinned-repeatedly']]);
     assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /agrees/);
+    await page.close();
+  });
+
+  it('what if a sibling thread unmaps the rest of the buffer before the second extraction', async () => {
+    const { page } = await openView(browser);
+    const iovec = replayCall(
+      normaliseCall({ iter: 'iovec', segments: [{ addr: '0x7f0000001000', len: 0x1000 }, { addr: '0x7f0000010000', len: 0x1000 }] }),
+    );
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'two segments', result: iovec });
+    await page.waitForSelector('[data-testid="whatif-munmap"]');
+    assert.match(await page.locator('[data-testid="allocation-cursor"]').innerText(), /slot 2 of 2/);
+    await page.locator('[data-testid="whatif-munmap"]').fill('1@0x7f0000010000:0x1000');
+    await page.locator('[data-testid="whatif-run"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned 1 bvec covering'));
+    assert.match(await page.locator('h1').innerText(), /munmap 1@0x7f0000010000:0x1000/);
+    assert.match(await page.locator('[data-testid="step"]').nth(4).innerText(), /sibling thread unmapped 0x7f0000010000/);
     await page.close();
   });
 

@@ -24,5 +24,11 @@ export function allocationView(result: ReplayResultDto): HTMLElement | null {
       block.overflowBytes ? `; ${block.overflowBytes} byte(s) written past the end` : '',
     ),
     bar,
+    h(
+      'p',
+      { class: 'empty', 'data-testid': 'allocation-cursor' },
+      `The page-pointer cursor ended at slot ${result.bvecs.length} of ${result.maxPages}: each pointer is consumed before its bvec is written, so a bvec never lands on a pointer still to be read`,
+      result.anomalies.some((a) => a.kind === 'clobbered-pointer') ? ' — except here: see the clobbered-pointer anomaly.' : '.',
+    ),
   );
 }

@@ -20,12 +20,23 @@ export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultD
     'data-testid': 'whatif-enomem',
     size: '24',
   }) as HTMLInputElement;
+  const munmap = h('input', {
+    'aria-label': 'A sibling thread unmaps ADDR:LEN before extraction call N, as N@ADDR:LEN',
+    placeholder: 'munmap N@ADDR:LEN',
+    'data-testid': 'whatif-munmap',
+    size: '26',
+  }) as HTMLInputElement;
   const error = h('span', { class: 'error', role: 'alert' });
   const run = () => {
     const range = unmapped.value.trim();
     const extra = range ? [{ addr: range.split(':')[0]!, len: range.split(':')[1] ?? '' }] : [];
     const oom = enomem.value.trim();
-    const events = oom ? [{ kind: 'gup-error', errno: 'ENOMEM', addr: oom.split(':')[0]!, len: oom.split(':')[1] ?? '' }] : [];
+    const events: Array<Record<string, unknown>> = oom ? [{ kind: 'gup-error', errno: 'ENOMEM', addr: oom.split(':')[0]!, len: oom.split(':')[1] ?? '' }] : [];
+    const sibling = munmap.value.trim();
+    if (sibling) {
+      const [at, where] = sibling.includes('@') ? sibling.split('@') : ['', sibling];
+      events.push({ kind: 'unmap', at: at ?? '', addr: where!.split(':')[0]!, len: where!.split(':')[1] ?? '' });
+    }
     try {
       const next = replayCall(
         normaliseCall({
@@ -37,7 +48,13 @@ export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultD
         }),
       );
       error.textContent = '';
-      show(next, `what if: ${(variant as HTMLSelectElement).value}, ${Number((pageSize as HTMLSelectElement).value) / 1024} KiB pages${range ? `, ${range} unmapped` : ''}${oom ? `, -ENOMEM at ${oom}` : ''}`);
+      const notes = [
+        `${(variant as HTMLSelectElement).value}, ${Number((pageSize as HTMLSelectElement).value) / 1024} KiB pages`,
+        range ? `${range} unmapped` : '',
+        oom ? `-ENOMEM at ${oom}` : '',
+        sibling ? `munmap ${sibling}` : '',
+      ].filter(Boolean);
+      show(next, `what if: ${notes.join(', ')}`);
     } catch (e) {
       error.textContent = e instanceof CallError ? e.message : String(e);
     }
@@ -47,8 +64,10 @@ export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultD
   unmapped.addEventListener('keydown', (event) => {
     if (event.key === 'Enter') run();
   });
-  enomem.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') run();
-  });
-  return h('section', { class: 'what-if', 'aria-label': 'What if' }, h('h2', {}, 'What if'), variant, ' ', pageSize, ' ', unmapped, ' ', enomem, ' ', go, ' ', error);
+  for (const input of [enomem, munmap]) {
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') run();
+    });
+  }
+  return h('section', { class: 'what-if', 'aria-label': 'What if' }, h('h2', {}, 'What if'), variant, ' ', pageSize, ' ', unmapped, ' ', enomem, ' ', munmap, ' ', go, ' ', error);
 }
