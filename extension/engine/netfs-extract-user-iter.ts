@@ -124,8 +124,8 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
   while (count !== 0 && npages < maxPages) {
     const sibling = applySiblingEvents(env, calls);
     const misbehaviour = misbehaviourAt(env.events, calls);
-    const window = maxPages - npages;
-    const ex = iovIterExtractUserPages(env, orig, count, window, misbehaviour);
+    const room = maxPages - npages;
+    const ex = iovIterExtractUserPages(env, orig, count, room, misbehaviour);
     calls++;
     block.writePointers(npages, ex.pages, ex.uaddrs);
     if (ex.offset !== null) offset = ex.offset;
@@ -135,8 +135,8 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
       'extract',
       `iov_iter_extract_pages #${calls}`,
       [
-        ...sibling,
-        `maxsize ${count}, maxpages ${window}: `,
+        ...sibling.map((what) => `${what}; then `),
+        `maxsize ${count}, maxpages ${room}: `,
         got < 0 ? errnoName(got) : `${got} bytes at offset ${offset ?? '?'}, ${ex.pages.length} page pointer(s) written`,
         ex.requested > ex.pages.length && ex.pages.length > 0 ? ` (GUP pinned ${ex.pages.length} of ${ex.requested})` : '',
         ex.misbehaved ? ' — injected misbehaviour' : '',
