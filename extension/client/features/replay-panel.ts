@@ -1,7 +1,6 @@
 // The replay panel beside the editor: one panel, reused; it asks the
 // language server for the replay and hands it to the webview once the
 // webview says it is ready.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { CallDto, ReplayResultDto } from '../../protocol/dto';
@@ -11,7 +10,7 @@ import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage, type ShowReplayMessage } from '../../protocol/webview';
 import { revealStep, stepAtLine } from './step-source';
 import { sendRequest } from '../lsp-requests';
-import { replayHtml } from '../webview-html';
+import { loadPinscopeWebview } from '../webview-host';
 
 export class ReplayPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -105,13 +104,8 @@ export class ReplayPanel implements vscode.Disposable {
       this.panel.reveal(vscode.ViewColumn.Beside, true);
       return this.panel;
     }
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    const panel = vscode.window.createWebviewPanel(
-      REPLAY_VIEW_TYPE,
-      'Pinscope',
-      { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true },
-      { enableScripts: true, localResourceRoots: [dist] },
-    );
+    // adopt() sets the webview's options and content, the same for a restored panel.
+    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
     return this.adopt(panel);
   }
 
@@ -120,14 +114,7 @@ export class ReplayPanel implements vscode.Disposable {
    * (the webview re-renders from its saved state).
    */
   adopt(panel: vscode.WebviewPanel): vscode.WebviewPanel {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.webview.html = replayHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-    });
+    loadPinscopeWebview(panel.webview, this.extensionUri);
     panel.webview.onDidReceiveMessage((message: unknown) => {
       if (!isWebviewToHost(message)) {
         this.log.warn(`ignored an unknown message from the replay view: ${JSON.stringify(message)}`);

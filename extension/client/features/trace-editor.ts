@@ -1,11 +1,10 @@
 // "Open with… Pinscope trace": a read-only custom editor listing a trace's
 // calls with their verdicts; choosing one opens its replay (as the Traces
 // view does). The trace is loaded once and joins the Traces view.
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { isWebviewToHost } from '../../protocol/guards';
 import { WEBVIEW_PROTOCOL_VERSION } from '../../protocol/webview';
-import { replayHtml } from '../webview-html';
+import { loadPinscopeWebview } from '../webview-host';
 import type { TracesView } from './traces-view';
 
 export const TRACE_EDITOR_VIEW_TYPE = 'pinscope.traceFile';
@@ -21,14 +20,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider 
   }
 
   resolveCustomEditor(document: vscode.CustomDocument, panel: vscode.WebviewPanel): void {
-    const dist = vscode.Uri.joinPath(this.extensionUri, 'dist');
-    panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
-    panel.webview.html = replayHtml({
-      cspSource: panel.webview.cspSource,
-      nonce: randomBytes(16).toString('base64'),
-      scriptUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
-      styleUri: panel.webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.css')).toString(),
-    });
+    loadPinscopeWebview(panel.webview, this.extensionUri);
     panel.webview.onDidReceiveMessage(async (message: unknown) => {
       if (!isWebviewToHost(message)) return;
       if (message.type === 'ready') {
