@@ -47,7 +47,11 @@ export class CallSitesView implements vscode.TreeDataProvider<Node> {
     if (node?.kind === 'entry') return [];
     if (node?.kind === 'file') return node.entries.map((entry) => ({ kind: 'entry', entry }));
     const byFile = new Map<string, IndexEntryDto[]>();
-    for (const e of this.entries) byFile.set(e.uri, [...(byFile.get(e.uri) ?? []), e]);
+    for (const e of this.entries) {
+      const group = byFile.get(e.uri);
+      if (group) group.push(e);
+      else byFile.set(e.uri, [e]);
+    }
     return [...byFile].map(([uri, entries]) => ({ kind: 'file', uri, entries }));
   }
 

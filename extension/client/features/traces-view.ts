@@ -76,7 +76,9 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       const byTask = new Map<string, TraceCallSummaryDto[]>();
       for (const call of node.trace.calls) {
         const key = `${call.comm ?? '?'} (pid ${call.pid ?? '?'})`;
-        byTask.set(key, [...(byTask.get(key) ?? []), call]);
+        const group = byTask.get(key);
+        if (group) group.push(call);
+        else byTask.set(key, [call]);
       }
       return [...byTask].map(([label, calls]) => ({ kind: 'task', trace: node.trace, label, calls }));
     }
