@@ -8,7 +8,7 @@ import { isWebviewToHost } from '../../protocol/guards';
 import { ReplayCallRequest } from '../../protocol/lsp';
 import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage, type ShowReplayMessage } from '../../protocol/webview';
-import { revealStep, stepAtLine } from './step-source';
+import { revealStep, stepAtLine, VARIANT_SCHEME } from './step-source';
 import { sendRequest } from '../lsp-requests';
 import { loadPinscopeWebview } from '../webview-host';
 
@@ -47,6 +47,9 @@ export class ReplayPanel implements vscode.Disposable {
   followCursor(): vscode.Disposable {
     return vscode.window.onDidChangeTextEditorSelection(async (event) => {
       if (!this.current || !this.panel) return;
+      // Only C sources and variant renderings can hold the function: skip every other editor cheaply.
+      const document = event.textEditor.document;
+      if (document.languageId !== 'c' && document.uri.scheme !== VARIANT_SCHEME) return;
       const line = event.selections[0]?.active.line;
       if (line === undefined) return;
       const index = await stepAtLine(this.client, this.current.result, event.textEditor.document.uri, line).catch(() => null);
