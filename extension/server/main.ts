@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import {
   CodeLensRefreshRequest,
   createConnection,
+  DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   ProposedFeatures,
   TextDocuments,
@@ -48,6 +49,7 @@ let folders: string[] = [];
 /** ripgrep for the index pre-filter: the client's (VS Code ships one) or `rg` on PATH. */
 let ripgrep = 'rg';
 let canReadSettings = false;
+let hearsSettingChanges = false;
 let canWatchFiles = false;
 let canRefreshLenses = false;
 
@@ -56,7 +58,16 @@ interface Settings {
   readonly exclude: readonly string[];
 }
 
-async function settings(): Promise<Settings> {
+/** Read once and kept until the client says the settings changed (when it can say so). */
+let cachedSettings: Promise<Settings> | null = null;
+
+function settings(): Promise<Settings> {
+  if (!hearsSettingChanges) return readSettings();
+  cachedSettings ??= readSettings();
+  return cachedSettings;
+}
+
+async function readSettings(): Promise<Settings> {
   const defaults: Settings = { diagnostics: 'information', exclude: DEFAULT_EXCLUDES };
   if (!canReadSettings) return defaults;
   const read = (await connection.workspace.getConfiguration('pinscope')) as { diagnostics?: { level?: DiagnosticLevel }; index?: { exclude?: string[] } } | null;
@@ -70,6 +81,7 @@ connection.onInitialize((params: InitializeParams) => {
   const roots = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   folders = roots.filter((uri) => uri.startsWith('file:')).map((uri) => fileURLToPath(uri));
   canReadSettings = params.capabilities.workspace?.configuration === true;
+  hearsSettingChanges = canReadSettings && params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration === true;
   const options = params.initializationOptions as { ripgrep?: unknown } | undefined;
   if (typeof options?.ripgrep === 'string') ripgrep = options.ripgrep;
   canWatchFiles = params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
@@ -103,6 +115,7 @@ async function indexWorkspace(): Promise<IndexStatusParams> {
 }
 
 connection.onInitialized(() => {
+  if (hearsSettingChanges) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'pinscope' });
   if (canWatchFiles) {
     void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*.{c,h}' }] });
   }
@@ -116,6 +129,11 @@ async function analyse(document: TextDocument): Promise<void> {
   void connection.sendDiagnostics({ uri: document.uri, diagnostics: diagnosticsFor(facts, diagnostics) });
 }
 
+connection.onDidChangeConfiguration(() => {
+  cachedSettings = null;
+  // A new diagnostics level applies to the open files at once.
+  for (const document of documents.all()) void analyse(document);
+});
 documents.onDidOpen((event) => void analyse(event.document));
 documents.onDidChangeContent((event) => void analyse(event.document));
 documents.onDidClose((event) => {

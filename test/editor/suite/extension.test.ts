@@ -146,6 +146,18 @@ describe('Pinscope in a real VS Code', () => {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
+  it('changing pinscope.diagnostics.level applies to the open files at once', async () => {
+    const uri = vscode.Uri.file(join(REPO_ROOT, 'test/fixtures/c/call-sites.c'));
+    await vscode.window.showTextDocument(uri);
+    const ours = () => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'pinscope');
+    await whenEvent(vscode.languages.onDidChangeDiagnostics, () => ours().length > 0, 'diagnostics on the fixture');
+    const settings = vscode.workspace.getConfiguration('pinscope');
+    await settings.update('diagnostics.level', 'off', vscode.ConfigurationTarget.Global);
+    await whenEvent(vscode.languages.onDidChangeDiagnostics, () => ours().length === 0, 'diagnostics switched off');
+    await settings.update('diagnostics.level', undefined, vscode.ConfigurationTarget.Global);
+    await whenEvent(vscode.languages.onDidChangeDiagnostics, () => ours().length > 0, 'diagnostics back');
+  });
+
   it("running a lens's command opens the replay webview beside the editor", async () => {
     const uri = workspaceFile('fs/netfs/direct_read.c');
     const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
