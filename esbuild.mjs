@@ -27,6 +27,7 @@ await Promise.all([
   }),
   build({ ...common, entryPoints: ['webview/src/main.ts'], outfile: 'dist/webview.js', platform: 'browser', format: 'iife' }),
 ]);
-copyFileSync('webview/styles/replay.css', 'dist/webview.css');
+// The stylesheet with the codicon font beside it (served from dist/ like the script).
+await build({ ...common, sourcemap: false, entryPoints: ['webview/styles/index.css'], outfile: 'dist/webview.css', loader: { '.ttf': 'file' }, assetNames: '[name]' });
 copyFileSync(require.resolve('web-tree-sitter/tree-sitter.wasm'), 'dist/tree-sitter.wasm');
 copyFileSync(require.resolve('tree-sitter-c/tree-sitter-c.wasm'), 'dist/tree-sitter-c.wasm');

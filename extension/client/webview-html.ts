@@ -19,6 +19,7 @@ export function replayHtml(shell: WebviewShell): string {
     "default-src 'none'",
     `style-src ${shell.cspSource}`,
     `img-src ${shell.cspSource}`,
+    `font-src ${shell.cspSource}`,
     `script-src 'nonce-${shell.nonce}'`,
   ].join('; ');
   return `<!DOCTYPE html>

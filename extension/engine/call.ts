@@ -22,6 +22,7 @@ export type Event =
   | { readonly kind: 'unmap'; readonly at: number; readonly range: Range }
   | { readonly kind: 'remap'; readonly at: number; readonly range: Range; readonly prot: Protection }
   | { readonly kind: 'gup-error'; readonly range: Range; readonly errno: 'ENOMEM' | 'EFAULT' | 'EHWPOISON' }
+  | { readonly kind: 'npages'; readonly pages: number }
   | {
       readonly kind: 'extractor';
       readonly at: number;
@@ -131,8 +132,8 @@ function vma(value: unknown, field: string, pageSize: number): Vma {
 
 function event(value: unknown, field: string): Event {
   const item = record(value, field);
-  const kind = oneOf(item.kind, ['unmap', 'remap', 'gup-error', 'extractor'] as const, 'unmap', `${field}.kind`);
-  if (item.kind === undefined) throw new CallError(`${field}.kind`, 'expected unmap, remap, gup-error or extractor');
+  const kind = oneOf(item.kind, ['unmap', 'remap', 'gup-error', 'npages', 'extractor'] as const, 'unmap', `${field}.kind`);
+  if (item.kind === undefined) throw new CallError(`${field}.kind`, 'expected unmap, remap, gup-error, npages or extractor');
   const at = () => count(item.at ?? 0, `${field}.at`);
   switch (kind) {
     case 'unmap':
@@ -141,6 +142,8 @@ function event(value: unknown, field: string): Event {
       return { kind, at: at(), range: range(item, field), prot: oneOf<Protection>(item.prot, ['rw', 'r', 'none'], 'rw', `${field}.prot`) };
     case 'gup-error':
       return { kind, range: range(item, field), errno: oneOf(item.errno, ['ENOMEM', 'EFAULT', 'EHWPOISON'] as const, 'ENOMEM', `${field}.errno`) };
+    case 'npages':
+      return { kind, pages: count(item.pages, `${field}.pages`) };
     case 'extractor': {
       const times = item.times === undefined ? 1 : count(item.times, `${field}.times`);
       if (times === 0) throw new CallError(`${field}.times`, 'must be at least 1');
@@ -222,6 +225,8 @@ function eventDto(e: Event): EventDto {
       return { kind: e.kind, at: e.at, ...rangeDto(e.range), prot: e.prot };
     case 'gup-error':
       return { kind: e.kind, ...rangeDto(e.range), errno: e.errno };
+    case 'npages':
+      return { kind: e.kind, pages: e.pages };
     case 'extractor':
       return {
         kind: e.kind,

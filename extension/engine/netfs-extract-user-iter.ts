@@ -82,7 +82,18 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
   let npages = 0;
   // `ret` before the loop: 0 in v3, uninitialised (undefined) before.
   let ret: number | undefined = initialisesRet ? 0 : undefined;
-  const state = (): StepStateDto => ({ count, npages, ret: ret ?? null, origCount: orig.count, pinsHeld: env.ledger.held });
+  let pointers = 0;
+  let block: KvmallocBlock | null = null;
+  const state = (): StepStateDto => ({
+    count,
+    npages,
+    ret: ret ?? null,
+    origCount: orig.count,
+    pinsHeld: env.ledger.held,
+    pointers,
+    pinRounds: env.rounds.length,
+    blockFreed: block?.freed ?? false,
+  });
   const step = (anchor: StepAnchor, title: string, detail: string) =>
     steps.push({ anchor, title, detail, lines: variant.lines[anchor] ?? [1, 1], state: state() });
 
@@ -106,13 +117,21 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
     };
   }
 
-  const maxPages = iovIterNpages(orig, INT_MAX, pageSize);
-  step('npages', 'iov_iter_npages', `max_pages = ${maxPages} (pages counted per segment over the whole remaining iterator)`);
+  const counted = iovIterNpages(orig, INT_MAX, pageSize);
+  const forced = env.events.find((e) => e.kind === 'npages');
+  const maxPages = forced?.kind === 'npages' ? forced.pages : counted;
+  step(
+    'npages',
+    'iov_iter_npages',
+    maxPages === counted
+      ? `max_pages = ${maxPages} (pages counted per segment over the whole remaining iterator)`
+      : `max_pages = ${maxPages} — what if: the buffer spans ${counted} page(s)`,
+  );
   if (maxPages * BIO_VEC_SIZE > INT_MAX) {
     step('alloc', 'kvmalloc refused', `${maxPages * BIO_VEC_SIZE} bytes is above INT_MAX: return -ENOMEM`);
     return { log, steps, readUninitialisedOffset, stalePointers, ret: -ENOMEM, newIter: null, maxPages, bvecs: new BvecArray(0), nrBvecs: 0, block: null, stop: null, readUninitialisedRet: false, wrongType: false };
   }
-  const block = new KvmallocBlock(maxPages);
+  block = new KvmallocBlock(maxPages);
   const bvecs = new BvecArray(maxPages);
   step('alloc', 'kvmalloc', `${block.bytes} bytes, not zeroed: bvecs from byte 0, page pointers from byte ${block.pointersAt}`);
 
@@ -128,6 +147,7 @@ export function netfsExtractUserIter(orig: IovIter, origLen: number, variantId: 
     const ex = iovIterExtractUserPages(env, orig, count, room, misbehaviour);
     calls++;
     block.writePointers(npages, ex.pages, ex.uaddrs);
+    pointers = npages + ex.pages.length;
     if (ex.offset !== null) offset = ex.offset;
     let got = ex.ret;
     ret = got;

@@ -72,7 +72,7 @@ export function replayCall(call: Call): ReplayResultDto {
     pinRounds: rounds,
     pages,
     pinnedAfterCleanup: held - releasable,
-    block: out.block ? { bytes: out.block.bytes, pointersAt: out.block.pointersAt, freed: out.block.freed, overflowBytes: out.block.overflowBytes } : null,
+    block: out.block ? { bytes: out.block.bytes, pointersAt: out.block.pointersAt, freed: out.block.freed, overflowBytes: out.block.overflowBytes, clobbers: out.block.clobbers } : null,
     log: out.log,
     steps: out.steps,
     call: call.dto,

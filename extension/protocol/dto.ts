@@ -40,6 +40,8 @@ export type EventDto =
   | { readonly kind: 'remap'; readonly at: number; readonly addr: string; readonly len: number; readonly prot: Protection }
   /** GUP fails with this errno on every page of the range (e.g. -ENOMEM at page k). */
   | { readonly kind: 'gup-error'; readonly addr: string; readonly len: number; readonly errno: 'ENOMEM' | 'EFAULT' | 'EHWPOISON' }
+  /** What if iov_iter_npages() reported `pages` (max_pages) instead of its own count. */
+  | { readonly kind: 'npages'; readonly pages: number }
   /**
    * iov_iter_extract_pages misbehaves at call `at` (and the `times - 1` calls
    * after it): it reports `ret` bytes at `offset`, having written `pages`
@@ -134,6 +136,12 @@ export interface StepStateDto {
   readonly ret: number | null;
   readonly origCount: number;
   readonly pinsHeld: number;
+  /** Page-pointer slots the extractor has written so far (the consumption cursor runs npages behind). */
+  readonly pointers: number;
+  /** pin_user_pages_fast() calls made so far: the first `pinRounds` of the result's pinRounds. */
+  readonly pinRounds: number;
+  /** The block has been kvfree'd (error cleanup). */
+  readonly blockFreed: boolean;
 }
 
 export type StepAnchor =
@@ -187,6 +195,8 @@ export interface BlockDto {
   readonly freed: boolean;
   /** Bytes written past the end of the block. */
   readonly overflowBytes: number;
+  /** Writing bvec `bvec` overwrote page-pointer slot `slot` before the loop had read it. */
+  readonly clobbers: ReadonlyArray<{ readonly bvec: number; readonly slot: number }>;
 }
 
 export interface ReplayResultDto {

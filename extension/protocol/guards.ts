@@ -17,9 +17,38 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return Number.isInteger(value.index) && (value.index as number) >= 0;
     case 'openTraceCall':
       return Number.isInteger(value.traceId) && Number.isInteger(value.index);
+    case 'requestBvecs':
+      return Number.isInteger(value.id) && isCount(value.start) && isCount(value.count);
     default:
       return false;
   }
+}
+
+function isCount(value: unknown): value is number {
+  return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isBvec(value: unknown): boolean {
+  return isRecord(value) && isCount(value.offset) && isCount(value.len) && (value.uaddr === null || typeof value.uaddr === 'string');
+}
+
+function isObserved(value: unknown): boolean {
+  if (value === undefined) return true;
+  if (!isRecord(value) || !Array.isArray(value.missing)) return false;
+  const numberOrNull = (x: unknown) => x === undefined || x === null || typeof x === 'number';
+  const bvecs = value.bvecs;
+  return (
+    numberOrNull(value.ret) &&
+    numberOrNull(value.bytes) &&
+    numberOrNull(value.pinned) &&
+    numberOrNull(value.unpins) &&
+    (bvecs === undefined || (Array.isArray(bvecs) && bvecs.every((b) => isRecord(b) && isCount(b.idx) && typeof b.offset === 'number' && typeof b.len === 'number')))
+  );
+}
+
+function isPaging(value: unknown, result: unknown): boolean {
+  if (value === undefined) return true;
+  return isRecord(value) && Number.isInteger(value.id) && isCount(value.total) && isRecord(result) && Array.isArray(result.bvecs) && value.total >= result.bvecs.length;
 }
 
 function isReplayResult(value: unknown): boolean {
@@ -28,6 +57,7 @@ function isReplayResult(value: unknown): boolean {
     typeof value.ret === 'number' &&
     (value.bytes === null || typeof value.bytes === 'number') &&
     Array.isArray(value.bvecs) &&
+    value.bvecs.every(isBvec) &&
     Array.isArray(value.pages) &&
     Array.isArray(value.steps) &&
     Array.isArray(value.anomalies) &&
@@ -40,9 +70,11 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
   if (!isRecord(value) || value.v !== WEBVIEW_PROTOCOL_VERSION) return false;
   switch (value.type) {
     case 'showReplay':
-      return typeof value.title === 'string' && isReplayResult(value.result);
+      return typeof value.title === 'string' && isReplayResult(value.result) && isObserved(value.observed) && isPaging(value.paging, value.result);
     case 'showError':
       return typeof value.message === 'string';
+    case 'bvecRows':
+      return Number.isInteger(value.id) && isCount(value.start) && Array.isArray(value.bvecs) && value.bvecs.every(isBvec);
     case 'highlightStep':
       return Number.isInteger(value.index) && (value.index as number) >= 0;
     case 'showTraceCalls':

@@ -4,6 +4,7 @@
 // (client/lsp-requests.ts, server/lsp-requests.ts).
 import type { CallDto, ReplayResultDto } from './dto';
 import type { TraceCallSummaryDto } from './trace-calls';
+import type { ObservedViewDto } from './webview';
 
 export type { TraceCallSummaryDto } from './trace-calls';
 
@@ -145,7 +146,7 @@ export interface TraceCallDetailDto {
   readonly summary: TraceCallSummaryDto;
   /** The model's replay of the call, when its inputs were complete. */
   readonly predicted: ReplayResultDto | null;
-  readonly observed: { readonly ret: number | null; readonly bytes: number | null };
+  readonly observed: Omit<ObservedViewDto, 'missing'>;
 }
 
 export const TraceCallRequest = request<TraceCallParams, TraceCallDetailDto | null>('pinscope/trace/call');

@@ -1,14 +1,48 @@
 // Messages between the extension host and the replay webview. Both sides
 // import this file; the webview bundles it, so it imports nothing but DTOs.
-import type { ReplayResultDto } from './dto';
+import type { BvecDto, ReplayResultDto } from './dto';
 import type { TraceCallSummaryDto } from './trace-calls';
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
+
+/** bio_vec rows per message when a replay is paged. */
+export const BVEC_WINDOW = 1000;
+/** Replays with more bio_vecs than this are sent a window at a time. */
+export const BVEC_PAGING_ABOVE = 2 * BVEC_WINDOW;
 
 /** The webview is loaded and listening. */
 export interface ReadyMessage {
   readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
   readonly type: 'ready';
+}
+
+/** A bio_vec slot as a trace recorded it at return (slots at or past the returned count hold stale heap data). */
+export interface ObservedBvecDto {
+  readonly idx: number;
+  readonly offset: number;
+  readonly len: number;
+  /** struct page address as printed, when recorded. */
+  readonly page: string | null;
+}
+
+/** What the kernel was seen to do, for a call from a trace; null: this trace does not record it. */
+export interface ObservedViewDto {
+  readonly ret: number | null;
+  readonly bytes: number | null;
+  /** Pages pinned by the call's pin_user_pages_fast() rounds. */
+  readonly pinned?: number | null;
+  /** unpin_user_page() calls seen for the call (its own cleanup and the caller's release). */
+  readonly unpins?: number | null;
+  readonly bvecs?: readonly ObservedBvecDto[];
+  readonly missing: readonly string[];
+}
+
+/** Rows of a big bio_vec array are not all sent: the webview asks for the ones it shows. */
+export interface BvecPagingDto {
+  /** Names the replay the rows belong to. */
+  readonly id: number;
+  /** Entries in the whole array; the result carries the first few. */
+  readonly total: number;
 }
 
 /** Show this replay. */
@@ -17,8 +51,27 @@ export interface ShowReplayMessage {
   readonly type: 'showReplay';
   readonly title: string;
   readonly result: ReplayResultDto;
-  /** What the kernel did, for a call from a trace. */
-  readonly observed?: { readonly ret: number | null; readonly bytes: number | null; readonly missing: readonly string[] };
+  readonly observed?: ObservedViewDto;
+  /** Set when `result.bvecs` holds only the first rows of `total`. */
+  readonly paging?: BvecPagingDto;
+}
+
+/** The webview needs bio_vec rows [start, start + count) of replay `id`. */
+export interface RequestBvecsMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'requestBvecs';
+  readonly id: number;
+  readonly start: number;
+  readonly count: number;
+}
+
+/** Rows of replay `id` from `start`; none when the host no longer holds that replay. */
+export interface BvecRowsMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'bvecRows';
+  readonly id: number;
+  readonly start: number;
+  readonly bvecs: readonly BvecDto[];
 }
 
 /** The user selected a step: show the source lines that performed it. */
@@ -69,12 +122,12 @@ export interface OpenTraceCallMessage {
   readonly index: number;
 }
 
-/** The editor's cursor is in the lines of this step: mark it. */
+/** The editor's cursor is in the lines of this step: show the state after it. */
 export interface HighlightStepMessage {
   readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
   readonly type: 'highlightStep';
   readonly index: number;
 }
 
-export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage | HighlightStepMessage;
-export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage;
+export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage | HighlightStepMessage | BvecRowsMessage;
+export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage | RequestBvecsMessage;

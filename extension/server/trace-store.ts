@@ -3,7 +3,7 @@
 import { readTraceFile } from '../node/trace-file';
 import type { TraceCallDetailDto, TraceCallSummaryDto, TraceLoadParams, TraceLoadResult } from '../protocol/lsp';
 import type { VariantId } from '../protocol/dto';
-import { replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import { observedForView, replayTraceCall, TraceError, traceRecords, type TraceCallResult, type TraceFormat, type TraceRecords } from '../trace';
 
 function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
   return {
@@ -24,6 +24,8 @@ function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
 
 export class TraceStore {
   private readonly traces = new Map<number, TraceCallResult[]>();
+  /** Which probes each trace has, to tell "not recorded" from 0. */
+  private readonly records = new Map<number, TraceRecords>();
   private next = 1;
 
   async load(params: TraceLoadParams, options: { signal?: AbortSignal; onProgress?: (read: number, total: number) => void }): Promise<TraceLoadResult> {
@@ -39,6 +41,7 @@ export class TraceStore {
       });
       const traceId = this.next++;
       this.traces.set(traceId, calls);
+      this.records.set(traceId, traceRecords(calls));
       return {
         ok: true,
         traceId,
@@ -72,6 +75,7 @@ export class TraceStore {
   call(traceId: number, index: number): TraceCallDetailDto | null {
     const c = this.traces.get(traceId)?.[index];
     if (!c) return null;
-    return { summary: summarise(index, c), predicted: c.predicted, observed: { ret: c.observed.ret, bytes: c.observed.bytes } };
+    const records = this.records.get(traceId) ?? { pinRounds: false, unpins: false };
+    return { summary: summarise(index, c), predicted: c.predicted, observed: observedForView(c, records) };
   }
 }

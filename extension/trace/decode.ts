@@ -78,6 +78,15 @@ export interface ObservedDto {
   readonly caller: string | null;
 }
 
+/** bio_vec slots a return probe printed as bv<N>_page/_len/_off (the recipes' kprobe records the first four). */
+function slotsAtExit(exit: Readonly<Record<string, string>> | null): ObservedDto['bvecs'] {
+  const slots: Array<ObservedDto['bvecs'][number]> = [];
+  for (let idx = 0; exit && exit[`bv${idx}_len`] !== undefined; idx++) {
+    slots.push({ idx, offset: num(exit[`bv${idx}_off`]) ?? 0, len: num(exit[`bv${idx}_len`]) ?? 0, page: exit[`bv${idx}_page`] ?? null });
+  }
+  return slots;
+}
+
 export interface DecodedCall {
   /** The call as the engine takes it, or null when too little was recorded. */
   readonly input: CallDto | null;
@@ -179,12 +188,14 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
     pinRounds: rounds,
     pinCalls: call.pins.length,
     unpins: call.unpins.length,
-    bvecs: call.bvecs.map((b, i) => ({
-      idx: num(b.idx) ?? i,
-      offset: num(b.off ?? b.offset) ?? 0,
-      len: num(b.len) ?? 0,
-      page: b.page ?? null,
-    })),
+    bvecs: call.bvecs.length
+      ? call.bvecs.map((b, i) => ({
+          idx: num(b.idx) ?? i,
+          offset: num(b.off ?? b.offset) ?? 0,
+          len: num(b.len) ?? 0,
+          page: b.page ?? null,
+        }))
+      : slotsAtExit(exit),
     children: call.children,
     caller: call.caller,
   };

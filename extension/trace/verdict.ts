@@ -43,6 +43,14 @@ export function replayTraceCall(call: RawCall, kernel: string, variant: VariantI
     if (observed.bytes !== null && predicted.bytes !== observed.bytes) differences.push(`new count: kernel ${observed.bytes}, model ${predicted.bytes}`);
     const rounds = observed.pinRounds;
     if (rounds.length && JSON.stringify(rounds) !== JSON.stringify(predicted.pinRounds)) differences.push('pin rounds differ');
+    // Recorded slots below the returned count are real bvecs; the rest are stale heap bytes.
+    for (const slot of observed.bvecs) {
+      if (slot.idx >= observed.ret) continue;
+      const mine = predicted.bvecs[slot.idx];
+      if (mine?.offset !== slot.offset || mine.len !== slot.len) {
+        differences.push(`bvec ${slot.idx}: kernel offset ${slot.offset} len ${slot.len}, model ${mine ? `offset ${mine.offset} len ${mine.len}` : 'none'}`);
+      }
+    }
   }
   const verdict = differences.length ? 'mismatch' : predicted && observed.ret !== null && missing.length === 0 ? 'match' : 'incomplete';
   return {

@@ -1,18 +1,20 @@
 // The replay view: receives a replay from the host and renders it. Every
 // message is checked by the shared guard before use.
 import { isHostToWebview } from '../../extension/protocol/guards';
-import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from '../../extension/protocol/webview';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type ShowReplayMessage, type WebviewToHost } from '../../extension/protocol/webview';
+import { bvecSource, HostBvecs } from './bvec-source';
 import { h } from './dom';
+import { StepCursor } from './step-cursor';
+import { allocationView } from './views/allocation';
 import { anomaliesView } from './views/anomalies';
 import { bvecsView } from './views/bvecs';
 import { comparisonView } from './views/comparison';
-import { traceCallsView } from './views/trace-calls';
 import { iovecView } from './views/iovec';
 import { pagesView } from './views/pages';
-import { stepsView } from './views/steps';
+import { stepStateView, stepsView } from './views/steps';
 import { summaryView } from './views/summary';
+import { traceCallsView } from './views/trace-calls';
 import { verdictView } from './views/verdict';
-import { allocationView } from './views/allocation';
 import { whatIfView } from './views/what-if';
 
 interface VsCodeApi {
@@ -24,59 +26,75 @@ declare function acquireVsCodeApi(): VsCodeApi;
 
 const vscode = acquireVsCodeApi();
 const app = document.getElementById('app')!;
+/** A message without its version field (distributes over the union). */
+type Unversioned<T> = T extends unknown ? Omit<T, 'v'> : never;
+const post = (message: Unversioned<WebviewToHost>) => vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, ...message } as WebviewToHost);
 
-function render(message: HostToWebview): void {
-  if (message.type === 'highlightStep') {
-    // Not a new view: mark the step the editor's cursor is in.
-    document.querySelectorAll('[data-testid="step"]').forEach((el, i) => el.classList.toggle('selected', i === message.index));
-    document.querySelectorAll('[data-testid="step"]')[message.index]?.scrollIntoView({ block: 'nearest' });
-    return;
-  }
-  if (message.type === 'showError') {
-    app.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, message.message));
-    return;
-  }
-  if (message.type === 'showTraceCalls') {
-    const traceId = message.traceId;
-    app.replaceChildren(
-      traceCallsView(message.title, message.calls, (index) => vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'openTraceCall', traceId, index })),
-    );
-    vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'rendered', ret: 0, bvecs: 0, pages: message.calls.length });
-    return;
-  }
-  if (message.type === 'showComparison') {
-    app.replaceChildren(comparisonView(message.title, message.results));
-    const first = message.results[0]!;
-    vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'rendered', ret: first.ret, bvecs: message.results.length, pages: 0 });
-    return;
-  }
+/** The replay on screen: its step cursor, and the host's rows when it is paged. */
+let shown: { cursor: StepCursor; rows: HostBvecs | null } | null = null;
+
+function showReplay(message: ShowReplayMessage): void {
   const result = message.result;
+  const cursor = new StepCursor(result.steps);
+  const source = bvecSource(result, message.paging, (start, count) => post({ type: 'requestBvecs', id: message.paging!.id, start, count }));
+  shown = { cursor, rows: source instanceof HostBvecs ? source : null };
+  const whatIf = {
+    show: (next: typeof result, note: string) => render({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: `${message.title} — ${note}`, result: next }),
+    compare: (results: readonly (typeof result)[], note: string) => render({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showComparison', title: `${message.title} — ${note}`, results }),
+  };
   app.replaceChildren(
     summaryView(message.title, result),
+    stepStateView(result, cursor),
     message.observed ? verdictView(result, message.observed) : '',
-    whatIfView(result, (next, note) => render({ ...message, title: `${message.title} — ${note}`, result: next, observed: undefined })),
-    iovecView(result),
-    pagesView(result, result.call.pageSize),
-    bvecsView(result),
-    allocationView(result) ?? '',
+    whatIfView(result, whatIf),
+    iovecView(result, cursor),
+    pagesView(result, cursor),
+    bvecsView(result, source, message.observed, cursor),
+    allocationView(result, cursor) ?? '',
     anomaliesView(result),
-    stepsView(result, (index) => vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'selectStep', index })),
+    stepsView(result, cursor, (index) => post({ type: 'selectStep', index })),
   );
-  vscode.postMessage({
-    v: WEBVIEW_PROTOCOL_VERSION,
-    type: 'rendered',
-    ret: result.ret,
-    bvecs: app.querySelectorAll('[data-testid="bvec"]').length,
-    pages: app.querySelectorAll('[data-testid="page"]').length,
-  });
+  post({ type: 'rendered', ret: result.ret, bvecs: source.total, pages: app.querySelectorAll('[data-testid="page"]').length });
+}
+
+function render(message: HostToWebview): void {
+  switch (message.type) {
+    case 'highlightStep':
+      // Not a new view: the editor's cursor is in this step's lines.
+      shown?.cursor.select(message.index);
+      return;
+    case 'bvecRows':
+      shown?.rows?.receive(message);
+      return;
+    case 'showError':
+      shown = null;
+      app.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, message.message));
+      return;
+    case 'showTraceCalls': {
+      shown = null;
+      const traceId = message.traceId;
+      app.replaceChildren(traceCallsView(message.title, message.calls, (index) => post({ type: 'openTraceCall', traceId, index })));
+      post({ type: 'rendered', ret: 0, bvecs: 0, pages: message.calls.length });
+      return;
+    }
+    case 'showComparison': {
+      shown = null;
+      app.replaceChildren(comparisonView(message.title, message.results));
+      post({ type: 'rendered', ret: message.results[0]!.ret, bvecs: message.results.length, pages: 0 });
+      return;
+    }
+    case 'showReplay':
+      showReplay(message);
+  }
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (!isHostToWebview(event.data)) return;
-  if (event.data.type !== 'highlightStep') vscode.setState(event.data);
+  // Views are saved so a reload (or a hidden panel shown again) restores them; cursor moves and rows are not views.
+  if (event.data.type !== 'highlightStep' && event.data.type !== 'bvecRows') vscode.setState(event.data);
   render(event.data);
 });
 
 const saved = vscode.getState();
 if (isHostToWebview(saved)) render(saved);
-vscode.postMessage({ v: WEBVIEW_PROTOCOL_VERSION, type: 'ready' });
+post({ type: 'ready' });

@@ -11,6 +11,7 @@ import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage, typ
 import { revealStep, stepAtLine, VARIANT_SCHEME } from './step-source';
 import { sendRequest } from '../lsp-requests';
 import { loadPinscopeWebview } from '../webview-host';
+import { ReplayPager } from '../replay-pager';
 
 export class ReplayPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
@@ -18,6 +19,7 @@ export class ReplayPanel implements vscode.Disposable {
   private pending: HostToWebview | undefined;
   /** The call on screen, for Compare Variants and Export Replay. */
   private current: { title: string; result: ReplayResultDto } | undefined;
+  private readonly pager = new ReplayPager();
   private readonly rendered = new vscode.EventEmitter<RenderedMessage>();
   /** Fires when the webview reports a replay on screen. */
   readonly onDidRender = this.rendered.event;
@@ -33,7 +35,7 @@ export class ReplayPanel implements vscode.Disposable {
     const panel = this.reveal();
     panel.title = `Pinscope: ${title}`;
     this.current = { title, result };
-    this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result, ...(observed ? { observed } : {}) });
+    this.post(this.pager.window({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result, ...(observed ? { observed } : {}) }));
   }
 
   /** The step of the replay on screen whose lines hold the active editor's cursor. */
@@ -95,7 +97,7 @@ export class ReplayPanel implements vscode.Disposable {
     panel.title = `Pinscope: ${title}`;
     const reply = await sendRequest(this.client, ReplayCallRequest, { call });
     const message: HostToWebview = reply.ok
-      ? { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result: reply.result }
+      ? this.pager.window({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result: reply.result })
       : { v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error };
     if (!reply.ok) this.log.warn(`replay refused: ${reply.error}`);
     else this.current = { title, result: reply.result };
@@ -127,11 +129,17 @@ export class ReplayPanel implements vscode.Disposable {
         void this.revealStep(message.index);
         return;
       }
+      if (message.type === 'requestBvecs') {
+        // Answered at once, not kept as the message to replay on `ready`.
+        void panel.webview.postMessage(this.pager.rows(message));
+        return;
+      }
       if (message.type === 'rendered') {
         this.log.info(`replay on screen: ret ${message.ret}, ${message.bvecs} bvec(s), ${message.pages} pinned page(s)`);
         this.rendered.fire(message);
         return;
       }
+      if (message.type !== 'ready') return;
       this.webviewReady = true;
       if (this.pending) this.post(this.pending);
     });

@@ -2,7 +2,7 @@
 // the engine, fed the call's inputs and the faults the trace reveals,
 // reproduces what the kernel did, field by field.
 import assert from 'node:assert/strict';
-import { normaliseCall, replayCall } from '../../../extension/engine';
+import { normaliseCall, replayCall, unpinsSeen } from '../../../extension/engine';
 import type { ReplayResultDto } from '../../../extension/protocol/dto';
 import { requireSharedData, sharedDataAvailable, traceFiles, type ExpectedCall } from '../../support/shared-data';
 
@@ -74,12 +74,6 @@ function sharedPhysicalPages(call: ExpectedCall, first: ReplayResultDto): number
   return [...byPfn.values()].filter((addrs) => addrs.size > 1).flatMap((addrs) => [...addrs].map(Number));
 }
 
-function unpinsByKernel(r: ReplayResultDto): number {
-  // In-function cleanup unpins, then the caller unpins one page per returned bvec.
-  const inFunction = r.pages.reduce((sum, p) => sum + (p.pinned - p.held), 0);
-  return inFunction + Math.max(0, r.ret);
-}
-
 describe('engine against real kernel traces (../shared/data, 6.12.117, v3)', function () {
   before(function () {
     requireSharedData(this);
@@ -131,7 +125,7 @@ describe('engine against real kernel traces (../shared/data, 6.12.117, v3)', fun
               }
             }
           }
-          if (call.unpins) assert.equal(unpinsByKernel(r), call.unpins.length, 'unpin_user_page calls');
+          if (call.unpins) assert.equal(unpinsSeen(r), call.unpins.length, 'unpin_user_page calls');
           const gupChildren = call.graph_children?.filter((c) => c === 'pin_user_pages_fast').length;
           if (gupChildren !== undefined) assert.equal(r.pinRounds.length, gupChildren, 'pin_user_pages_fast children');
           // Every pin is released once the caller has cleaned up.

@@ -105,7 +105,7 @@ describe('engine: pins and memory', () => {
 
   it('the kvmalloc block: 16 bytes per page, pointers in the second half', () => {
     const r = replay({ ...ubuf(A + 0x100, 0x3000) });
-    assert.deepEqual(r.block, { bytes: 64, pointersAt: 32, freed: false, overflowBytes: 0 });
+    assert.deepEqual(r.block, { bytes: 64, pointersAt: 32, freed: false, overflowBytes: 0, clobbers: [] });
   });
 
   it('kvmalloc above INT_MAX is refused with -ENOMEM', () => {

@@ -150,6 +150,31 @@ describe('engine: the variant matrix (spec §1.5, §1.6)', () => {
     }
   });
 
+  it('what if iov_iter_npages reported 2 pages for E1: the extractor is capped at 2, the loop stops at capacity, short in every variant', () => {
+    for (const variant of ['v0', 'v1', 'v2', 'v3']) {
+      const r = replay({ ...E1, variant, events: [{ kind: 'npages', pages: 2 }] });
+      assert.deepEqual([r.ret, r.bytes, r.maxPages, r.block?.bytes], [2, 0x2000 - 0x100, 2, 32]);
+      assert.deepEqual(r.pinRounds.map((p) => [p.nrPages, p.ret]), [[2, 2]]);
+      assert.deepEqual(r.log, []);
+      assert.match(r.steps[0]!.detail, /max_pages = 2 — what if: the buffer spans 4 page/);
+    }
+    // More room than the buffer needs changes nothing but the block.
+    const roomy = replay({ ...E1, events: [{ kind: 'npages', pages: 6 }] });
+    assert.deepEqual([roomy.ret, roomy.bytes, roomy.block?.bytes], [4, 0x3000, 96]);
+  });
+
+  it('each step records the state after it: pointers written, GUP rounds, bvecs, the block freed', () => {
+    const e1 = replay(E1);
+    const at = (r: ReplayResultDto, anchor: string) => r.steps.find((s) => s.anchor === anchor)!.state;
+    assert.deepEqual([at(e1, 'alloc').pointers, at(e1, 'alloc').pinRounds, at(e1, 'alloc').npages], [0, 0, 0]);
+    assert.deepEqual([at(e1, 'extract').pointers, at(e1, 'extract').pinRounds, at(e1, 'extract').npages, at(e1, 'extract').pinsHeld], [4, 1, 0, 4]);
+    assert.deepEqual([at(e1, 'fill').npages, at(e1, 'fill').count, at(e1, 'fill').blockFreed], [4, 0, false]);
+    // E5: -ENOMEM on the third page; v3 unpins both pages and frees the block.
+    const e5 = replay({ ...E1, events: [{ kind: 'gup-error', errno: 'ENOMEM', addr: hex(A + 0x2000), len: 0x1000 }] });
+    assert.deepEqual([at(e5, 'extract').pinsHeld, at(e5, 'extract').pointers], [2, 2]);
+    assert.deepEqual([at(e5, 'cleanup').pinsHeld, at(e5, 'cleanup').blockFreed], [0, true]);
+  });
+
   it('orig_len 0: v0 and v3 return 0 with an empty iterator; v1/v2 are undefined', () => {
     for (const variant of ['v0', 'v3']) {
       const r = replay({ ...E1, len: 0, variant });

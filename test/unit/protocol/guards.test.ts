@@ -22,6 +22,18 @@ describe('protocol guards', () => {
     assert.ok(!isHostToWebview('showReplay'));
   });
 
+  it('check the paging messages and the observation a traced call carries', () => {
+    assert.ok(isWebviewToHost({ v: 1, type: 'requestBvecs', id: 3, start: 1000, count: 1000 }));
+    assert.ok(!isWebviewToHost({ v: 1, type: 'requestBvecs', id: 3, start: -1, count: 1000 }));
+    assert.ok(isHostToWebview({ v: 1, type: 'bvecRows', id: 3, start: 1000, bvecs: result.bvecs }));
+    assert.ok(!isHostToWebview({ v: 1, type: 'bvecRows', id: 3, start: 0, bvecs: [{ uaddr: 7, offset: 0, len: 1 }] }));
+    const observed = { ret: 4, bytes: 12288, pinned: 4, unpins: null, bvecs: [{ idx: 0, offset: 256, len: 3840, page: null }], missing: [] };
+    assert.ok(isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, observed }));
+    assert.ok(!isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, observed: { ...observed, pinned: 'four' } }));
+    assert.ok(isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, paging: { id: 1, total: 4 } }));
+    assert.ok(!isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, paging: { id: 1, total: 2 } }), 'fewer rows in all than sent');
+  });
+
   it('a replay result survives JSON unchanged (plain data only)', () => {
     assert.deepEqual(JSON.parse(JSON.stringify(result)), result);
   });

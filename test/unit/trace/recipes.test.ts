@@ -37,6 +37,19 @@ const VALUES: Record<string, string> = {
   bv: '0xffff888101f1ce00',
   nr: '4',
   cnt: '12288',
+  // The four bio_vec slots at return: E1's bvecs.
+  bv0_page: '0xffffea0004090f80',
+  bv0_off: '256',
+  bv0_len: '3840',
+  bv1_page: '0xffffea0004090fc0',
+  bv1_off: '0',
+  bv1_len: '4096',
+  bv2_page: '0xffffea0004091000',
+  bv2_off: '0',
+  bv2_len: '4096',
+  bv3_page: '0xffffea0004091040',
+  bv3_off: '0',
+  bv3_len: '256',
 };
 
 /** Renders one tracefs line per probe the recipe defines, the way the kernel prints them. */

@@ -67,6 +67,11 @@ function checkCall(got: DecodedCall, want: Expected, where: string): void {
     const mine = o.bvecs.find((b) => b.idx === bv.idx);
     assert.deepEqual([mine?.offset, mine?.len], [bv.offset, bv.len], `${where}: bvec ${bv.idx}`);
   }
+  // Every slot a kprobe printed, meaningful or stale heap bytes, is kept for the view.
+  for (const slot of want.bvec_slots_first4 ?? []) {
+    const mine = o.bvecs.find((b) => b.idx === slot.idx);
+    assert.deepEqual([mine?.offset, mine?.len], [slot.offset, slot.len], `${where}: bvec slot ${slot.idx}${slot.meaningful ? '' : ' (stale)'}`);
+  }
   if (want.graph_children) assert.deepEqual(o.children, want.graph_children, `${where}: graph children`);
   if (want.caller) assert.equal(o.caller, want.caller, `${where}: caller`);
 }

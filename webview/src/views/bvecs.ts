@@ -1,68 +1,149 @@
-import type { BvecDto, ReplayResultDto } from '../../../extension/protocol/dto';
+// The bio_vec array as a virtualised grid: only the rows in view exist in the
+// DOM, so half a million entries scroll like ten. Rows the host has not sent
+// yet are asked for as they come into view.
+import type { BvecDto, ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
+import type { ObservedBvecDto, ObservedViewDto } from '../../../extension/protocol/webview';
+import type { BvecSource } from '../bvec-source';
 import { bytes, h, hex } from '../dom';
+import type { StepCursor } from '../step-cursor';
 
-/** Rows drawn at first, and each time the end of the table scrolls into view. */
-export const BVEC_ROWS_PER_BATCH = 500;
+/** Row height in CSS pixels: rows are positioned by index, so all are equal. */
+export const BVEC_ROW_PX = 22;
+/** Rows drawn above and below the visible ones. */
+const OVERSCAN = 10;
+/** Rows drawn before the grid has been laid out. */
+const FIRST_PAINT_ROWS = 30;
 
 /** A bar showing which part of its page a bvec covers. */
 function coverage(offset: number, len: number, pageSize: number): HTMLElement {
   const bar = h('div', { class: 'coverage', 'aria-hidden': 'true' });
   const fill = h('div', { class: 'covered' });
-  fill.style.marginLeft = `${(100 * offset) / pageSize}%`;
-  fill.style.width = `${(100 * len) / pageSize}%`;
+  fill.style.marginLeft = `${Math.min(100, (100 * offset) / pageSize)}%`;
+  fill.style.width = `${Math.min(100, (100 * len) / pageSize)}%`;
   bar.append(fill);
   return bar;
 }
 
-function row(bv: BvecDto, i: number, pageSize: number): HTMLElement {
-  return h(
-    'tr',
-    { 'data-testid': 'bvec', 'data-offset': String(bv.offset), 'data-len': String(bv.len) },
-    h('td', {}, String(i)),
-    h('td', { class: 'addr' }, bv.uaddr ?? 'stale pointer'),
-    h('td', {}, hex(bv.offset)),
-    h('td', {}, bytes(bv.len)),
-    h('td', {}, coverage(bv.offset, bv.len, pageSize)),
-  );
+function cell(text: string | Node, className = ''): HTMLElement {
+  return h('div', { role: 'gridcell', class: className }, text);
 }
 
-export function bvecsView(result: ReplayResultDto): HTMLElement {
+/** What the kernel recorded in this slot, against the model's entry. */
+function kernelCell(model: BvecDto | undefined, seen: ObservedBvecDto | undefined, stale: boolean): HTMLElement {
+  if (!seen) return cell('');
+  const text = `${hex(seen.offset)} + ${bytes(seen.len)}`;
+  if (stale) return cell(`${text}: stale heap data`, 'stale');
+  const same = model !== undefined && model.offset === seen.offset && model.len === seen.len;
+  return cell(`${text} (${same ? 'same' : 'differs'})`, same ? 'same' : 'differs');
+}
+
+export function bvecsView(result: ReplayResultDto, source: BvecSource, observed: ObservedViewDto | undefined, cursor: StepCursor): HTMLElement {
   const pageSize = result.call.pageSize;
-  const body = h('tbody', {});
-  const more = h('p', { class: 'empty', 'data-testid': 'bvec-more' });
-  let drawn = 0;
-  // Half a million rows would stall the view: draw a batch, then the next when the reader gets there.
-  const drawBatch = () => {
-    const end = Math.min(result.bvecs.length, drawn + BVEC_ROWS_PER_BATCH);
-    const rows: HTMLElement[] = [];
-    for (let i = drawn; i < end; i++) rows.push(row(result.bvecs[i]!, i, pageSize));
-    body.append(...rows);
-    drawn = end;
-    more.textContent = drawn < result.bvecs.length ? `… ${(result.bvecs.length - drawn).toLocaleString('en')} more (scroll to load)` : '';
+  const seen = new Map((observed?.bvecs ?? []).map((b) => [b.idx, b]));
+  const observedRet = observed?.ret ?? null;
+  // Slots the trace recorded past the array's end still get a row: they are the stale ones.
+  const total = Math.max(source.total, ...[...seen.keys()].map((i) => i + 1));
+  let active = 0;
+  let step: StepDto | null = null;
+
+  const row = (i: number): HTMLElement => {
+    const bv = source.get(i);
+    const slot = seen.get(i);
+    const stale = slot !== undefined && observedRet !== null && i >= observedRet;
+    const future = step !== null && (step.state.blockFreed || i >= step.state.npages);
+    const attrs: Record<string, string> = {
+      role: 'row',
+      id: `bvec-row-${i}`,
+      'aria-rowindex': String(i + 2),
+      class: ['bvec-row', future ? 'future' : '', i === active ? 'active' : '', stale ? 'stale-slot' : ''].filter(Boolean).join(' '),
+    };
+    let cells: HTMLElement[];
+    if (i >= source.total) {
+      attrs['data-testid'] = 'bvec-stale';
+      cells = [cell(String(i)), cell('past the returned count', 'addr'), cell(''), cell(''), cell('')];
+    } else if (!bv) {
+      attrs['data-testid'] = 'bvec-loading';
+      cells = [cell(String(i)), cell('…'), cell(''), cell(''), cell('')];
+    } else {
+      Object.assign(attrs, { 'data-testid': 'bvec', 'data-index': String(i), 'data-offset': String(bv.offset), 'data-len': String(bv.len) });
+      cells = [cell(String(i)), cell(bv.uaddr ?? 'stale pointer', 'addr'), cell(hex(bv.offset)), cell(bytes(bv.len)), cell(coverage(bv.offset, bv.len, pageSize))];
+    }
+    if (seen.size) cells.push(kernelCell(bv, slot, stale));
+    if (future) attrs['aria-description'] = step?.state.blockFreed ? 'freed' : 'not written yet at this step';
+    const element = h('div', attrs, ...cells);
+    element.style.top = `${i * BVEC_ROW_PX}px`;
+    return element;
   };
-  drawBatch();
-  if (drawn < result.bvecs.length && typeof IntersectionObserver !== 'undefined') {
-    const observer = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      drawBatch();
-      if (drawn >= result.bvecs.length) observer.disconnect();
-    });
-    observer.observe(more);
-  }
+
+  const header = h(
+    'div',
+    { role: 'row', class: 'bvec-row bvec-head', 'aria-rowindex': '1' },
+    ...['#', 'bv_page', 'bv_offset', 'bv_len', 'in page', ...(seen.size ? ['kernel recorded'] : [])].map((t) => h('div', { role: 'columnheader' }, t)),
+  );
+  const body = h('div', { class: 'bvec-body', role: 'rowgroup' });
+  body.style.height = `${total * BVEC_ROW_PX}px`;
+  const grid = h('div', {
+    class: `bvec-grid${seen.size ? ' with-kernel' : ''}`,
+    role: 'grid',
+    tabindex: '0',
+    'aria-label': `bio_vec array, ${total} rows; arrow keys move between rows`,
+    'aria-rowcount': String(total + 1),
+    'data-testid': 'bvec-grid',
+  });
+  grid.append(header, body);
+
+  let drawn = '';
+  const draw = (force = false) => {
+    const height = grid.clientHeight || FIRST_PAINT_ROWS * BVEC_ROW_PX;
+    const first = Math.max(0, Math.floor(grid.scrollTop / BVEC_ROW_PX) - OVERSCAN);
+    const end = Math.min(total, Math.ceil((grid.scrollTop + height) / BVEC_ROW_PX) + OVERSCAN);
+    const key = `${first}:${end}`;
+    if (key === drawn && !force) return;
+    drawn = key;
+    source.want(first, Math.min(end, source.total), () => draw(true));
+    const rows: HTMLElement[] = [];
+    for (let i = first; i < end; i++) rows.push(row(i));
+    body.replaceChildren(...rows);
+    grid.setAttribute('aria-activedescendant', `bvec-row-${active}`);
+  };
+
+  let frame = 0;
+  grid.addEventListener(
+    'scroll',
+    () => {
+      if (frame) return;
+      frame = requestAnimationFrame(() => {
+        frame = 0;
+        draw();
+      });
+    },
+    { passive: true },
+  );
+  grid.addEventListener('keydown', (event) => {
+    const visibleRows = Math.max(1, Math.floor(grid.clientHeight / BVEC_ROW_PX) - 1);
+    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: visibleRows, PageUp: -visibleRows, Home: -total, End: total };
+    const move = moves[event.key];
+    if (move === undefined) return;
+    event.preventDefault();
+    active = Math.max(0, Math.min(total - 1, active + move));
+    // Keep the active row in view, below the sticky header.
+    const top = active * BVEC_ROW_PX;
+    if (top < grid.scrollTop) grid.scrollTop = top;
+    else if (top + 2 * BVEC_ROW_PX > grid.scrollTop + grid.clientHeight) grid.scrollTop = top + 2 * BVEC_ROW_PX - grid.clientHeight;
+    draw(true);
+  });
+  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => draw(true)).observe(grid);
+  cursor.watch((next) => {
+    step = next;
+    draw(true);
+  });
+
+  const written = result.ret >= 0 ? result.ret : 0;
   return h(
     'section',
     { class: 'bvecs', 'aria-label': 'bio_vec array' },
-    h('h2', {}, `bio_vec array (${result.bvecs.length.toLocaleString('en')} of ${result.maxPages.toLocaleString('en')} slots)`),
-    h(
-      'table',
-      {},
-      h(
-        'thead',
-        {},
-        h('tr', {}, h('th', {}, '#'), h('th', {}, 'bv_page'), h('th', {}, 'bv_offset'), h('th', {}, 'bv_len'), h('th', {}, 'in page')),
-      ),
-      body,
-    ),
-    more,
+    h('h2', {}, `bio_vec array (${written.toLocaleString('en')} returned, ${result.maxPages.toLocaleString('en')} slots)`),
+    seen.size ? h('p', { class: 'empty' }, `The trace recorded ${seen.size} slot(s) at return; slots at or past the returned count hold stale heap data.`) : null,
+    grid,
   );
 }

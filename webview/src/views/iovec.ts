@@ -1,5 +1,9 @@
-import type { ReplayResultDto } from '../../../extension/protocol/dto';
+// The user buffer: the segments, and on an address axis the pages they touch,
+// unmapped and read-only ranges, where GUP stopped, and how far the original
+// iterator has been consumed at the step on the cursor.
+import type { ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
 import { bytes, h } from '../dom';
+import type { StepCursor } from '../step-cursor';
 
 /** Pages of the buffer drawn on one axis at most; larger buffers show the table only. */
 const AXIS_PAGE_LIMIT = 64;
@@ -9,8 +13,28 @@ interface Span {
   readonly end: number;
 }
 
-/** The buffer on an address axis: one cell per page it touches, segments, unmapped/read-only ranges, where GUP stopped. */
-function axis(result: ReplayResultDto): HTMLElement | null {
+/** The address ranges the first `consumed` bytes of the iterator cover. */
+function consumedSpans(result: ReplayResultDto, consumed: number): Span[] {
+  const spans: Span[] = [];
+  let skip = result.call.iovOffset;
+  let left = consumed;
+  for (const seg of result.call.segments) {
+    if (left <= 0) break;
+    const start = Number(seg.addr) + Math.min(skip, seg.len);
+    const take = Math.min(left, seg.len - Math.min(skip, seg.len));
+    skip = Math.max(0, skip - seg.len);
+    if (take > 0) spans.push({ start, end: start + take });
+    left -= take;
+  }
+  return spans;
+}
+
+/** orig's count before the call: as the first step saw it. */
+function initialCount(result: ReplayResultDto): number {
+  return result.steps[0]?.state.origCount ?? result.call.segments.reduce((sum, s) => sum + s.len, 0) - result.call.iovOffset;
+}
+
+function axis(result: ReplayResultDto, cursor: StepCursor): HTMLElement | null {
   const call = result.call;
   const page = call.pageSize;
   const segments: Span[] = call.segments.filter((s) => s.len > 0).map((s) => ({ start: Number(s.addr), end: Number(s.addr) + s.len }));
@@ -23,20 +47,32 @@ function axis(result: ReplayResultDto): HTMLElement | null {
   const unmapped = ranges(call.unmapped);
   const readonly = ranges(call.readonly);
   const stopped = new Set(result.pinRounds.filter((r) => r.ret < r.nrPages).map((r) => Number(r.start) + Math.max(0, r.ret) * page));
-  const cells: HTMLElement[] = [];
+  const hits = (list: Span[], at: number) => list.some((r) => r.start < at + page && at < r.end);
+  const cells: Array<{ at: number; cell: HTMLElement }> = [];
   for (let i = 0; i < pages; i++) {
     const at = first + i * page;
-    const hits = (list: Span[]) => list.some((r) => r.start < at + page && at < r.end);
-    const state = stopped.has(at) ? 'fault' : hits(unmapped) ? 'unmapped' : hits(readonly) ? 'readonly' : hits(segments) ? 'buffer' : 'gap';
+    const state = stopped.has(at) ? 'fault' : hits(unmapped, at) ? 'unmapped' : hits(readonly, at) ? 'readonly' : hits(segments, at) ? 'buffer' : 'gap';
     const cell = h('div', { class: `axis-page axis-${state}`, 'data-testid': 'axis-page', 'data-state': state, title: `0x${at.toString(16)}: ${state}` }, `0x${at.toString(16)}`);
     if (state === 'fault') cell.append(h('span', { class: 'axis-note' }, ' GUP stopped here'));
-    cells.push(cell);
+    cells.push({ at, cell });
   }
-  return h('div', { class: 'axis', role: 'img', 'aria-label': `The buffer across ${pages} page(s)` }, ...cells);
+  const total = initialCount(result);
+  cursor.watch((step: StepDto | null) => {
+    const consumed = step ? total - step.state.origCount : result.origAdvance;
+    const spans = consumedSpans(result, consumed);
+    for (const { at, cell } of cells) cell.classList.toggle('consumed', hits(spans, at));
+  });
+  return h('div', { class: 'axis', role: 'img', 'aria-label': `The buffer across ${pages} page(s)` }, ...cells.map((c) => c.cell));
 }
 
-export function iovecView(result: ReplayResultDto): HTMLElement {
+export function iovecView(result: ReplayResultDto, cursor: StepCursor): HTMLElement {
   const call = result.call;
+  const total = initialCount(result);
+  const consumed = h('p', { 'data-testid': 'orig-consumed' });
+  cursor.watch((step) => {
+    const done = step ? total - step.state.origCount : result.origAdvance;
+    consumed.textContent = `orig consumed: ${bytes(done)} of ${bytes(total)} bytes${step ? ' at this step' : ' when the call returns'}`;
+  });
   return h(
     'section',
     { class: 'iovec', 'aria-label': 'Iterator segments' },
@@ -54,6 +90,7 @@ export function iovecView(result: ReplayResultDto): HTMLElement {
       ),
     ),
     call.iovOffset ? h('p', {}, `iov_offset ${bytes(call.iovOffset)}`) : null,
-    axis(result),
+    consumed,
+    axis(result, cursor),
   );
 }

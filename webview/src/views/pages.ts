@@ -1,53 +1,141 @@
-import type { PinnedPageDto, ReplayResultDto } from '../../../extension/protocol/dto';
+// Pinned pages: one cell per page (long runs as one cell) with its user
+// address, pins, folio and state. Pages GUP failed on get a cell too. The
+// cells restyle for the step the cursor is on.
+import type { CallDto, PinnedPageDto, ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
 import { h } from '../dom';
+import type { StepCursor } from '../step-cursor';
 
-/** Runs up to this long are drawn page by page; longer ones as one block. */
+/** Runs up to this long are drawn page by page; longer ones as one cell. */
 const EXPAND_LIMIT = 64;
 
-/** A page's state when the call returns: pinned, unpinned by the error path, or leaked. */
-function stateOf(run: PinnedPageDto): string {
+interface PageCell {
+  readonly uaddr: number;
+  readonly pages: number;
+  /** null: GUP failed on this page, nothing pinned. */
+  readonly run: PinnedPageDto | null;
+}
+
+/** A page's state when the call returns. */
+function finalState(run: PinnedPageDto | null): string {
+  if (!run) return 'failed';
   if (run.leaked) return 'leaked';
   if (run.held === 0) return 'unpinned';
   return run.pinned > 1 ? 'pinned-repeatedly' : 'pinned';
 }
 
-function pageChip(run: PinnedPageDto, uaddr: string, pages: number): HTMLElement {
-  const state = stateOf(run);
-  return h(
-    'li',
-    {
-      'data-testid': pages === 1 ? 'page' : 'page-run',
-      'data-pages': String(pages),
-      'data-held': String(run.held),
-      'data-state': state,
-      title: `${uaddr}${pages > 1 ? ` and the next ${pages - 1} pages` : ''}: ${run.pinned} pinned, ${run.held} held, ${run.leaked} leaked each; refcount +${run.refcountDelta}${run.pincountDelta ? `, _pincount +${run.pincountDelta}` : ''}`,
-      class: `page-${state}`,
-    },
-    h('span', { class: 'addr' }, uaddr),
-    pages > 1 ? h('span', { class: 'run' }, ` … ${pages.toLocaleString('en')} pages`) : null,
-    h('span', { class: 'pins' }, `×${run.held}`),
-    run.zeroPage ? h('span', { class: 'zero' }, ' zero page') : null,
-    run.leaked ? h('span', { class: 'leaked-count' }, ` ${run.leaked} leaked`) : null,
-    state === 'unpinned' ? h('span', { class: 'state' }, ' unpinned by cleanup') : null,
-  );
+const STATE_WORDS: Record<string, string> = {
+  failed: 'GUP failed here',
+  leaked: 'leaked',
+  unpinned: 'unpinned by cleanup',
+  'pinned-repeatedly': 'pinned more than once',
+  pinned: 'pinned',
+  future: 'not pinned yet',
+};
+
+const inside = (ranges: readonly { addr: string; len: number }[], at: number) => ranges.some((r) => Number(r.addr) <= at && at < Number(r.addr) + r.len);
+
+/** What the address space said about the page before the call. */
+function pageFacts(call: CallDto, at: number): { folioOrder: number; faultedIn: boolean } {
+  const vma = call.vmas?.find((v) => Number(v.addr) <= at && at < Number(v.addr) + v.len);
+  return { folioOrder: vma?.folioOrder ?? 0, faultedIn: inside(call.untouched, at) || vma?.populated === false };
 }
 
-export function pagesView(result: ReplayResultDto, pageSize: number): HTMLElement {
-  const total = result.pages.reduce((sum, run) => sum + run.pages, 0);
-  const chips: HTMLElement[] = [];
+function folioWords(run: PinnedPageDto | null, folioOrder: number): string {
+  if (!run) return '';
+  if (run.page === -1) return 'the zero page';
+  if (run.page <= -2) return 'the huge zero folio';
+  return `frame ${run.page}, ${folioOrder > 0 ? `order-${folioOrder} folio (+1 refcount and _pincount per pin)` : 'small folio (+1024 refcount per pin)'}`;
+}
+
+function cells(result: ReplayResultDto): PageCell[] {
+  const pageSize = result.call.pageSize;
+  const list: PageCell[] = [];
   for (const run of result.pages) {
-    if (run.pages > EXPAND_LIMIT) {
-      chips.push(pageChip(run, run.uaddr, run.pages));
-      continue;
-    }
-    for (let i = 0; i < run.pages; i++) {
-      chips.push(pageChip(run, '0x' + (Number(run.uaddr) + i * pageSize).toString(16), 1));
-    }
+    if (run.pages > EXPAND_LIMIT) list.push({ uaddr: Number(run.uaddr), pages: run.pages, run });
+    else for (let i = 0; i < run.pages; i++) list.push({ uaddr: Number(run.uaddr) + i * pageSize, pages: 1, run });
   }
+  const pinnedAt = new Set(list.map((c) => c.uaddr));
+  for (const round of result.pinRounds) {
+    if (round.ret >= round.nrPages) continue;
+    const failed = Number(round.start) + Math.max(0, round.ret) * pageSize;
+    if (!pinnedAt.has(failed)) list.push({ uaddr: failed, pages: 1, run: null });
+    pinnedAt.add(failed);
+  }
+  return list.sort((a, b) => a.uaddr - b.uaddr);
+}
+
+/** Pins the first `rounds` pin rounds took on the cell's first page. */
+function pinsSoFar(result: ReplayResultDto, rounds: number, uaddr: number): number {
+  const pageSize = result.call.pageSize;
+  let pins = 0;
+  for (const round of result.pinRounds.slice(0, rounds)) {
+    const start = Number(round.start);
+    if (round.ret > 0 && start <= uaddr && uaddr < start + round.ret * pageSize) pins++;
+  }
+  return pins;
+}
+
+export function pagesView(result: ReplayResultDto, cursor: StepCursor): HTMLElement {
+  const list = cells(result);
+  const pinnedPages = result.pages.reduce((sum, run) => sum + run.pages, 0);
+  const chips = list.map((c) => {
+    const uaddr = '0x' + c.uaddr.toString(16);
+    const facts = pageFacts(result.call, c.uaddr);
+    const folio = folioWords(c.run, facts.folioOrder);
+    const stateText = h('span', { class: 'state' });
+    const pins = h('span', { class: 'pins' });
+    const chip = h(
+      'li',
+      { 'data-testid': c.pages === 1 ? 'page' : 'page-run', 'data-pages': String(c.pages), 'data-uaddr': uaddr, tabindex: '-1' },
+      h('span', { class: 'codicon codicon-file-binary', 'aria-hidden': 'true' }),
+      h('span', { class: 'addr' }, uaddr),
+      c.pages > 1 ? h('span', { class: 'run' }, ` … ${c.pages.toLocaleString('en')} pages`) : null,
+      pins,
+      c.run?.zeroPage ? h('span', { class: 'zero' }, ' zero page') : null,
+      facts.faultedIn && c.run ? h('span', { class: 'faulted', 'data-testid': 'faulted-in' }, ' faulted in') : null,
+      stateText,
+    );
+    // Show the state after `step` (null: at return) in the cell's text, class and label.
+    const show = (step: StepDto | null) => {
+      let state = finalState(c.run);
+      let held = c.run?.held ?? 0;
+      if (step) {
+        held = pinsSoFar(result, step.state.pinRounds, c.uaddr);
+        const failedYet = result.pinRounds.slice(0, step.state.pinRounds).some((r) => r.ret < r.nrPages && Number(r.start) + Math.max(0, r.ret) * result.call.pageSize === c.uaddr);
+        if (!c.run) state = failedYet ? 'failed' : 'future';
+        else if (held === 0) state = 'future';
+        else if (step.state.pinsHeld === 0) [state, held] = ['unpinned', 0];
+        else state = held > 1 ? 'pinned-repeatedly' : 'pinned';
+      }
+      chip.className = `page-${state}`;
+      chip.dataset.state = state;
+      chip.dataset.held = String(held);
+      pins.textContent = c.run ? ` ×${held}` : '';
+      stateText.textContent = state === 'pinned' || state === 'pinned-repeatedly' ? '' : ` ${STATE_WORDS[state]}${c.run?.leaked && !step ? ` (${c.run.leaked})` : ''}`;
+      const label = `${uaddr}${c.pages > 1 ? ` and the next ${c.pages - 1} pages` : ''}: ${STATE_WORDS[state]}, ${held} pin(s) held${folio ? `; ${folio}` : ''}${c.run && !step ? `; refcount +${c.run.refcountDelta}${c.run.pincountDelta ? `, _pincount +${c.run.pincountDelta}` : ''}` : ''}`;
+      chip.title = label;
+      chip.setAttribute('aria-label', label);
+    };
+    cursor.watch(show);
+    return chip;
+  });
+  // One tab stop for the strip; arrows move between cells.
+  chips[0]?.setAttribute('tabindex', '0');
+  chips.forEach((chip, i) =>
+    chip.addEventListener('keydown', (event) => {
+      const next = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? i + 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? i - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? chips.length - 1 : null;
+      const target = next === null ? undefined : chips[next];
+      if (!target) return;
+      event.preventDefault();
+      chip.setAttribute('tabindex', '-1');
+      target.setAttribute('tabindex', '0');
+      target.focus();
+    }),
+  );
   return h(
     'section',
     { class: 'pages', 'aria-label': 'Pinned pages' },
-    h('h2', {}, `Pinned pages (${total.toLocaleString('en')})`),
-    total === 0 ? h('p', { class: 'empty' }, 'No page is pinned when the call returns.') : h('ol', { class: 'page-strip' }, ...chips),
+    h('h2', {}, `Pinned pages (${pinnedPages.toLocaleString('en')})`),
+    chips.length === 0 ? h('p', { class: 'empty' }, 'No page was pinned.') : h('ol', { class: 'page-strip', 'aria-label': 'Pages; arrow keys move between them' }, ...chips),
   );
 }

@@ -1,25 +1,49 @@
+// The model's prediction against what the kernel did, for a call from a trace.
+import { pagesPinned, unpinsSeen } from '../../../extension/engine';
 import type { ReplayResultDto } from '../../../extension/protocol/dto';
-import type { ShowReplayMessage } from '../../../extension/protocol/webview';
+import type { ObservedViewDto } from '../../../extension/protocol/webview';
 import { h } from '../dom';
 
-/** The model's prediction against what the kernel did (calls from a trace). */
-export function verdictView(result: ReplayResultDto, observed: NonNullable<ShowReplayMessage['observed']>): HTMLElement {
-  const same = (a: unknown, b: unknown) => (a === b ? 'same' : 'differs');
-  const rows: Array<[string, string, string, string]> = [
-    ['return value', String(observed.ret ?? 'not recorded'), String(result.ret), observed.ret === null ? 'unknown' : same(observed.ret, result.ret)],
-    ['new iterator count', String(observed.bytes ?? 'not recorded'), String(result.bytes ?? 'untouched'), observed.bytes === null ? 'unknown' : same(observed.bytes, result.bytes)],
+type Row = readonly [what: string, kernel: number | null | undefined, model: number | null, note: string];
+
+export function verdictView(result: ReplayResultDto, observed: ObservedViewDto): HTMLElement {
+  const rows: Row[] = [
+    ['return value', observed.ret, result.ret, ''],
+    ['new iterator count', observed.bytes, result.bytes, result.bytes === null ? 'untouched' : ''],
+    ['pages pinned', observed.pinned, pagesPinned(result), ''],
+    ['unpin_user_page calls', observed.unpins, unpinsSeen(result), 'the function’s cleanup and the caller’s release'],
   ];
-  const agrees = rows.every((r) => r[3] !== 'differs');
+  const verdictOf = ([, kernel, model]: Row) => (kernel === null || kernel === undefined ? 'unknown' : kernel === model ? 'same' : 'differs');
+  const differs = rows.filter((r) => verdictOf(r) === 'differs');
+  const unknown = rows.filter((r) => verdictOf(r) === 'unknown').map((r) => r[0]);
+  const summary = differs.length
+    ? `The ${result.variant} model and the kernel disagree on the ${differs.map((r) => r[0]).join(', ')}.`
+    : `The ${result.variant} model agrees with what the kernel did${unknown.length ? ` (as far as the trace shows: it does not record the ${unknown.join(', ')})` : ''}.`;
   return h(
     'section',
     { class: 'verdict-panel', 'aria-label': 'Prediction against the kernel' },
     h('h2', {}, 'Model against kernel'),
-    h('p', { 'data-testid': 'verdict-summary', class: agrees ? 'agree' : 'disagree' }, agrees ? `The ${result.variant} model agrees with what the kernel did.` : `The ${result.variant} model and the kernel disagree.`),
+    h('p', { 'data-testid': 'verdict-summary', class: differs.length ? 'disagree' : 'agree' }, h('span', { class: `codicon codicon-${differs.length ? 'error' : 'pass'}`, 'aria-hidden': 'true' }), ' ', summary),
     h(
       'table',
       {},
       h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, 'kernel'), h('th', {}, 'model'), h('th', {}, ''))),
-      h('tbody', {}, ...rows.map(([what, kernel, model, verdict]) => h('tr', { 'data-testid': 'verdict-row', class: verdict }, h('td', {}, what), h('td', {}, kernel), h('td', {}, model), h('td', {}, verdict)))),
+      h(
+        'tbody',
+        {},
+        ...rows.map((row) => {
+          const [what, kernel, model, note] = row;
+          const verdict = verdictOf(row);
+          return h(
+            'tr',
+            { 'data-testid': 'verdict-row', class: verdict, title: note },
+            h('td', {}, what),
+            h('td', {}, kernel === null || kernel === undefined ? 'not recorded' : String(kernel)),
+            h('td', {}, model === null ? note : String(model)),
+            h('td', {}, verdict),
+          );
+        }),
+      ),
     ),
     observed.missing.length ? h('p', { class: 'empty' }, `Not recorded by this trace: ${observed.missing.join(', ')}.`) : null,
   );

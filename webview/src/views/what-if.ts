@@ -1,73 +1,94 @@
-// What-if controls: the same call through another variant, page size or an
-// unmapped range, replayed here in the webview by the engine itself.
-import { CallError, normaliseCall, replayCall } from '../../../extension/engine';
+// What-if controls: the same call through another variant (or all four side
+// by side), page size, max_pages, an unmapped range, -ENOMEM on a range or a
+// sibling munmap — replayed here in the webview by the engine itself.
+import { CallError, normaliseCall, replayCall, VARIANTS } from '../../../extension/engine';
 import type { ReplayResultDto } from '../../../extension/protocol/dto';
 import { h } from '../dom';
 
-export function whatIfView(result: ReplayResultDto, show: (result: ReplayResultDto, note: string) => void): HTMLElement {
+export interface WhatIfOutlet {
+  show(result: ReplayResultDto, note: string): void;
+  compare(results: readonly ReplayResultDto[], note: string): void;
+}
+
+function input(label: string, placeholder: string, testid: string, size: number): HTMLInputElement {
+  return h('input', { 'aria-label': label, placeholder, 'data-testid': testid, size: String(size) }) as HTMLInputElement;
+}
+
+/** "ADDR:LEN" → the fields of a range; the engine checks the values and names the field. */
+function range(text: string): { addr: string; len: string } {
+  const [addr, len] = text.split(':');
+  return { addr: addr ?? '', len: len ?? '' };
+}
+
+export function whatIfView(result: ReplayResultDto, outlet: WhatIfOutlet): HTMLElement {
   const call = result.call;
-  const variant = h('select', { 'aria-label': 'Variant', 'data-testid': 'whatif-variant' }, ...['v0', 'v1', 'v2', 'v3'].map((v) => h('option', v === call.variant ? { value: v, selected: '' } : { value: v }, v)));
-  const pageSize = h('select', { 'aria-label': 'Page size', 'data-testid': 'whatif-pagesize' }, ...[4096, 16384, 65536].map((p) => h('option', p === call.pageSize ? { value: String(p), selected: '' } : { value: String(p) }, `${p / 1024} KiB`)));
-  const unmapped = h('input', {
-    'aria-label': 'Unmapped range, ADDR:LEN',
-    placeholder: 'unmap ADDR:LEN (e.g. 0x7f0000003000:0x1000)',
-    'data-testid': 'whatif-unmapped',
-    size: '34',
-  }) as HTMLInputElement;
-  const enomem = h('input', {
-    'aria-label': 'GUP -ENOMEM on a range, ADDR:LEN',
-    placeholder: '-ENOMEM at ADDR:LEN',
-    'data-testid': 'whatif-enomem',
-    size: '24',
-  }) as HTMLInputElement;
-  const munmap = h('input', {
-    'aria-label': 'A sibling thread unmaps ADDR:LEN before extraction call N, as N@ADDR:LEN',
-    placeholder: 'munmap N@ADDR:LEN',
-    'data-testid': 'whatif-munmap',
-    size: '26',
-  }) as HTMLInputElement;
+  const variant = h(
+    'select',
+    { 'aria-label': 'Variant', 'data-testid': 'whatif-variant' },
+    ...VARIANTS.map((v) => h('option', v === call.variant ? { value: v, selected: '' } : { value: v }, v)),
+    h('option', { value: 'compare' }, 'compare v0 … v3'),
+  ) as HTMLSelectElement;
+  const pageSize = h(
+    'select',
+    { 'aria-label': 'Page size', 'data-testid': 'whatif-pagesize' },
+    ...[4096, 16384, 65536].map((p) => h('option', p === call.pageSize ? { value: String(p), selected: '' } : { value: String(p) }, `${p / 1024} KiB`)),
+  ) as HTMLSelectElement;
+  const maxPages = input('max_pages: what if iov_iter_npages reported this many pages', `max_pages (${result.maxPages})`, 'whatif-maxpages', 14);
+  const unmapped = input('Unmapped range, ADDR:LEN', 'unmap ADDR:LEN (e.g. 0x7f0000003000:0x1000)', 'whatif-unmapped', 34);
+  const enomem = input('GUP -ENOMEM on a range, ADDR:LEN', '-ENOMEM at ADDR:LEN', 'whatif-enomem', 24);
+  const munmap = input('A sibling thread unmaps ADDR:LEN before extraction call N, as N@ADDR:LEN', 'munmap N@ADDR:LEN', 'whatif-munmap', 26);
   const error = h('span', { class: 'error', role: 'alert' });
+
   const run = () => {
-    const range = unmapped.value.trim();
-    const extra = range ? [{ addr: range.split(':')[0]!, len: range.split(':')[1] ?? '' }] : [];
+    const gap = unmapped.value.trim();
     const oom = enomem.value.trim();
-    const events: Array<Record<string, unknown>> = oom ? [{ kind: 'gup-error', errno: 'ENOMEM', addr: oom.split(':')[0]!, len: oom.split(':')[1] ?? '' }] : [];
     const sibling = munmap.value.trim();
+    const pages = maxPages.value.trim();
+    const events: Array<Record<string, unknown>> = [];
+    if (oom) events.push({ kind: 'gup-error', errno: 'ENOMEM', ...range(oom) });
     if (sibling) {
       const [at, where] = sibling.includes('@') ? sibling.split('@') : ['', sibling];
-      events.push({ kind: 'unmap', at: at ?? '', addr: where!.split(':')[0]!, len: where!.split(':')[1] ?? '' });
+      events.push({ kind: 'unmap', at: at ?? '', ...range(where ?? '') });
     }
-    try {
-      const next = replayCall(
+    if (pages) events.push({ kind: 'npages', pages });
+    const notes = [
+      variant.value === 'compare' ? 'v0 … v3' : variant.value,
+      `${Number(pageSize.value) / 1024} KiB pages`,
+      pages ? `max_pages ${pages}` : '',
+      gap ? `${gap} unmapped` : '',
+      oom ? `-ENOMEM at ${oom}` : '',
+      sibling ? `munmap ${sibling}` : '',
+    ].filter(Boolean);
+    const replay = (v: string) =>
+      replayCall(
         normaliseCall({
           ...call,
-          variant: (variant as HTMLSelectElement).value,
-          pageSize: Number((pageSize as HTMLSelectElement).value),
-          unmapped: [...call.unmapped, ...extra],
-          events: [...call.events, ...events],
+          variant: v,
+          pageSize: Number(pageSize.value),
+          unmapped: [...call.unmapped, ...(gap ? [range(gap)] : [])],
+          events: [...call.events.filter((e) => !(pages && e.kind === 'npages')), ...events],
         }),
       );
+    try {
+      const note = `what if: ${notes.join(', ')}`;
+      if (variant.value === 'compare') outlet.compare(VARIANTS.map(replay), note);
+      else outlet.show(replay(variant.value), note);
       error.textContent = '';
-      const notes = [
-        `${(variant as HTMLSelectElement).value}, ${Number((pageSize as HTMLSelectElement).value) / 1024} KiB pages`,
-        range ? `${range} unmapped` : '',
-        oom ? `-ENOMEM at ${oom}` : '',
-        sibling ? `munmap ${sibling}` : '',
-      ].filter(Boolean);
-      show(next, `what if: ${notes.join(', ')}`);
     } catch (e) {
       error.textContent = e instanceof CallError ? e.message : String(e);
     }
   };
-  const go = h('button', { type: 'button', 'data-testid': 'whatif-run' }, 'Replay');
+  const go = h('button', { type: 'button', 'data-testid': 'whatif-run' }, h('span', { class: 'codicon codicon-debug-restart', 'aria-hidden': 'true' }), ' Replay');
   go.addEventListener('click', run);
-  unmapped.addEventListener('keydown', (event) => {
-    if (event.key === 'Enter') run();
-  });
-  for (const input of [enomem, munmap]) {
-    input.addEventListener('keydown', (event) => {
+  for (const field of [maxPages, unmapped, enomem, munmap]) {
+    field.addEventListener('keydown', (event) => {
       if (event.key === 'Enter') run();
     });
   }
-  return h('section', { class: 'what-if', 'aria-label': 'What if' }, h('h2', {}, 'What if'), variant, ' ', pageSize, ' ', unmapped, ' ', enomem, ' ', munmap, ' ', go, ' ', error);
+  return h(
+    'section',
+    { class: 'what-if', 'aria-label': 'What if' },
+    h('h2', {}, 'What if'),
+    variant, ' ', pageSize, ' ', maxPages, ' ', unmapped, ' ', enomem, ' ', munmap, ' ', go, ' ', error,
+  );
 }
