@@ -10,6 +10,9 @@ import { EXAMPLE_E1, normaliseCall, replayCall } from '../../extension/engine';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../extension/protocol/webview';
 import { readTraceFile } from '../../extension/node/trace-file';
 import { replayTraceCall, type TraceCallResult } from '../../extension/trace';
+import { ReplayPager } from '../../extension/client/replay-pager';
+import { isWebviewToHost } from '../../extension/protocol/guards';
+import { observedForView, traceRecords } from '../../extension/trace';
 import { launchChromium } from '../support/browser';
 import { SHARED_DATA, sharedDataAvailable } from '../support/shared-data';
 import { REPO_ROOT } from '../support/fixtures';
@@ -20,19 +23,29 @@ const NONCE = 'dGVzdC1ub25jZQ==';
 const THEMES: Record<string, Record<string, string>> = {
   light: { '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171', '--vscode-focusBorder': '#005fb8', '--vscode-charts-blue': '#1a85ff' },
   dark: { '--vscode-editor-background': '#1f1f1f', '--vscode-foreground': '#cccccc', '--vscode-descriptionForeground': '#9d9d9d', '--vscode-focusBorder': '#0078d4', '--vscode-charts-blue': '#3794ff' },
+  'high-contrast': { '--vscode-editor-background': '#000000', '--vscode-foreground': '#ffffff', '--vscode-descriptionForeground': '#ffffff', '--vscode-focusBorder': '#f38518', '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518', '--vscode-charts-blue': '#3794ff' },
 };
+/** The body class VS Code sets for each kind of theme. */
+const THEME_CLASS: Record<string, string> = { light: 'vscode-light', dark: 'vscode-dark', 'high-contrast': 'vscode-high-contrast' };
 const FAKE_HOST = `
   window.__posted = [];
   window.__state = undefined;
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(m),
+    postMessage: (m) => { window.__posted.push(m); if (window.__host) window.__host(m); },
     getState: () => window.__state,
     setState: (s) => { window.__state = s; },
   });
 `;
 
-async function openView(browser: Browser): Promise<{ page: Page; cspErrors: string[] }> {
+/** `host` answers the webview's messages as the editor would (e.g. bio_vec row requests). */
+async function openView(browser: Browser, host?: (message: unknown) => HostToWebview | undefined): Promise<{ page: Page; cspErrors: string[] }> {
   const page = await browser.newPage();
+  if (host) {
+    await page.exposeFunction('__host', async (message: unknown) => {
+      const reply = host(message);
+      if (reply) await send(page, reply);
+    });
+  }
   const cspErrors: string[] = [];
   page.on('console', (msg) => {
     if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
@@ -85,6 +98,9 @@ describe('webview: the replay view in Chromium', () => {
     assert.equal(await page.locator('[data-testid="page"]').count(), 4);
     const lens = await page.locator('[data-testid="bvec"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-len'))));
     assert.deepEqual(lens, [0xf00, 0x1000, 0x1000, 0x100]);
+    // Codicons come from the bundled font, through the CSP.
+    await page.evaluate(() => document.fonts.ready);
+    assert.ok(await page.evaluate(() => document.fonts.check('16px codicon')), 'the codicon font loaded');
     const offsets = await page.locator('[data-testid="bvec"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-offset'))));
     assert.deepEqual(offsets, [0x100, 0, 0, 0]);
     assert.match(await page.locator('[data-testid="verdict"]').innerText(), /returned 4 bvecs covering 0x3000 \(12288\) bytes/);
@@ -97,9 +113,13 @@ describe('webview: the replay view in Chromium', () => {
     mkdirSync(join(REPO_ROOT, '.test-results'), { recursive: true });
     // Screenshots as artifacts, in a light and a dark theme (the --vscode-* variables VS Code sets).
     for (const [name, theme] of Object.entries(THEMES)) {
-      await page.evaluate((vars) => {
-        for (const [key, value] of Object.entries(vars)) document.documentElement.style.setProperty(key, value);
-      }, theme);
+      await page.evaluate(
+        ([vars, bodyClass]) => {
+          for (const [key, value] of Object.entries(vars)) document.documentElement.style.setProperty(key, value);
+          document.body.className = bodyClass;
+        },
+        [theme, THEME_CLASS[name]!] as const,
+      );
       await page.screenshot({ path: join(REPO_ROOT, `.test-results/webview-e1-${name}.png`), fullPage: true });
     }
     await page.close();
@@ -177,7 +197,8 @@ describe('webview: the replay view in Chromium', () => {
     await send(page, { ...showE1, observed: { ret: 3, bytes: 12288, missing: [] } });
     await page.waitForSelector('[data-testid="verdict-summary"]');
     assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /disagree/);
-    assert.deepEqual(await page.locator('[data-testid="verdict-row"]').evaluateAll((rs) => rs.map((r) => r.className)), ['differs', 'same']);
+    // Pins and unpins: this observation does not record them.
+    assert.deepEqual(await page.locator('[data-testid="verdict-row"]').evaluateAll((rs) => rs.map((r) => r.className)), ['differs', 'same', 'unknown', 'unknown']);
     await page.locator('[data-testid="step"]').nth(2).click();
     await page.locator('[data-testid="step"]').nth(2).press('ArrowDown');
     await page.keyboard.press('Enter');
@@ -205,16 +226,46 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
-  it('a 100,000-page call paints a first batch of rows and loads more as the reader scrolls', async () => {
-    const { page } = await openView(browser);
-    const big = replayCall(normaliseCall({ iter: 'ubuf', segments: [{ addr: '0x7f0000000000', len: 100_000 * 4096 }] }));
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'big', result: big });
+  it('a 524,287-page call (a 2 GiB read) through the host pager: a window of rows in the DOM, more asked of the host as the reader scrolls', async () => {
+    const pager = new ReplayPager();
+    const requests: Array<{ start: number; count: number }> = [];
+    const { page } = await openView(browser, (m) => {
+      if (!isWebviewToHost(m) || m.type !== 'requestBvecs') return undefined;
+      requests.push({ start: m.start, count: m.count });
+      return pager.rows(m);
+    });
+    const big = replayCall(normaliseCall({ iter: 'ubuf', segments: [{ addr: '0x7f0000000000', len: 524_287 * 4096 }] }));
+    const message = pager.window({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'big', result: big });
+    assert.equal(message.result.bvecs.length, 1000, 'the host posts only the first window');
+    await send(page, message);
     await page.waitForSelector('[data-testid="bvec"]');
-    assert.equal(await page.locator('[data-testid="bvec"]').count(), 500);
-    assert.match(await page.locator('[data-testid="bvec-more"]').innerText(), /99,500 more/);
-    assert.equal(await page.locator('[data-testid="page-run"]').count(), 1, 'one run of 100,000 pinned pages');
-    await page.locator('[data-testid="bvec-more"]').scrollIntoViewIfNeeded();
-    await page.waitForFunction(() => document.querySelectorAll('[data-testid="bvec"]').length >= 1000);
+    const drawn = await page.locator('[data-testid="bvec"]').count();
+    assert.ok(drawn > 10 && drawn < 100, `${drawn} rows in the DOM`);
+    const rendered = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; bvecs?: number }> }).__posted.find((m) => m.type === 'rendered'));
+    assert.equal(rendered?.bvecs, 524_287);
+    assert.equal(await page.locator('[data-testid="page-run"]').count(), 1, 'one run of 524,287 pinned pages');
+    // To the end: the rows come from the host, one window.
+    await page.locator('[data-testid="bvec-grid"]').evaluate((grid) => (grid.scrollTop = grid.scrollHeight));
+    await page.waitForSelector('[data-testid="bvec"][data-index="524286"]');
+    assert.deepEqual(requests, [{ start: 524_000, count: 287 }]);
+    // Keyboard: Home goes back to row 0, ArrowDown moves the active row.
+    await page.locator('[data-testid="bvec-grid"]').focus();
+    await page.keyboard.press('Home');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => document.querySelector('[data-testid="bvec-grid"]')?.getAttribute('aria-activedescendant') === 'bvec-row-1');
+    assert.equal(await page.locator('#bvec-row-1').getAttribute('class'), 'bvec-row active');
+    await page.close();
+  });
+
+  it('rows of a paged replay the host no longer holds (a reloaded window) are computed by the engine in the webview', async () => {
+    const forgetful = new ReplayPager();
+    const { page } = await openView(browser, (m) => (isWebviewToHost(m) && m.type === 'requestBvecs' ? forgetful.rows(m) : undefined));
+    const result = replayCall(normaliseCall({ iter: 'ubuf', segments: [{ addr: '0x7f0000000100', len: 5000 * 4096 }] }));
+    await send(page, new ReplayPager().window({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'restored', result }));
+    await page.waitForSelector('[data-testid="bvec"]');
+    await page.locator('[data-testid="bvec-grid"]').evaluate((grid) => (grid.scrollTop = grid.scrollHeight));
+    await page.waitForSelector('[data-testid="bvec"][data-index="5000"]');
+    assert.equal(await page.locator('[data-testid="bvec"][data-index="5000"]').getAttribute('data-len'), '256');
     await page.close();
   });
 
@@ -232,7 +283,7 @@ describe('webview: the replay view in Chromium', () => {
     await page.locator('[data-testid="whatif-enomem"]').fill('0x7f0000003000:0x1000');
     await page.locator('[data-testid="whatif-run"]').click();
     await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned -12'));
-    assert.deepEqual(await page.locator('[data-testid="page"]').evaluateAll((c) => c.map((e) => e.getAttribute('data-state'))), ['unpinned', 'unpinned']);
+    assert.deepEqual(await page.locator('[data-testid="page"]').evaluateAll((c) => c.map((e) => e.getAttribute('data-state'))), ['unpinned', 'unpinned', 'failed']);
     await page.close();
   });
 
@@ -255,12 +306,116 @@ describe('webview: the replay view in Chromium', () => {
     const threeInOne = calls.find((c) => c.input?.segments.length === 3 && c.input.len === 4096);
     assert.ok(threeInOne?.predicted, 'the trace has the three-segments-in-one-page call');
     const { page } = await openView(browser);
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'iovec.trace.txt', result: threeInOne.predicted, observed: { ...threeInOne.observed, missing: [] } });
+    const observed = { ...observedForView(threeInOne, traceRecords(calls)), missing: [] };
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'iovec.trace.txt', result: threeInOne.predicted, observed });
     await page.waitForSelector('[data-testid="bvec"]');
     assert.equal(await page.locator('[data-testid="bvec"]').count(), 3);
     const pages = await page.locator('[data-testid="page"]').evaluateAll((c) => c.map((e) => [e.getAttribute('data-held'), e.getAttribute('data-state')]));
     assert.deepEqual(pages, [['3', 'pinned-repeatedly']]);
     assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /agrees/);
+    // Return, count, pages pinned and unpins all recorded by this trace, all the same.
+    assert.deepEqual(await page.locator('[data-testid="verdict-row"]').evaluateAll((rs) => rs.map((r) => r.className)), ['same', 'same', 'same', 'same']);
+    await page.close();
+  });
+
+  it('a real kprobe call: the slots recorded past the returned count show as stale heap data', async function () {
+    if (!sharedDataAvailable()) this.skip();
+    const calls: TraceCallResult[] = [];
+    await readTraceFile(join(SHARED_DATA, 'kprobe/aligned.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
+    const onePage = calls.find((c) => c.observed.ret === 1);
+    assert.ok(onePage?.predicted, 'the trace has a one-page read');
+    const { page } = await openView(browser);
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'aligned.trace.txt', result: onePage.predicted, observed: { ...observedForView(onePage, traceRecords(calls)), missing: [] } });
+    await page.waitForSelector('[data-testid="bvec"]');
+    assert.equal(await page.locator('[data-testid="bvec"]').count(), 1);
+    assert.match(await page.locator('[data-testid="bvec"] .same').innerText(), /0x0 \+ 0x1000 \(4096\) \(same\)/);
+    const stale = await page.locator('[data-testid="bvec-stale"]').evaluateAll((rows) => rows.map((r) => r.textContent ?? ''));
+    assert.equal(stale.length, 3, 'slots 1-3 of the four the kprobe prints');
+    for (const row of stale) assert.match(row, /past the returned count.*stale heap data/);
+    await page.close();
+  });
+
+  it('choosing a step shows the state after it in every panel; "at return" goes back', async () => {
+    const { page } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="step"]');
+    const states = () => page.locator('[data-testid="page"]').evaluateAll((c) => c.map((e) => `${e.getAttribute('data-state')}×${e.getAttribute('data-held')}`));
+    const futureRows = () => page.locator('[data-testid="bvec"].future').count();
+    // Step 1, iov_iter_npages: nothing pinned, nothing written.
+    await page.locator('[data-testid="step"]').nth(0).click();
+    assert.deepEqual(await states(), ['future×0', 'future×0', 'future×0', 'future×0']);
+    assert.equal(await futureRows(), 4);
+    assert.match(await page.locator('[data-testid="step-state"]').innerText(), /After “iov_iter_npages”: count 0x3000 \(12288\), npages 0/);
+    // Step 3, the extraction: four pages pinned, four pointers written, no bvec yet.
+    await page.locator('[data-testid="step"]').nth(2).click();
+    assert.deepEqual(await states(), ['pinned×1', 'pinned×1', 'pinned×1', 'pinned×1']);
+    assert.equal(await futureRows(), 4);
+    assert.match(await page.locator('[data-testid="step-state"]').innerText(), /4 page pointer\(s\) written, 1 GUP round\(s\), 4 pin\(s\) held/);
+    assert.match(await page.locator('[data-testid="allocation"]').innerText(), /0 bio_vec\(s\) written/);
+    assert.match(await page.locator('[data-testid="orig-consumed"]').innerText(), /0x3000 \(12288\) of 0x3000 \(12288\) bytes at this step/);
+    // Step 4, the fill: every bvec written; the cursor has read all four pointers.
+    await page.locator('[data-testid="step"]').nth(3).click();
+    assert.equal(await futureRows(), 0);
+    assert.match(await page.locator('[data-testid="allocation-cursor"]').innerText(), /slot 4 of 4/);
+    await page.locator('[data-testid="step-return"]').click();
+    assert.match(await page.locator('[data-testid="step-state"]').innerText(), /At return: 4 bvec\(s\), 4 pin\(s\) held/);
+    assert.equal(await page.locator('[data-testid="step"].selected').count(), 0);
+    // E5 in v3: after the cleanup step the pages are unpinned and the block is freed.
+    await page.locator('[data-testid="whatif-enomem"]').fill('0x7f0000003000:0x1000');
+    await page.locator('[data-testid="whatif-run"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned -12'));
+    await page.locator('[data-testid="step"].step-extract').first().click();
+    assert.deepEqual(await states(), ['pinned×1', 'pinned×1', 'failed×0']);
+    await page.locator('[data-testid="step"].step-cleanup').click();
+    assert.deepEqual(await states(), ['unpinned×0', 'unpinned×0', 'failed×0']);
+    assert.equal(await page.locator('[data-testid="block-bar"].freed').count(), 1);
+    await page.close();
+  });
+
+  it('the allocation bar marks a clobbered page pointer', async () => {
+    const { page } = await openView(browser);
+    // No kernel path clobbers a pointer (the loop reads pointer k before writing bvec k), so the
+    // view is fed a result that says one was, as the engine would report it.
+    const clobbered = { ...e1, block: { ...e1.block!, clobbers: [{ bvec: 3, slot: 3 }] } };
+    await send(page, { ...showE1, result: clobbered });
+    await page.waitForSelector('[data-testid="clobber"]');
+    assert.equal(await page.locator('[data-testid="clobber"]').getAttribute('title'), 'bvec 3 overwrote page-pointer slot 3 before it was read');
+    const left = await page.locator('[data-testid="clobber"]').evaluate((el) => (el as HTMLElement).style.left);
+    assert.equal(left, '87.5%', 'slot 3 of a 64-byte block: byte 32 + 8×3 = 56');
+    assert.match(await page.locator('[data-testid="allocation-cursor"]').innerText(), /1 pointer\(s\) were overwritten first/);
+    await page.close();
+  });
+
+  it('what if max_pages were 2, and all four variants side by side', async () => {
+    const { page } = await openView(browser);
+    await send(page, showE1);
+    await page.locator('[data-testid="whatif-maxpages"]').fill('2');
+    await page.locator('[data-testid="whatif-maxpages"]').press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned 2 bvecs'));
+    assert.match(await page.locator('h1').innerText(), /max_pages 2/);
+    assert.match(await page.locator('[data-testid="step"]').nth(0).innerText(), /max_pages = 2 — what if: the buffer spans 4 page/);
+    await page.locator('[data-testid="whatif-variant"]').selectOption('compare');
+    await page.locator('[data-testid="whatif-maxpages"]').fill('');
+    await page.locator('[data-testid="whatif-unmapped"]').fill('0x7f0000001000:0x1000');
+    await page.locator('[data-testid="whatif-run"]').click();
+    await page.waitForSelector('[data-testid="comparison-row"]');
+    const rows = await page.locator('[data-testid="comparison-row"]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-variant'), r.getAttribute('data-ret')]));
+    assert.deepEqual(rows, [['v0', '0'], ['v1', '-14'], ['v2', '-14'], ['v3', '-14']]);
+    await page.close();
+  });
+
+  it('page cells and steps are walked with the arrow keys and carry screen-reader labels', async () => {
+    const { page } = await openView(browser);
+    await send(page, showE1);
+    await page.waitForSelector('[data-testid="page"]');
+    await page.locator('[data-testid="page"]').first().focus();
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('data-uaddr')), '0x7f0000002000');
+    assert.match((await page.locator('[data-testid="page"]').nth(1).getAttribute('aria-label')) ?? '', /0x7f0000002000: pinned, 1 pin\(s\) held; frame \d+, small folio/);
+    await page.locator('[data-testid="step"]').first().focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    assert.equal(await page.locator('[data-testid="step"]').last().getAttribute('aria-selected'), 'true');
     await page.close();
   });
 
