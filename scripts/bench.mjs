@@ -4,15 +4,20 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { importMetaShim } from './esbuild-shims.mjs';
 
-const benches = ['engine', 'trace', 'source'];
+const benches = ['engine', 'trace', 'source', 'webview'];
+// The webview bench loads the built bundle.
+const built = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
+if (built.status !== 0) process.exit(1);
+const only = process.argv[2];
 let failed = 0;
-for (const name of benches) {
+for (const name of benches.filter((b) => !only || b === only)) {
   await build({
     ...importMetaShim,
     entryPoints: [`bench/${name}.bench.ts`],
     outfile: `out/bench/${name}.bench.js`,
     bundle: true,
     platform: 'node',
+    external: ['playwright-core'],
     format: 'cjs',
     target: 'es2022',
     logLevel: 'warning',

@@ -1,18 +1,14 @@
 // The bio_vec array as a virtualised grid: only the rows in view exist in the
-// DOM, so half a million entries scroll like ten. Rows the host has not sent
-// yet are asked for as they come into view.
+// DOM. Rows the host has not sent yet are asked for as they come into view.
 import type { BvecDto, ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
 import type { ObservedBvecDto, ObservedViewDto } from '../../../extension/protocol/webview';
 import type { BvecSource } from '../bvec-source';
 import { bytes, h, hex } from '../dom';
 import type { StepCursor } from '../step-cursor';
+import { virtualRows, type VirtualRows } from '../virtual-rows';
 
 /** Row height in CSS pixels: rows are positioned by index, so all are equal. */
 export const BVEC_ROW_PX = 22;
-/** Rows drawn above and below the visible ones. */
-const OVERSCAN = 10;
-/** Rows drawn before the grid has been laid out. */
-const FIRST_PAINT_ROWS = 30;
 
 /** A bar showing which part of its page a bvec covers. */
 function coverage(offset: number, len: number, pageSize: number): HTMLElement {
@@ -70,9 +66,7 @@ export function bvecsView(result: ReplayResultDto, source: BvecSource, observed:
     }
     if (seen.size) cells.push(kernelCell(bv, slot, stale));
     if (future) attrs['aria-description'] = step?.state.blockFreed ? 'freed' : 'not written yet at this step';
-    const element = h('div', attrs, ...cells);
-    element.style.top = `${i * BVEC_ROW_PX}px`;
-    return element;
+    return h('div', attrs, ...cells);
   };
 
   const header = h(
@@ -80,45 +74,22 @@ export function bvecsView(result: ReplayResultDto, source: BvecSource, observed:
     { role: 'row', class: 'bvec-row bvec-head', 'aria-rowindex': '1' },
     ...['#', 'bv_page', 'bv_offset', 'bv_len', 'in page', ...(seen.size ? ['kernel recorded'] : [])].map((t) => h('div', { role: 'columnheader' }, t)),
   );
-  const body = h('div', { class: 'bvec-body', role: 'rowgroup' });
-  body.style.height = `${total * BVEC_ROW_PX}px`;
-  const grid = h('div', {
-    class: `bvec-grid${seen.size ? ' with-kernel' : ''}`,
-    role: 'grid',
-    tabindex: '0',
-    'aria-label': `bio_vec array, ${total} rows; arrow keys move between rows`,
-    'aria-rowcount': String(total + 1),
-    'data-testid': 'bvec-grid',
-  });
-  grid.append(header, body);
-
-  let drawn = '';
-  const draw = (force = false) => {
-    const height = grid.clientHeight || FIRST_PAINT_ROWS * BVEC_ROW_PX;
-    const first = Math.max(0, Math.floor(grid.scrollTop / BVEC_ROW_PX) - OVERSCAN);
-    const end = Math.min(total, Math.ceil((grid.scrollTop + height) / BVEC_ROW_PX) + OVERSCAN);
-    const key = `${first}:${end}`;
-    if (key === drawn && !force) return;
-    drawn = key;
-    source.want(first, Math.min(end, source.total), () => draw(true));
-    const rows: HTMLElement[] = [];
-    for (let i = first; i < end; i++) rows.push(row(i));
-    body.replaceChildren(...rows);
-    grid.setAttribute('aria-activedescendant', `bvec-row-${active}`);
-  };
-
-  let frame = 0;
-  grid.addEventListener(
-    'scroll',
-    () => {
-      if (frame) return;
-      frame = requestAnimationFrame(() => {
-        frame = 0;
-        draw();
-      });
+  const rows: VirtualRows = virtualRows({
+    rowPx: BVEC_ROW_PX,
+    total: () => total,
+    row,
+    header,
+    onRange: (first, end) => source.want(first, Math.min(end, source.total), () => rows.redraw()),
+    attrs: {
+      class: `virtual-rows bvec-grid${seen.size ? ' with-kernel' : ''}`,
+      role: 'grid',
+      tabindex: '0',
+      'aria-label': `bio_vec array, ${total} rows; arrow keys move between rows`,
+      'aria-rowcount': String(total + 1),
+      'data-testid': 'bvec-grid',
     },
-    { passive: true },
-  );
+  });
+  const grid = rows.element;
   grid.addEventListener('keydown', (event) => {
     const visibleRows = Math.max(1, Math.floor(grid.clientHeight / BVEC_ROW_PX) - 1);
     const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: visibleRows, PageUp: -visibleRows, Home: -total, End: total };
@@ -126,16 +97,13 @@ export function bvecsView(result: ReplayResultDto, source: BvecSource, observed:
     if (move === undefined) return;
     event.preventDefault();
     active = Math.max(0, Math.min(total - 1, active + move));
-    // Keep the active row in view, below the sticky header.
-    const top = active * BVEC_ROW_PX;
-    if (top < grid.scrollTop) grid.scrollTop = top;
-    else if (top + 2 * BVEC_ROW_PX > grid.scrollTop + grid.clientHeight) grid.scrollTop = top + 2 * BVEC_ROW_PX - grid.clientHeight;
-    draw(true);
+    grid.setAttribute('aria-activedescendant', `bvec-row-${active}`);
+    rows.reveal(active);
   });
-  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => draw(true)).observe(grid);
+  grid.setAttribute('aria-activedescendant', 'bvec-row-0');
   cursor.watch((next) => {
     step = next;
-    draw(true);
+    rows.redraw();
   });
 
   const written = result.ret >= 0 ? result.ret : 0;

@@ -4,6 +4,7 @@
 import type { ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
 import { bytes, h } from '../dom';
 import type { StepCursor } from '../step-cursor';
+import { virtualRows } from '../virtual-rows';
 
 /** Pages of the buffer drawn on one axis at most; larger buffers show the table only. */
 const AXIS_PAGE_LIMIT = 64;
@@ -65,6 +66,34 @@ function axis(result: ReplayResultDto, cursor: StepCursor): HTMLElement | null {
   return h('div', { class: 'axis', role: 'img', 'aria-label': `The buffer across ${pages} page(s)` }, ...cells.map((c) => c.cell));
 }
 
+/** Up to this many segments are one table; more (UIO_MAXIOV is 1,024) are virtualised rows. */
+const TABLE_LIMIT = 512;
+const SEGMENT_ROW_PX = 22;
+
+function segmentsTable(result: ReplayResultDto): HTMLElement {
+  const segments = result.call.segments;
+  if (segments.length > TABLE_LIMIT) {
+    const cell = (text: string, className = '') => h('div', { role: 'gridcell', class: className }, text);
+    return virtualRows({
+      rowPx: SEGMENT_ROW_PX,
+      total: () => segments.length,
+      header: h('div', { role: 'row', class: 'segment-row segment-head' }, ...['#', 'iov_base', 'iov_len'].map((t) => h('div', { role: 'columnheader' }, t))),
+      row: (i) => h('div', { role: 'row', class: 'segment-row', 'data-testid': 'segment', 'aria-rowindex': String(i + 2) }, cell(String(i)), cell(segments[i]!.addr, 'addr'), cell(bytes(segments[i]!.len))),
+      attrs: { class: 'virtual-rows segment-grid', role: 'grid', 'aria-rowcount': String(segments.length + 1), 'aria-label': `${segments.length} iovec segments` },
+    }).element;
+  }
+  return h(
+    'table',
+    {},
+    h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'iov_base'), h('th', {}, 'iov_len'))),
+    h(
+      'tbody',
+      {},
+      ...segments.map((seg, i) => h('tr', { 'data-testid': 'segment' }, h('td', {}, String(i)), h('td', { class: 'addr' }, seg.addr), h('td', {}, bytes(seg.len)))),
+    ),
+  );
+}
+
 export function iovecView(result: ReplayResultDto, cursor: StepCursor): HTMLElement {
   const call = result.call;
   const total = initialCount(result);
@@ -77,18 +106,7 @@ export function iovecView(result: ReplayResultDto, cursor: StepCursor): HTMLElem
     'section',
     { class: 'iovec', 'aria-label': 'Iterator segments' },
     h('h2', {}, `${call.iter === 'ubuf' ? 'User buffer' : 'iovec segments'}`),
-    h(
-      'table',
-      {},
-      h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'iov_base'), h('th', {}, 'iov_len'))),
-      h(
-        'tbody',
-        {},
-        ...call.segments.map((seg, i) =>
-          h('tr', { 'data-testid': 'segment' }, h('td', {}, String(i)), h('td', { class: 'addr' }, seg.addr), h('td', {}, bytes(seg.len))),
-        ),
-      ),
-    ),
+    segmentsTable(result),
     call.iovOffset ? h('p', {}, `iov_offset ${bytes(call.iovOffset)}`) : null,
     consumed,
     axis(result, cursor),

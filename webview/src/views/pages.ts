@@ -4,6 +4,7 @@
 import type { CallDto, PinnedPageDto, ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
 import { h } from '../dom';
 import type { StepCursor } from '../step-cursor';
+import { virtualRows, type VirtualRows } from '../virtual-rows';
 
 /** Runs up to this long are drawn page by page; longer ones as one cell. */
 const EXPAND_LIMIT = 64;
@@ -75,67 +76,119 @@ function pinsSoFar(result: ReplayResultDto, rounds: number, uaddr: number): numb
   return pins;
 }
 
+/** A page cell: its element, and how to show the state after a step on it. */
+function pageChip(result: ReplayResultDto, c: PageCell): { element: HTMLElement; show(step: StepDto | null): void } {
+  const uaddr = '0x' + c.uaddr.toString(16);
+  const facts = pageFacts(result.call, c.uaddr);
+  const folio = folioWords(c.run, facts.folioOrder);
+  const stateText = h('span', { class: 'state' });
+  const pins = h('span', { class: 'pins' });
+  const chip = h(
+    'li',
+    { 'data-testid': c.pages === 1 ? 'page' : 'page-run', 'data-pages': String(c.pages), 'data-uaddr': uaddr, tabindex: '-1' },
+    h('span', { class: 'codicon codicon-file-binary', 'aria-hidden': 'true' }),
+    h('span', { class: 'addr' }, uaddr),
+    c.pages > 1 ? h('span', { class: 'run' }, ` … ${c.pages.toLocaleString('en')} pages`) : null,
+    pins,
+    c.run?.zeroPage ? h('span', { class: 'zero' }, ' zero page') : null,
+    facts.faultedIn && c.run ? h('span', { class: 'faulted', 'data-testid': 'faulted-in' }, ' faulted in') : null,
+    stateText,
+  );
+  // The state after `step` (null: at return) in the cell's text, class and label.
+  const show = (step: StepDto | null) => {
+    let state = finalState(c.run);
+    let held = c.run?.held ?? 0;
+    if (step) {
+      held = pinsSoFar(result, step.state.pinRounds, c.uaddr);
+      const failedYet = result.pinRounds.slice(0, step.state.pinRounds).some((r) => r.ret < r.nrPages && Number(r.start) + Math.max(0, r.ret) * result.call.pageSize === c.uaddr);
+      if (!c.run) state = failedYet ? 'failed' : 'future';
+      else if (held === 0) state = 'future';
+      else if (step.state.pinsHeld === 0) [state, held] = ['unpinned', 0];
+      else state = held > 1 ? 'pinned-repeatedly' : 'pinned';
+    }
+    chip.className = `page-${state}`;
+    chip.dataset.state = state;
+    chip.dataset.held = String(held);
+    pins.textContent = c.run ? ` ×${held}` : '';
+    stateText.textContent = state === 'pinned' || state === 'pinned-repeatedly' ? '' : ` ${STATE_WORDS[state]}${c.run?.leaked && !step ? ` (${c.run.leaked})` : ''}`;
+    const label = `${uaddr}${c.pages > 1 ? ` and the next ${c.pages - 1} pages` : ''}: ${STATE_WORDS[state]}, ${held} pin(s) held${folio ? `; ${folio}` : ''}${c.run && !step ? `; refcount +${c.run.refcountDelta}${c.run.pincountDelta ? `, _pincount +${c.run.pincountDelta}` : ''}` : ''}`;
+    chip.title = label;
+    chip.setAttribute('aria-label', label);
+  };
+  return { element: chip, show };
+}
+
+/** Arrow keys move focus between the cells of `strip` (one tab stop for all). */
+function arrowKeys(strip: HTMLElement): void {
+  strip.addEventListener('keydown', (event) => {
+    const chips = [...strip.querySelectorAll<HTMLElement>('li')];
+    const i = chips.indexOf(event.target as HTMLElement);
+    if (i < 0) return;
+    const next = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? i + 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? i - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? chips.length - 1 : null;
+    const target = next === null ? undefined : chips[next];
+    if (!target) return;
+    event.preventDefault();
+    chips[i]!.setAttribute('tabindex', '-1');
+    target.setAttribute('tabindex', '0');
+    target.focus();
+  });
+}
+
+/** Up to this many cells are laid out as one wrapping strip; more go into virtualised rows. */
+const STRIP_LIMIT = 512;
+const CELL_PX = 250;
+const CELL_ROW_PX = 30;
+
+/** Thousands of cells: rows of as many as fit across, only the rows in view drawn. */
+function virtualStrip(result: ReplayResultDto, list: readonly PageCell[], cursor: StepCursor): HTMLElement {
+  let step: StepDto | null = null;
+  let perRow = 1;
+  const rows: VirtualRows = virtualRows({
+    rowPx: CELL_ROW_PX,
+    total: (width) => {
+      perRow = Math.max(1, Math.floor((width || 1000) / CELL_PX));
+      return Math.ceil(list.length / perRow);
+    },
+    row: (r) => {
+      const chips = list.slice(r * perRow, (r + 1) * perRow).map((c) => {
+        const chip = pageChip(result, c);
+        chip.show(step);
+        return chip.element;
+      });
+      return h('ol', { class: 'page-strip page-row', role: 'row' }, ...chips);
+    },
+    attrs: { class: 'virtual-rows page-rows', 'aria-label': `${list.length} page cells; arrow keys move between them` },
+  });
+  cursor.watch((next) => {
+    step = next;
+    rows.redraw();
+  });
+  arrowKeys(rows.element);
+  return rows.element;
+}
+
+function wrappingStrip(result: ReplayResultDto, list: readonly PageCell[], cursor: StepCursor): HTMLElement {
+  const chips = list.map((c) => pageChip(result, c));
+  cursor.watch((step) => {
+    for (const chip of chips) chip.show(step);
+  });
+  chips[0]?.element.setAttribute('tabindex', '0');
+  const strip = h('ol', { class: 'page-strip', 'aria-label': 'Pages; arrow keys move between them' }, ...chips.map((c) => c.element));
+  arrowKeys(strip);
+  return strip;
+}
+
 export function pagesView(result: ReplayResultDto, cursor: StepCursor): HTMLElement {
   const list = cells(result);
   const pinnedPages = result.pages.reduce((sum, run) => sum + run.pages, 0);
-  const chips = list.map((c) => {
-    const uaddr = '0x' + c.uaddr.toString(16);
-    const facts = pageFacts(result.call, c.uaddr);
-    const folio = folioWords(c.run, facts.folioOrder);
-    const stateText = h('span', { class: 'state' });
-    const pins = h('span', { class: 'pins' });
-    const chip = h(
-      'li',
-      { 'data-testid': c.pages === 1 ? 'page' : 'page-run', 'data-pages': String(c.pages), 'data-uaddr': uaddr, tabindex: '-1' },
-      h('span', { class: 'codicon codicon-file-binary', 'aria-hidden': 'true' }),
-      h('span', { class: 'addr' }, uaddr),
-      c.pages > 1 ? h('span', { class: 'run' }, ` … ${c.pages.toLocaleString('en')} pages`) : null,
-      pins,
-      c.run?.zeroPage ? h('span', { class: 'zero' }, ' zero page') : null,
-      facts.faultedIn && c.run ? h('span', { class: 'faulted', 'data-testid': 'faulted-in' }, ' faulted in') : null,
-      stateText,
-    );
-    // Show the state after `step` (null: at return) in the cell's text, class and label.
-    const show = (step: StepDto | null) => {
-      let state = finalState(c.run);
-      let held = c.run?.held ?? 0;
-      if (step) {
-        held = pinsSoFar(result, step.state.pinRounds, c.uaddr);
-        const failedYet = result.pinRounds.slice(0, step.state.pinRounds).some((r) => r.ret < r.nrPages && Number(r.start) + Math.max(0, r.ret) * result.call.pageSize === c.uaddr);
-        if (!c.run) state = failedYet ? 'failed' : 'future';
-        else if (held === 0) state = 'future';
-        else if (step.state.pinsHeld === 0) [state, held] = ['unpinned', 0];
-        else state = held > 1 ? 'pinned-repeatedly' : 'pinned';
-      }
-      chip.className = `page-${state}`;
-      chip.dataset.state = state;
-      chip.dataset.held = String(held);
-      pins.textContent = c.run ? ` ×${held}` : '';
-      stateText.textContent = state === 'pinned' || state === 'pinned-repeatedly' ? '' : ` ${STATE_WORDS[state]}${c.run?.leaked && !step ? ` (${c.run.leaked})` : ''}`;
-      const label = `${uaddr}${c.pages > 1 ? ` and the next ${c.pages - 1} pages` : ''}: ${STATE_WORDS[state]}, ${held} pin(s) held${folio ? `; ${folio}` : ''}${c.run && !step ? `; refcount +${c.run.refcountDelta}${c.run.pincountDelta ? `, _pincount +${c.run.pincountDelta}` : ''}` : ''}`;
-      chip.title = label;
-      chip.setAttribute('aria-label', label);
-    };
-    cursor.watch(show);
-    return chip;
-  });
-  // One tab stop for the strip; arrows move between cells.
-  chips[0]?.setAttribute('tabindex', '0');
-  chips.forEach((chip, i) =>
-    chip.addEventListener('keydown', (event) => {
-      const next = event.key === 'ArrowRight' || event.key === 'ArrowDown' ? i + 1 : event.key === 'ArrowLeft' || event.key === 'ArrowUp' ? i - 1 : event.key === 'Home' ? 0 : event.key === 'End' ? chips.length - 1 : null;
-      const target = next === null ? undefined : chips[next];
-      if (!target) return;
-      event.preventDefault();
-      chip.setAttribute('tabindex', '-1');
-      target.setAttribute('tabindex', '0');
-      target.focus();
-    }),
-  );
   return h(
     'section',
     { class: 'pages', 'aria-label': 'Pinned pages' },
     h('h2', {}, `Pinned pages (${pinnedPages.toLocaleString('en')})`),
-    chips.length === 0 ? h('p', { class: 'empty' }, 'No page was pinned.') : h('ol', { class: 'page-strip', 'aria-label': 'Pages; arrow keys move between them' }, ...chips),
+    list.length === 0
+      ? h('p', { class: 'empty' }, 'No page was pinned.')
+      : list.length <= STRIP_LIMIT
+        ? wrappingStrip(result, list, cursor)
+        : virtualStrip(result, list, cursor),
   );
 }

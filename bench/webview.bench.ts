@@ -1,0 +1,130 @@
+// Webview benchmarks in Chromium (the built dist/webview.js inside the editor's
+// HTML shell): first paint of big replays, and frame times while the bio_vec
+// grid scrolls. Baseline, same run and page: the first paint of example E1
+// (four entries), and the frame time of the same page left idle.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { ReplayPager } from '../extension/client/replay-pager';
+import { replayHtml } from '../extension/client/webview-html';
+import { EXAMPLE_E1, normaliseCall, replayCall } from '../extension/engine';
+import type { ReplayResultDto } from '../extension/protocol/dto';
+import { isWebviewToHost } from '../extension/protocol/guards';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../extension/protocol/webview';
+import { launchChromium } from '../test/support/browser';
+
+const ORIGIN = 'https://pinscope.bench';
+const FIRST_PAINT_GOAL_MS = 200;
+const FRAME_BUDGET_MS = 1000 / 60;
+const RUNS = 5;
+
+async function openView(page: Page, pager: ReplayPager): Promise<void> {
+  await page.route(`${ORIGIN}/**`, (route) => {
+    const path = new URL(route.request().url()).pathname;
+    if (path === '/') return route.fulfill({ contentType: 'text/html', body: replayHtml({ cspSource: ORIGIN, nonce: 'YmVuY2g=', scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css` }) });
+    return route.fulfill({ contentType: path.endsWith('.css') ? 'text/css' : path.endsWith('.ttf') ? 'font/ttf' : 'text/javascript', body: readFileSync(join('dist', path.slice(1))) });
+  });
+  // The editor's side: answers row requests as the replay panel does.
+  await page.exposeFunction('__host', async (message: unknown) => {
+    if (isWebviewToHost(message) && message.type === 'requestBvecs') await page.evaluate((m) => window.postMessage(m, '*'), pager.rows(message) as unknown);
+  });
+  await page.addInitScript(`window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__host(m), getState: () => undefined, setState: () => {} });`);
+  await page.goto(`${ORIGIN}/`);
+}
+
+/** Milliseconds from posting the message to the frame after the view is built (two animation frames). */
+function firstPaint(page: Page, message: HostToWebview): Promise<number> {
+  return page.evaluate(
+    (m) =>
+      new Promise<number>((resolve) => {
+        const start = performance.now();
+        window.postMessage(m, '*');
+        // The message is handled in a task; the paint follows the next animation frame.
+        setTimeout(() => requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - start))), 0);
+      }),
+    message as unknown,
+  );
+}
+
+/** Frame intervals while the grid scrolls `step` px per frame for `frames` frames (or stays put with step 0). */
+function scrollFrames(page: Page, step: number, frames: number): Promise<number[]> {
+  return page.evaluate(
+    ([step, frames]) =>
+      new Promise<number[]>((resolve) => {
+        const grid = document.querySelector('[data-testid="bvec-grid"]') as HTMLElement;
+        const times: number[] = [];
+        let last = performance.now();
+        const tick = (now: number) => {
+          times.push(now - last);
+          last = now;
+          if (times.length >= frames) return resolve(times.slice(1));
+          grid.scrollTop += step;
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    [step, frames] as const,
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
+
+function show(title: string, result: ReplayResultDto): HostToWebview {
+  return { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result };
+}
+
+async function main(): Promise<void> {
+  const browser = await launchChromium();
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const pager = new ReplayPager();
+  await openView(page, pager);
+  console.log(`Chromium ${browser.version()}, viewport 1280×900, median of ${RUNS} runs`);
+
+  const e1 = show('E1', replayCall(normaliseCall({ ...EXAMPLE_E1 })));
+  // 10,000 entries two ways: one UBUF run (one page cell), and 1,000 IOVEC segments of 10 pages (10,000 page cells).
+  const ubuf10k = show('10,000-page UBUF', replayCall(normaliseCall({ iter: 'ubuf', segments: [{ addr: '0x7f0000000000', len: 10_000 * 4096 }] })));
+  const iovec10k = show(
+    '1,000 × 10-page IOVEC',
+    replayCall(normaliseCall({ iter: 'iovec', segments: Array.from({ length: 1000 }, (_, i) => ({ addr: '0x' + (0x7f0000000000 + i * 16 * 4096).toString(16), len: 10 * 4096 })) })),
+  );
+  const huge = replayCall(normaliseCall({ iter: 'ubuf', segments: [{ addr: '0x7f0000000000', len: 524_287 * 4096 }] }));
+
+  const paint = async (message: HostToWebview) => {
+    const runs: number[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await firstPaint(page, pager.window(message as never) as HostToWebview));
+    return median(runs);
+  };
+  const base = await paint(e1);
+  console.log(`first paint, baseline E1 (4 entries): ${base.toFixed(1)} ms`);
+  for (const [name, message] of [['10,000 entries, UBUF', ubuf10k], ['10,000 entries, 1,000 IOVEC segments (10,000 page cells)', iovec10k], ['524,287 entries (2 GiB), paged by the host', show('2 GiB', huge)]] as const) {
+    const ms = await paint(message);
+    const goal = name.startsWith('10,000') ? ` — goal ≤ ${FIRST_PAINT_GOAL_MS} ms: ${ms <= FIRST_PAINT_GOAL_MS ? 'met' : 'MISSED'}` : '';
+    console.log(`first paint, ${name}: ${ms.toFixed(1)} ms (${(ms / base).toFixed(1)}× baseline)${goal}`);
+  }
+
+  // Scrolling the 2 GiB replay: rows from the host as they are reached, or all held here (a what-if result).
+  const scrolls = [
+    ['host rows, steady scroll, 40 px/frame', 40, true],
+    ['host rows, fast scroll, 20,000 px/frame (a new window of rows every frame)', 20_000, true],
+    ['rows held in the webview, fast scroll, 20,000 px/frame', 20_000, false],
+  ] as const;
+  await firstPaint(page, show('2 GiB', huge));
+  const idle = await scrollFrames(page, 0, 61);
+  for (const [name, step, paged] of scrolls) {
+    await firstPaint(page, paged ? pager.window(show('2 GiB', huge) as never) : show('2 GiB', huge));
+    const frames = await scrollFrames(page, step, 121);
+    const over = frames.filter((f) => f > FRAME_BUDGET_MS * 1.5).length;
+    console.log(
+      `scroll, ${name}: frame p50 ${median(frames).toFixed(1)} ms, p95 ${percentile(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms; ${over} of ${frames.length} frames over 1.5× the ${FRAME_BUDGET_MS.toFixed(1)} ms budget (idle baseline p50 ${median(idle).toFixed(1)} ms, p95 ${percentile(idle, 0.95).toFixed(1)} ms; p95 ratio ${(percentile(frames, 0.95) / percentile(idle, 0.95)).toFixed(2)}×)`,
+    );
+  }
+  const rows = await page.locator('[data-testid="bvec"], [data-testid="bvec-loading"]').count();
+  console.log(`rows in the DOM after scrolling: ${rows}`);
+  await browser.close();
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
