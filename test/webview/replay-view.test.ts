@@ -269,6 +269,33 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('a 1,000-segment iovec: segments, page cells and the 2,004 steps are virtualised and still walked by keyboard', async () => {
+    const { page } = await openView(browser);
+    const segments = Array.from({ length: 1000 }, (_, i) => ({ addr: '0x' + (0x7f0000000000 + i * 16 * 4096).toString(16), len: 10 * 4096 }));
+    const result = replayCall(normaliseCall({ iter: 'iovec', segments }));
+    assert.equal(result.steps.length, 2004);
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: '1,000 segments', result });
+    await page.waitForSelector('[data-testid="step"]');
+    for (const testid of ['segment', 'page', 'step', 'bvec']) {
+      const inDom = await page.locator(`[data-testid="${testid}"]`).count();
+      assert.ok(inDom > 0 && inDom < 200, `${inDom} ${testid} elements in the DOM`);
+    }
+    // The last step by keyboard: End, then Enter, selects it and asks the host for its lines.
+    await page.locator('.steps-rows').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="step"][data-index="2003"].selected');
+    const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; index?: number }> }).__posted.filter((m) => m.type === 'selectStep'));
+    assert.deepEqual(posted.map((m) => m.index), [2003]);
+    // The host moves the cursor to step 3 (the editor's cursor is in its lines): the list follows.
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'highlightStep', index: 2 });
+    await page.waitForSelector('[data-testid="step"][data-index="2"].selected');
+    // The page rows scroll to the last page cell.
+    await page.locator('.page-rows').evaluate((box) => (box.scrollTop = box.scrollHeight));
+    await page.waitForSelector('[data-testid="page"][data-uaddr="0x7f0003e79000"]');
+    await page.close();
+  });
+
   it('draws the buffer on a page axis with where GUP stopped; page cells carry their state', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);
