@@ -1,11 +1,12 @@
 // The journey a user takes, driven through the real UI in Chromium: see the
 // lens on a kernel-like C file, run "Pinscope: Replay Trace File…" from the
 // command palette on a real trace from ../shared/data (kprobe, 6.12), pick a
-// call in the Traces view, and see its replay beside the code with the right
-// page count. Screenshots go to .test-results/ (not committed).
-import { mkdirSync } from 'node:fs';
+// call in the Traces view, see its replay beside the code with the right
+// page count, and choose a step to move the editor to its line. Screenshots
+// go to .test-results/ (not committed).
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import type { VsCodeServer } from '../../scripts/vscode-server-host';
 import { REPO_ROOT } from '../support/fixtures';
 import { SHARED_DATA } from '../support/shared-data';
@@ -27,8 +28,43 @@ async function bvecRows(page: Page): Promise<number> {
   return most;
 }
 
+/** The webview frame that shows the replay's steps. */
+async function stepsFrame(page: Page): Promise<Frame> {
+  for (const frame of page.frames()) if ((await frame.locator('[data-testid="step"]').count().catch(() => 0)) > 0) return frame;
+  throw new Error('no webview frame shows the steps');
+}
+
+/**
+ * Choosing the extraction step in the webview moves the editor to the line of
+ * the workspace's fs/netfs/iterator.c that calls iov_iter_extract_pages, and
+ * the panels show the state after it.
+ */
+async function selectStepMovesEditor(page: Page, workspace: string): Promise<void> {
+  const frame = await stepsFrame(page);
+  await frame.locator('[data-testid="step"].step-extract').first().click();
+  await page.locator('.tab.active', { hasText: 'iterator.c' }).waitFor({ timeout: 20_000 });
+  // The webview keeps the focus, so the status bar shows no "Ln"; the editor marks its cursor's line number.
+  const cursorLine = page.locator('.editor-instance:has(.monaco-editor) .margin-view-overlays .active-line-number');
+  const deadline = Date.now() + 20_000;
+  let line = 0;
+  while (Date.now() < deadline) {
+    line = Number(await cursorLine.first().innerText().catch(() => '0'));
+    if (line) break;
+    await page.waitForTimeout(200);
+  }
+  // The step's lines are the statement `ret = iov_iter_extract_pages(...)`, three lines long; the cursor ends it.
+  const source = readFileSync(join(workspace, 'fs/netfs/iterator.c'), 'utf8').split('\n');
+  const callLine = source.findIndex((text) => /iov_iter_extract_pages\(/.test(text)) + 1;
+  if (line < callLine || line > callLine + 2) {
+    throw new Error(`choosing the extraction step put the cursor on line ${line} of iterator.c, not in the call at line ${callLine}: "${source[line - 1]?.trim()}"`);
+  }
+  const state = await frame.locator('[data-testid="step-state"]').innerText();
+  if (!/1 GUP round\(s\), 4 pin\(s\) held/.test(state)) throw new Error(`after the extraction step the view says: ${state}`);
+  await page.screenshot({ path: join(SHOTS, 'journey-step.png') });
+}
+
 export async function runJourney(server: VsCodeServer, browser: Browser, workspace: string): Promise<{ title: string; state: 'passed' | 'failed'; error?: string }> {
-  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code';
+  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line';
   mkdirSync(SHOTS, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   try {
@@ -69,6 +105,7 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     if (rows !== 4) throw new Error(`the replay of the four-page read shows ${rows} bvec rows, expected 4`);
     const pages = await pageCells(page);
     if (pages !== 4) throw new Error(`the replay shows ${pages} pinned pages, expected 4`);
+    await selectStepMovesEditor(page, workspace);
     return { title, state: 'passed' };
   } catch (error) {
     await page.screenshot({ path: join(SHOTS, 'journey-failed.png') }).catch(() => undefined);

@@ -54,7 +54,8 @@ function showReplay(message: ShowReplayMessage): void {
     anomaliesView(result),
     stepsView(result, cursor, (index) => post({ type: 'selectStep', index })),
   );
-  post({ type: 'rendered', ret: result.ret, bvecs: source.total, pages: app.querySelectorAll('[data-testid="page"]').length });
+  // What is on screen, in entries: rows and cells are virtualised, so not counted from the DOM.
+  post({ type: 'rendered', ret: result.ret, bvecs: source.total, pages: result.pages.reduce((sum, run) => sum + run.pages, 0) });
 }
 
 function render(message: HostToWebview): void {
