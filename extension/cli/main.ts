@@ -10,7 +10,7 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
                          [--dir read|write] [--page-size 4096|16384|65536] [--variant v0|v1|v2|v3]
                          [--kernel VERSION] [--nofault]
                          [--unmapped ADDR:LEN]... [--readonly ADDR:LEN]... [--untouched ADDR:LEN]...
-                         [--enomem ADDR:LEN]... [--json]
+                         [--enomem ADDR:LEN]... [--max-pages N] [--json]
        pinscope simulate --input CALLS.json [--json]
        pinscope replay FILE [--format auto|kprobe|fprobe|function|fgraph|tracecmd|bpftrace|bpftrace-json]
                        [--variant auto|v0|v1|v2|v3] [--kernel VERSION] [--json] [--strict]
@@ -21,6 +21,7 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
   --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)
   --kernel   kernel version for the zero-page pin rule and iter_type numbers (default 6.12)
   --unmapped, --readonly, --untouched  memory facts (page-rounded); --enomem  GUP -ENOMEM there
+  --max-pages what if iov_iter_npages() reported N pages (max_pages: the bvec array's capacity)
   --input    a JSON array of calls; each may also give vmas and events (see README)`;
 
 function simulate(argv: string[]): number {

@@ -34,6 +34,7 @@ export function parseSimulateArgs(argv: string[]): SimulateRequest {
       readonly: { type: 'string', multiple: true },
       untouched: { type: 'string', multiple: true },
       enomem: { type: 'string', multiple: true },
+      'max-pages': { type: 'string' },
       kernel: { type: 'string' },
       nofault: { type: 'boolean', default: false },
       input: { type: 'string' },
@@ -65,7 +66,10 @@ export function parseSimulateArgs(argv: string[]): SimulateRequest {
   call.unmapped = (values.unmapped ?? []).map((r) => range(r, '--unmapped'));
   call.readonly = (values.readonly ?? []).map((r) => range(r, '--readonly'));
   call.untouched = (values.untouched ?? []).map((r) => range(r, '--untouched'));
-  call.events = (values.enomem ?? []).map((r) => ({ kind: 'gup-error', errno: 'ENOMEM', ...range(r, '--enomem') }));
+  const events: Array<Record<string, unknown>> = (values.enomem ?? []).map((r) => ({ kind: 'gup-error', errno: 'ENOMEM', ...range(r, '--enomem') }));
+  // What if iov_iter_npages() reported this many pages.
+  if (values['max-pages'] !== undefined) events.push({ kind: 'npages', pages: values['max-pages'] });
+  call.events = events;
   if (values.kernel !== undefined) call.kernel = values.kernel;
   if (values.nofault) call.nofault = true;
   return { calls: [call], many: false, json };

@@ -226,6 +226,10 @@ describe('Pinscope in a real VS Code', () => {
     const simulated = nextRender();
     await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000001000', len: 0x2000 }], dir: 'write' });
     assert.deepEqual(await simulated, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
+    // A 100,000-page call: the panel posts the first window of rows; the webview shows all 100,000 entries.
+    const big = nextRender();
+    await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000000000', len: 100_000 * 4096 }] });
+    assert.deepEqual(await big, { v: 1, type: 'rendered', ret: 100_000, bvecs: 100_000, pages: 100_000 });
     // Compare Variants on a call whose first page is unmapped: v0 says 0, v1–v3 -EFAULT.
     const e3Shown = nextRender();
     await vscode.commands.executeCommand('pinscope.simulateCall', {

@@ -34,6 +34,16 @@ describe('cli: pinscope simulate', () => {
     assert.match(run.stdout, /log: netfs: Couldn't get user pages \(rc=-14\)/);
   });
 
+  it('what if iov_iter_npages reported fewer pages (--max-pages): short at capacity; a bad count is refused', () => {
+    const run = pinscope('simulate', '--ubuf', '0x7f0000001100:0x3000', '--max-pages', '2', '--json');
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout);
+    assert.deepEqual([out.ret, out.bytes, out.maxPages], [2, 0x1f00, 2]);
+    const bad = pinscope('simulate', '--ubuf', '0x7f0000001100:0x3000', '--max-pages', 'many');
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /events\[0\]\.pages/);
+  });
+
   it('takes many calls with --input and answers in the same order', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinscope-cli-'));
     const input = join(dir, 'calls.json');
