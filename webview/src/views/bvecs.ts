@@ -24,13 +24,15 @@ function cell(text: string | Node, className = ''): HTMLElement {
   return h('div', { role: 'gridcell', class: className }, text);
 }
 
-/** What the kernel recorded in this slot, against the model's entry. */
+/** What the kernel recorded in this slot, against the model's entry: a word, the values in its tooltip. */
 function kernelCell(model: BvecDto | undefined, seen: ObservedBvecDto | undefined, stale: boolean): HTMLElement {
   if (!seen) return cell('');
-  const text = `${hex(seen.offset)} + ${bytes(seen.len)}`;
-  if (stale) return cell(`${text}: stale heap data`, 'stale');
+  const values = `kernel recorded bv_offset ${hex(seen.offset)}, bv_len ${bytes(seen.len)}${seen.page ? `, bv_page ${seen.page}` : ''}`;
   const same = model !== undefined && model.offset === seen.offset && model.len === seen.len;
-  return cell(`${text} (${same ? 'same' : 'differs'})`, same ? 'same' : 'differs');
+  const [text, className] = stale ? ['stale heap data', 'stale'] : same ? ['same', 'same'] : [`${hex(seen.offset)} + ${hex(seen.len)}`, 'differs'];
+  const element = cell(text, className);
+  element.title = stale ? `${values}: past the returned count, whatever the heap held` : values;
+  return element;
 }
 
 export function bvecsView(result: ReplayResultDto, source: BvecSource, observed: ObservedViewDto | undefined, cursor: StepCursor): HTMLElement {
