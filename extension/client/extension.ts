@@ -61,8 +61,8 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     registerCommand('pinscope.revealStep', (index: number) => panel.revealStep(index)),
     // A replay panel open when the window reloaded comes back with its replay.
     vscode.window.registerWebviewPanelSerializer(REPLAY_VIEW_TYPE, {
-      deserializeWebviewPanel: async (restored: vscode.WebviewPanel) => {
-        panel.adopt(restored);
+      deserializeWebviewPanel: async (restored: vscode.WebviewPanel, state: unknown) => {
+        panel.adopt(restored, state);
       },
     }),
     registerCommand('pinscope.compareVariants', () => variants.compare()),

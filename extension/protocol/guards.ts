@@ -1,6 +1,6 @@
 // Runtime checks for every message that crosses the webview boundary: a
 // message is only used after its guard accepted it.
-import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type WebviewToHost } from './webview';
+import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type SavedState, type WebviewToHost } from './webview';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -84,4 +84,9 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
     default:
       return false;
   }
+}
+
+/** A webview's saved state, as VS Code hands it back (it may come from an older build). */
+export function isSavedState(value: unknown): value is SavedState {
+  return isRecord(value) && isHostToWebview(value.view) && (value.step === null || (Number.isInteger(value.step) && (value.step as number) >= 0));
 }

@@ -129,5 +129,11 @@ export interface HighlightStepMessage {
   readonly index: number;
 }
 
+/** What the webview saves (vscode.setState) and VS Code hands back after a reload: the view and the step on the cursor. */
+export interface SavedState {
+  readonly view: HostToWebview;
+  readonly step: number | null;
+}
+
 export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage | HighlightStepMessage | BvecRowsMessage;
 export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage | RequestBvecsMessage;

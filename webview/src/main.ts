@@ -1,7 +1,7 @@
 // The replay view: receives a replay from the host and renders it. Every
 // message is checked by the shared guard before use.
-import { isHostToWebview } from '../../extension/protocol/guards';
-import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type ShowReplayMessage, type WebviewToHost } from '../../extension/protocol/webview';
+import { isHostToWebview, isSavedState } from '../../extension/protocol/guards';
+import { BVEC_PAGING_ABOVE, BVEC_WINDOW, WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type ShowReplayMessage, type WebviewToHost } from '../../extension/protocol/webview';
 import { bvecSource, HostBvecs } from './bvec-source';
 import { h } from './dom';
 import { StepCursor } from './step-cursor';
@@ -32,15 +32,35 @@ const post = (message: Unversioned<WebviewToHost>) => vscode.postMessage({ v: WE
 
 /** The replay on screen: its step cursor, and the host's rows when it is paged. */
 let shown: { cursor: StepCursor; rows: HostBvecs | null } | null = null;
+/** The view on screen, saved with the step on the cursor so a reload restores both. */
+let view: HostToWebview | null = null;
+const save = () => {
+  if (view) vscode.setState({ view: savable(view), step: shown?.cursor.index ?? null });
+};
+
+/**
+ * A big what-if result is saved without most of its rows, as if paged by a
+ * host that has forgotten it: a restored view then recomputes them here.
+ */
+function savable(message: HostToWebview): HostToWebview {
+  if (message.type !== 'showReplay' || message.paging || message.result.bvecs.length <= BVEC_PAGING_ABOVE) return message;
+  const bvecs = message.result.bvecs;
+  return { ...message, result: { ...message.result, bvecs: bvecs.slice(0, BVEC_WINDOW) }, paging: { id: -1, total: bvecs.length } };
+}
+
+function selectStep(index: number | null): void {
+  shown?.cursor.select(index);
+}
 
 function showReplay(message: ShowReplayMessage): void {
   const result = message.result;
   const cursor = new StepCursor(result.steps);
+  cursor.watch(save);
   const source = bvecSource(result, message.paging, (start, count) => post({ type: 'requestBvecs', id: message.paging!.id, start, count }));
   shown = { cursor, rows: source instanceof HostBvecs ? source : null };
   const whatIf = {
-    show: (next: typeof result, note: string) => render({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: `${message.title} — ${note}`, result: next }),
-    compare: (results: readonly (typeof result)[], note: string) => render({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showComparison', title: `${message.title} — ${note}`, results }),
+    show: (next: typeof result, note: string) => show({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: `${message.title} — ${note}`, result: next }),
+    compare: (results: readonly (typeof result)[], note: string) => show({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showComparison', title: `${message.title} — ${note}`, results }),
   };
   app.replaceChildren(
     summaryView(message.title, result),
@@ -62,7 +82,7 @@ function render(message: HostToWebview): void {
   switch (message.type) {
     case 'highlightStep':
       // Not a new view: the editor's cursor is in this step's lines.
-      shown?.cursor.select(message.index);
+      selectStep(message.index);
       return;
     case 'bvecRows':
       shown?.rows?.receive(message);
@@ -89,13 +109,20 @@ function render(message: HostToWebview): void {
   }
 }
 
-window.addEventListener('message', (event: MessageEvent<unknown>) => {
-  if (!isHostToWebview(event.data)) return;
+function show(message: HostToWebview): void {
   // Views are saved so a reload (or a hidden panel shown again) restores them; cursor moves and rows are not views.
-  if (event.data.type !== 'highlightStep' && event.data.type !== 'bvecRows') vscode.setState(event.data);
-  render(event.data);
+  if (message.type !== 'highlightStep' && message.type !== 'bvecRows') view = message;
+  render(message);
+  save();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  if (isHostToWebview(event.data)) show(event.data);
 });
 
 const saved = vscode.getState();
-if (isHostToWebview(saved)) render(saved);
+if (isSavedState(saved)) {
+  show(saved.view);
+  selectStep(saved.step);
+}
 post({ type: 'ready' });

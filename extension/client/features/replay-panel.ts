@@ -4,7 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import type { CallDto, ReplayResultDto } from '../../protocol/dto';
-import { isWebviewToHost } from '../../protocol/guards';
+import { isSavedState, isWebviewToHost } from '../../protocol/guards';
 import { ReplayCallRequest } from '../../protocol/lsp';
 import { REPLAY_VIEW_TYPE } from '../../protocol/lsp';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type RenderedMessage, type ShowReplayMessage } from '../../protocol/webview';
@@ -116,10 +116,12 @@ export class ReplayPanel implements vscode.Disposable {
 
   /**
    * Takes over a panel: a new one, or one VS Code restores after a reload
-   * (the webview re-renders from its saved state).
+   * with the webview's saved state (the webview re-renders from it).
    */
-  adopt(panel: vscode.WebviewPanel): vscode.WebviewPanel {
+  adopt(panel: vscode.WebviewPanel, saved?: unknown): vscode.WebviewPanel {
     loadPinscopeWebview(panel.webview, this.extensionUri);
+    // A restored panel's replay is the one on screen again: its steps still reveal their lines.
+    if (isSavedState(saved) && saved.view.type === 'showReplay') this.current = { title: saved.view.title, result: saved.view.result };
     panel.webview.onDidReceiveMessage((message: unknown) => {
       if (!isWebviewToHost(message)) {
         this.log.warn(`ignored an unknown message from the replay view: ${JSON.stringify(message)}`);
