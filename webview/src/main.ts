@@ -55,9 +55,9 @@ function selectStep(index: number | null): void {
 function showReplay(message: ShowReplayMessage): void {
   const result = message.result;
   const cursor = new StepCursor(result.steps);
-  cursor.watch(save);
   const source = bvecSource(result, message.paging, (start, count) => post({ type: 'requestBvecs', id: message.paging!.id, start, count }));
   shown = { cursor, rows: source instanceof HostBvecs ? source : null };
+  cursor.watch(save);
   const whatIf = {
     show: (next: typeof result, note: string) => show({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: `${message.title} — ${note}`, result: next }),
     compare: (results: readonly (typeof result)[], note: string) => show({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showComparison', title: `${message.title} — ${note}`, results }),

@@ -85,7 +85,7 @@ async function askForCall(): Promise<Partial<CallDto> | undefined> {
 /** Pinscope: Export Replay… — the replay on screen as JSON, or as Chrome trace events for Perfetto. */
 export function registerExportCommand(panel: ReplayPanel): vscode.Disposable {
   return registerCommand('pinscope.exportReplay', async (given?: { uri: vscode.Uri; format: 'json' | 'chrome' }) => {
-    const shown = panel.shown;
+    const shown = await panel.shownWhole();
     if (!shown) {
       void vscode.window.showInformationMessage('Pinscope: open a replay first (a code lens, a traced call, or Simulate Call…).');
       return undefined;

@@ -17,8 +17,8 @@ export class ReplayPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private webviewReady = false;
   private pending: HostToWebview | undefined;
-  /** The call on screen, for Compare Variants and Export Replay. */
-  private current: { title: string; result: ReplayResultDto } | undefined;
+  /** The call on screen, for Compare Variants and Export Replay; `partial` when restored without most of its rows. */
+  private current: { title: string; result: ReplayResultDto; partial?: boolean } | undefined;
   private readonly pager = new ReplayPager();
   private readonly rendered = new vscode.EventEmitter<RenderedMessage>();
   /** Fires when the webview reports a replay on screen. */
@@ -64,9 +64,19 @@ export class ReplayPanel implements vscode.Disposable {
     return this.current ? revealStep(this.client, this.current.result, index) : Promise.resolve(undefined);
   }
 
-  /** The replay on screen, if any. */
+  /** The replay on screen, if any (a restored big one may lack most of its bvecs: see shownWhole). */
   get shown(): { title: string; result: ReplayResultDto } | undefined {
     return this.current;
+  }
+
+  /** The replay on screen with every bvec: a restored big replay is asked of the server again. */
+  async shownWhole(): Promise<{ title: string; result: ReplayResultDto } | undefined> {
+    const shown = this.current;
+    if (!shown?.partial) return shown;
+    const reply = await sendRequest(this.client, ReplayCallRequest, { call: shown.result.call });
+    if (!reply.ok) return undefined;
+    if (this.current === shown) this.current = { title: shown.title, result: reply.result };
+    return { title: shown.title, result: reply.result };
   }
 
   /** The call on screen (or E1) through v0 … v3, side by side. */
@@ -121,7 +131,9 @@ export class ReplayPanel implements vscode.Disposable {
   adopt(panel: vscode.WebviewPanel, saved?: unknown): vscode.WebviewPanel {
     loadPinscopeWebview(panel.webview, this.extensionUri);
     // A restored panel's replay is the one on screen again: its steps still reveal their lines.
-    if (isSavedState(saved) && saved.view.type === 'showReplay') this.current = { title: saved.view.title, result: saved.view.result };
+    if (isSavedState(saved) && saved.view.type === 'showReplay') {
+      this.current = { title: saved.view.title, result: saved.view.result, partial: saved.view.paging !== undefined };
+    }
     panel.webview.onDidReceiveMessage((message: unknown) => {
       if (!isWebviewToHost(message)) {
         this.log.warn(`ignored an unknown message from the replay view: ${JSON.stringify(message)}`);
