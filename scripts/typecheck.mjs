@@ -10,6 +10,7 @@ const projects = [
   'webview/tsconfig.json',
   'tsconfig.shells.json',
   'test/tsconfig.json',
+  'bench/tsconfig.json',
 ];
 let failed = 0;
 for (const project of projects) {
