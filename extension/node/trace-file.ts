@@ -60,13 +60,13 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   } else if (startsWith(magic, GZIP)) {
     stream = raw.pipe(createGunzip());
   }
-  const decoder = new TextDecoder('utf-8', { fatal: false });
   const reader = new TraceReader({
     ...options,
-    decode: (bytes) => decoder.decode(bytes),
-    // Buffer's native search; chunks from the stream are Buffers already.
-    find: (haystack, needle, from) =>
-      (Buffer.isBuffer(haystack) ? haystack : Buffer.from(haystack.buffer, haystack.byteOffset, haystack.byteLength)).indexOf(needle, from),
+    // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.
+    decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
+    // Buffer's native search. The scanner only searches the chunks pushed below, all Buffers:
+    // no check per call (it runs once per line of the file).
+    find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
   });
   let read = 0;
   raw.on('data', (chunk: Buffer | string) => {
@@ -76,7 +76,7 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   try {
     for await (const chunk of stream) {
       if (options.signal?.aborted) throw new TraceError('cancelled');
-      reader.push(chunk as Buffer);
+      reader.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
     }
   } catch (error) {
     if (error instanceof TraceError) throw error;

@@ -4,7 +4,8 @@
 // keyword and only counts the lines in between, decoding just the lines that
 // can matter: a sparse log costs little more than reading it.
 
-export type Decode = (bytes: Uint8Array) => string;
+/** The text of bytes[start, end) (UTF-8; a bad sequence becomes U+FFFD, never an error). */
+export type Decode = (bytes: Uint8Array, start: number, end: number) => string;
 /** Position of `needle` (bytes, or one byte value) in `haystack` at or after `from`, or -1. */
 export type Find = (haystack: Uint8Array, needle: Uint8Array | number, from: number) => number;
 
@@ -129,7 +130,7 @@ export class LineScanner {
   private emit(data: Uint8Array, start: number, end: number): void {
     this.lineNo++;
     const stop = end > start && data[end - 1] === CR ? end - 1 : end;
-    this.options.onLine(this.options.decode(data.subarray(start, stop)), this.lineNo);
+    this.options.onLine(this.options.decode(data, start, stop), this.lineNo);
   }
 }
 

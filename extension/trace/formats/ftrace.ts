@@ -15,13 +15,22 @@ export interface LineParser {
 
 /**
  * What a relevant tracefs probe, function-tracer or marker line always
- * contains. Few and short on purpose: the reader scans the file once per
- * keyword. "_user_" covers netfs_extract_user_iter, pin_user_pages_fast and
- * unpin_user_page(s); a false hit only costs parsing one more line.
+ * contains. The reader scans the file once per keyword with a native search
+ * whose speed depends on how rare the keyword's first byte is, so each is a
+ * short piece starting with an uncommon letter: "user_" (netfs_extract_user_iter,
+ * pin_user_pages_fast, unpin_user_page(s)), "bvec" (iov_iter_bvec), "k_write"
+ * (tracing_mark_write), "LOST" and "DROPPED". A false hit only costs parsing
+ * one more line (the parser's own test comes next).
  */
-export const FTRACE_KEYWORDS = ['_user_', 'iov_iter_bvec', 'tracing_mark_write', 'LOST'] as const;
+export const FTRACE_KEYWORDS = ['user_', 'bvec', 'k_write', 'LOST', 'DROPPED'] as const;
 
-const PREFIX = /^\s*(.*?)-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{3,6})\s+)?(\d+\.\d+):\s+(.*)$/;
+/**
+ * "COMM-PID [CPU] FLAGS TS: " from the first "-PID" that fits: COMM is what
+ * comes before it (it may hold spaces and dashes), the body what follows.
+ * Unanchored, so the engine jumps to each '-' instead of trying every length
+ * of COMM; the same leftmost match as an anchored lazy COMM.
+ */
+const PREFIX = /-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{3,6})\s+)?(\d+\.\d+):\s+/;
 const LOST = /^\s*CPU:\s*(\d+)\s+\[(?:LOST\s+(\d+)\s+EVENTS|(\d+)\s+EVENTS DROPPED)\]/;
 /** The cheap test for lines worth a regex at all. */
 const RELEVANT = /netfs_extract_user_iter|pin_user_pages|unpin_user_page|tracing_mark_write|LOST|DROPPED|funcgraph_|: \(|xui|pupf|unpin/;
@@ -34,12 +43,14 @@ export class FtraceParser implements LineParser {
 
   parse(text: string, line: number): TraceEvent[] | string {
     if (text.length === 0 || text.charCodeAt(0) === 35 /* # */) return [];
-    const lost = LOST.exec(text);
+    const lost = text.includes('EVENTS') ? LOST.exec(text) : null;
     if (lost) return [makeEvent('lost', line, null, null, Number(lost[1]), null, {}, undefined, undefined, Number(lost[2] ?? lost[3]))];
     if (!RELEVANT.test(text)) return [];
     const m = PREFIX.exec(text);
     if (!m) return text.startsWith('cpus=') || text.includes('buffer started') ? [] : 'not a trace line (no "COMM-PID [CPU] … TIMESTAMP:" prefix)';
-    return this.body(m[6]!, line, Number(m[2]), m[1]!.trim(), Number(m[3]), Number(m[5]));
+    const comm = text.slice(0, m.index).trim();
+    const body = text.slice(m.index + m[0].length);
+    return this.body(body, line, Number(m[1]), comm, Number(m[2]), Number(m[4]));
   }
 
   private body(body: string, line: number, pid: number, comm: string, cpu: number, ts: number): TraceEvent[] | string {

@@ -96,7 +96,7 @@ describe('trace: bad input', () => {
       fc.property(fc.array(fc.nat(bytes.length), { maxLength: 6 }), (cuts) => {
         const points = [...new Set(cuts)].sort((a, b) => a - b);
         const out: RawCall[] = [];
-        const reader = new TraceReader({ decode: (b) => new TextDecoder().decode(b), onCall: (c) => out.push(c) });
+        const reader = new TraceReader({ decode: (b, start, end) => new TextDecoder().decode(b.subarray(start, end)), onCall: (c) => out.push(c) });
         let last = 0;
         for (const p of [...points, bytes.length]) {
           reader.push(bytes.subarray(last, p));

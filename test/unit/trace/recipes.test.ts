@@ -75,7 +75,7 @@ function synthesizeKprobeTrace(events: string): string[] {
 
 function read(lines: string[]): RawCall[] {
   const calls: RawCall[] = [];
-  const reader = new TraceReader({ decode: (b) => new TextDecoder().decode(b), format: 'kprobe', onCall: (c) => calls.push(c) });
+  const reader = new TraceReader({ decode: (b, start, end) => new TextDecoder().decode(b.subarray(start, end)), format: 'kprobe', onCall: (c) => calls.push(c) });
   reader.push(new TextEncoder().encode(lines.join('\n') + '\n'));
   const summary = reader.end();
   assert.equal(summary.skipped.lines, 0, JSON.stringify(summary.skipped.examples));
@@ -128,7 +128,7 @@ describe('trace: recording recipes', () => {
       render(exit, { ...pid, ret: '4', orig_ptr: '7f0000001100', new_bvec: 'ffff888101f1ce00' }),
     ].join('\n');
     const calls: RawCall[] = [];
-    const reader = new TraceReader({ decode: (b) => new TextDecoder().decode(b), format: 'bpftrace', onCall: (c) => calls.push(c) });
+    const reader = new TraceReader({ decode: (b, start, end) => new TextDecoder().decode(b.subarray(start, end)), format: 'bpftrace', onCall: (c) => calls.push(c) });
     reader.push(new TextEncoder().encode(text + '\n'));
     reader.end();
     assert.equal(calls.length, 1);
