@@ -19,10 +19,10 @@ export interface LineParser {
  * whose speed depends on how rare the keyword's first byte is, so each is a
  * short piece starting with an uncommon letter: "user_" (netfs_extract_user_iter,
  * pin_user_pages_fast, unpin_user_page(s)), "bvec" (iov_iter_bvec), "k_write"
- * (tracing_mark_write), "LOST" and "DROPPED". A false hit only costs parsing
- * one more line (the parser's own test comes next).
+ * (tracing_mark_write) and "EVENTS" ("[LOST n EVENTS]", "[n EVENTS DROPPED]").
+ * A false hit only costs parsing one more line (the parser's own test comes next).
  */
-export const FTRACE_KEYWORDS = ['user_', 'bvec', 'k_write', 'LOST', 'DROPPED'] as const;
+export const FTRACE_KEYWORDS = ['user_', 'bvec', 'k_write', 'EVENTS'] as const;
 
 /**
  * "COMM-PID [CPU] FLAGS TS: " from the first "-PID" that fits: COMM is what

@@ -69,6 +69,17 @@ describe('trace: bad input', () => {
     assert.ok(decodeCall(summaryCalls[0]!, '6.12').missing.includes('events were lost while the call ran'));
   });
 
+  it('in a sparse log (keyword jumps) the call and the lost-events lines are found, with their line numbers', async () => {
+    const noise = (i: number) => `          <idle>-0       [000] d..2.  ${(1 + i / 1e4).toFixed(6)}: sched_switch: prev_comm=swapper/0 prev_pid=0 next_comm=kworker/0:1 next_pid=${i}`;
+    const lines = ['# tracer: nop', ...Array.from({ length: 3000 }, (_, i) => noise(i)), 'CPU:1 [LOST 5 EVENTS]', ...Array.from({ length: 3000 }, (_, i) => noise(i)), 'CPU:2 [3 EVENTS DROPPED]', ...KPROBE_CALL, ...Array.from({ length: 3000 }, (_, i) => noise(i))];
+    const found: RawCall[] = [];
+    const summary = await readTraceFile(file('sparse.trace', lines.join('\n')), { onCall: (c) => found.push(c) });
+    assert.deepEqual(summary.lost, [{ line: 3002, cpu: 1, count: 5 }, { line: 6003, cpu: 2, count: 3 }]);
+    assert.equal(found.length, 1);
+    assert.equal(found[0]!.line, 6005, 'KPROBE_CALL opens with its own header line');
+    assert.equal(summary.lines, lines.length);
+  });
+
   it('binary, empty, missing and garbage files get a clear message', async () => {
     await assert.rejects(calls(file('bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2, 3]))), /binary file/);
     await assert.rejects(calls(file('empty', '')), /is empty/);
