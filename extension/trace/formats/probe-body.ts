@@ -23,9 +23,12 @@ const NAMED: ReadonlyArray<[RegExp, EventKind]> = [
 
 const LOCATION = /^\((?:([A-Za-z_][\w.]*)\+0x[0-9a-f]+\/0x[0-9a-f]+(?: \[[\w-]+\])?|[0-9a-f]+)(?: <- ([A-Za-z_][\w.]*|[0-9a-f]+))?\)\s*/;
 
+const SEGMENT_FIELD = /^(iov\d+_(base|len)|seg\d+(len)?)$/;
+
 function isIovEntry(fields: Record<string, string>): boolean {
-  const hasSegments = Object.keys(fields).some((k) => /^(iov\d+_(base|len)|seg\d+(len)?)$/.test(k));
-  return hasSegments && !('orig_len' in fields || 'len' in fields);
+  // The call's own entry has orig_len (or len): decided without looking at every key.
+  if ('orig_len' in fields || 'len' in fields) return false;
+  return Object.keys(fields).some((k) => SEGMENT_FIELD.test(k));
 }
 
 /** Classifies "NAME: (LOCATION) fields"; null when it is not about our functions. */
