@@ -68,7 +68,14 @@ export function virtualRows(options: VirtualRowsOptions): VirtualRows {
     },
     { passive: true },
   );
-  if (typeof ResizeObserver !== 'undefined') new ResizeObserver(() => draw(true)).observe(box);
+  if (typeof ResizeObserver !== 'undefined') {
+    const resized = new ResizeObserver(() => {
+      // A box taken off the page (the next replay replaced it) reports a last size change: let it go.
+      if (!box.isConnected) resized.disconnect();
+      else draw(true);
+    });
+    resized.observe(box);
+  }
   draw(true);
   return {
     element: box,
