@@ -19,6 +19,8 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return Number.isInteger(value.traceId) && Number.isInteger(value.index);
     case 'requestBvecs':
       return Number.isInteger(value.id) && isCount(value.start) && isCount(value.count);
+    case 'showing':
+      return typeof value.title === 'string' && isRecord(value.call) && Array.isArray(value.call.segments);
     default:
       return false;
   }

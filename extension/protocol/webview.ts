@@ -1,6 +1,6 @@
 // Messages between the extension host and the replay webview. Both sides
 // import this file; the webview bundles it, so it imports nothing but DTOs.
-import type { BvecDto, ReplayResultDto } from './dto';
+import type { BvecDto, CallDto, ReplayResultDto } from './dto';
 import type { TraceCallSummaryDto } from './trace-calls';
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
@@ -54,6 +54,14 @@ export interface ShowReplayMessage {
   readonly observed?: ObservedViewDto;
   /** Set when `result.bvecs` holds only the first rows of `total`. */
   readonly paging?: BvecPagingDto;
+}
+
+/** The webview now shows a replay it computed itself (a what-if): steps, compare and export follow it. */
+export interface ShowingMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'showing';
+  readonly title: string;
+  readonly call: CallDto;
 }
 
 /** The webview needs bio_vec rows [start, start + count) of replay `id`. */
@@ -136,4 +144,4 @@ export interface SavedState {
 }
 
 export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage | HighlightStepMessage | BvecRowsMessage;
-export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage | RequestBvecsMessage;
+export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage | RequestBvecsMessage | ShowingMessage;

@@ -61,10 +61,17 @@ async function selectStepMovesEditor(page: Page, workspace: string): Promise<voi
   const state = await frame.locator('[data-testid="step-state"]').innerText();
   if (!/1 GUP round\(s\), 4 pin\(s\) held/.test(state)) throw new Error(`after the extraction step the view says: ${state}`);
   await page.screenshot({ path: join(SHOTS, 'journey-step.png') });
+  // What if v0: the view replays the call itself; its steps then show v0's lines (the read-only
+  // rendering: the workspace has v3), not the workspace's iterator.c.
+  await frame.locator('[data-testid="whatif-variant"]').selectOption('v0');
+  await frame.locator('[data-testid="whatif-run"]').click();
+  await frame.locator('h1', { hasText: 'what if: v0' }).waitFor({ timeout: 10_000 });
+  await frame.locator('[data-testid="step"].step-extract').first().click();
+  await page.locator('.tab.active', { hasText: 'netfs_extract_user_iter.c' }).waitFor({ timeout: 20_000 });
 }
 
 export async function runJourney(server: VsCodeServer, browser: Browser, workspace: string): Promise<{ title: string; state: 'passed' | 'failed'; error?: string }> {
-  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line';
+  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line, also after a what-if through v0';
   mkdirSync(SHOTS, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   try {

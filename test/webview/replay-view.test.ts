@@ -221,6 +221,9 @@ describe('webview: the replay view in Chromium', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned 0 bvecs'));
     assert.match(await page.locator('h1').innerText(), /what if: v0, 4 KiB pages, 0x7f0000001000:0x1000 unmapped/);
     assert.match(await page.locator('[data-testid="kernel-log"]').innerText(), /Couldn't get user pages \(rc=-14\)/);
+    // The host is told, so that steps, compare and export follow the what-if.
+    const showing = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; title?: string; call?: { variant: string } }> }).__posted.filter((m) => m.type === 'showing'));
+    assert.deepEqual(showing.map((m) => [m.call?.variant, /what if: v0/.test(m.title ?? '')]), [['v0', true]]);
     await page.locator('[data-testid="whatif-unmapped"]').fill('nonsense');
     await page.locator('[data-testid="whatif-run"]').click();
     // The what-if builds on the call on screen, which already has one unmapped range.
@@ -434,6 +437,11 @@ describe('webview: the replay view in Chromium', () => {
     await page.waitForSelector('[data-testid="comparison-row"]');
     const rows = await page.locator('[data-testid="comparison-row"]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-variant'), r.getAttribute('data-ret')]));
     assert.deepEqual(rows, [['v0', '0'], ['v1', '-14'], ['v2', '-14'], ['v3', '-14']]);
+    // A row opens that variant's replay (Enter works as well as a click).
+    await page.locator('[data-testid="comparison-row"][data-variant="v1"]').focus();
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned -14'));
+    assert.equal(await page.locator('[data-testid="variant"]').innerText(), 'v1');
     await page.close();
   });
 

@@ -59,7 +59,7 @@ function showReplay(message: ShowReplayMessage): void {
   shown = { cursor, rows: source instanceof HostBvecs ? source : null };
   cursor.watch(save);
   const whatIf = {
-    show: (next: typeof result, note: string) => show({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: `${message.title} — ${note}`, result: next }),
+    show: (next: typeof result, note: string) => showComputed(`${message.title} — ${note}`, next),
     compare: (results: readonly (typeof result)[], note: string) => show({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showComparison', title: `${message.title} — ${note}`, results }),
   };
   app.replaceChildren(
@@ -100,13 +100,20 @@ function render(message: HostToWebview): void {
     }
     case 'showComparison': {
       shown = null;
-      app.replaceChildren(comparisonView(message.title, message.results));
+      const title = message.title;
+      app.replaceChildren(comparisonView(title, message.results, (result) => showComputed(`${title} — ${result.variant}`, result)));
       post({ type: 'rendered', ret: message.results[0]!.ret, bvecs: message.results.length, pages: 0 });
       return;
     }
     case 'showReplay':
       showReplay(message);
   }
+}
+
+/** Shows a replay computed here, and tells the host, whose steps, compare and export then follow it. */
+function showComputed(title: string, result: ShowReplayMessage['result']): void {
+  show({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result });
+  post({ type: 'showing', title, call: result.call });
 }
 
 function show(message: HostToWebview): void {

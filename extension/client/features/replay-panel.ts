@@ -20,6 +20,8 @@ export class ReplayPanel implements vscode.Disposable {
   /** The call on screen, for Compare Variants and Export Replay; `partial` when restored without most of its rows. */
   private current: { title: string; result: ReplayResultDto; partial?: boolean } | undefined;
   private readonly pager = new ReplayPager();
+  /** Settles when the host has caught up with a what-if the webview showed. */
+  private following: Promise<void> = Promise.resolve();
   private readonly rendered = new vscode.EventEmitter<RenderedMessage>();
   /** Fires when the webview reports a replay on screen. */
   readonly onDidRender = this.rendered.event;
@@ -36,6 +38,20 @@ export class ReplayPanel implements vscode.Disposable {
     panel.title = `Pinscope: ${title}`;
     this.current = { title, result };
     this.post(this.pager.window({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result, ...(observed ? { observed } : {}) }));
+  }
+
+  /**
+   * The webview computed a replay itself (a what-if): the same call through the
+   * server (the same engine, so the same result) becomes the one on screen.
+   */
+  private async follow(title: string, call: CallDto): Promise<void> {
+    try {
+      const reply = await sendRequest(this.client, ReplayCallRequest, { call });
+      if (reply.ok) this.current = { title, result: reply.result };
+      else this.log.warn(`the replay view's what-if was refused by the server: ${reply.error}`);
+    } catch (error) {
+      this.log.warn(`the replay view's what-if could not be followed: ${(error as Error).message}`);
+    }
   }
 
   /** The step of the replay on screen whose lines hold the active editor's cursor. */
@@ -140,7 +156,12 @@ export class ReplayPanel implements vscode.Disposable {
         return;
       }
       if (message.type === 'selectStep') {
-        void this.revealStep(message.index);
+        // A step of a what-if just shown waits for the host to follow it.
+        void this.following.then(() => this.revealStep(message.index));
+        return;
+      }
+      if (message.type === 'showing') {
+        this.following = this.follow(message.title, message.call);
         return;
       }
       if (message.type === 'requestBvecs') {

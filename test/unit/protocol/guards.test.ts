@@ -24,6 +24,8 @@ describe('protocol guards', () => {
 
   it('check the paging messages and the observation a traced call carries', () => {
     assert.ok(isWebviewToHost({ v: 1, type: 'requestBvecs', id: 3, start: 1000, count: 1000 }));
+    assert.ok(isWebviewToHost({ v: 1, type: 'showing', title: 'what if: v0', call: result.call }));
+    assert.ok(!isWebviewToHost({ v: 1, type: 'showing', title: 'what if: v0', call: 'E1' }));
     assert.ok(!isWebviewToHost({ v: 1, type: 'requestBvecs', id: 3, start: -1, count: 1000 }));
     assert.ok(isHostToWebview({ v: 1, type: 'bvecRows', id: 3, start: 1000, bvecs: result.bvecs }));
     assert.ok(!isHostToWebview({ v: 1, type: 'bvecRows', id: 3, start: 0, bvecs: [{ uaddr: 7, offset: 0, len: 1 }] }));
