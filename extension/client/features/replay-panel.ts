@@ -45,9 +45,11 @@ export class ReplayPanel implements vscode.Disposable {
    * server (the same engine, so the same result) becomes the one on screen.
    */
   private async follow(title: string, call: CallDto): Promise<void> {
+    const before = this.current;
     try {
       const reply = await sendRequest(this.client, ReplayCallRequest, { call });
-      if (reply.ok) this.current = { title, result: reply.result };
+      // Unless another replay was shown meanwhile.
+      if (reply.ok && this.current === before) this.current = { title, result: reply.result };
       else this.log.warn(`the replay view's what-if was refused by the server: ${reply.error}`);
     } catch (error) {
       this.log.warn(`the replay view's what-if could not be followed: ${(error as Error).message}`);
