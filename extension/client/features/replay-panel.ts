@@ -48,9 +48,9 @@ export class ReplayPanel implements vscode.Disposable {
     const before = this.current;
     try {
       const reply = await sendRequest(this.client, ReplayCallRequest, { call });
+      if (!reply.ok) this.log.warn(`the replay view's what-if was refused by the server: ${reply.error}`);
       // Unless another replay was shown meanwhile.
-      if (reply.ok && this.current === before) this.current = { title, result: reply.result };
-      else this.log.warn(`the replay view's what-if was refused by the server: ${reply.error}`);
+      else if (this.current === before) this.current = { title, result: reply.result };
     } catch (error) {
       this.log.warn(`the replay view's what-if could not be followed: ${(error as Error).message}`);
     }
