@@ -1,6 +1,6 @@
 // Messages between the extension host and the replay webview. Both sides
 // import this file; the webview bundles it, so it imports nothing but DTOs.
-import type { BvecDto, CallDto, ReplayResultDto } from './dto';
+import type { BvecDto, CallDto, PinRoundDto, ReplayResultDto } from './dto';
 import type { TraceCallSummaryDto } from './trace-calls';
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
@@ -34,6 +34,10 @@ export interface ObservedViewDto {
   /** unpin_user_page() calls seen for the call (its own cleanup and the caller's release). */
   readonly unpins?: number | null;
   readonly bvecs?: readonly ObservedBvecDto[];
+  /** pin_user_pages_fast() calls with their arguments and return, when the trace has that probe. */
+  readonly pinRounds?: readonly PinRoundDto[];
+  /** What the verdict found different (return, count, pin rounds, bvec slots). */
+  readonly differences?: readonly string[];
   readonly missing: readonly string[];
 }
 

@@ -26,5 +26,7 @@ export function observedForView(call: TraceCallResult, records: TraceRecords): O
     pinned: records.pinRounds ? o.pinRounds.reduce((sum, r) => sum + Math.max(0, r.ret), 0) : null,
     unpins: records.unpins ? o.unpins : null,
     bvecs: o.bvecs,
+    pinRounds: o.pinRounds,
+    differences: call.differences,
   };
 }

@@ -348,6 +348,9 @@ describe('webview: the replay view in Chromium', () => {
     assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /agrees/);
     // Return, count, pages pinned and unpins all recorded by this trace, all the same.
     assert.deepEqual(await page.locator('[data-testid="verdict-row"]').evaluateAll((rs) => rs.map((r) => r.className)), ['same', 'same', 'same', 'same']);
+    const rounds = await page.locator('[data-testid="round-row"]').evaluateAll((rs) => rs.map((r) => r.className));
+    assert.deepEqual(rounds, threeInOne.observed.pinRounds.map(() => 'same'), 'each recorded GUP round as the model has it');
+    assert.ok(rounds.length > 0);
     await page.close();
   });
 
@@ -368,6 +371,22 @@ describe('webview: the replay view in Chromium', () => {
     for (const row of stale) assert.match(row, /past the returned count.*stale heap data/);
     // The verdict agrees: the stale slots are not compared.
     assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /agrees/);
+    await page.close();
+  });
+
+  it('a real -EFAULT call replayed through v0 disagrees with the kernel, and the panel says where', async function () {
+    if (!sharedDataAvailable()) this.skip();
+    const calls: TraceCallResult[] = [];
+    await readTraceFile(join(SHARED_DATA, 'kprobe/efault.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v0')) });
+    const failed = calls.find((c) => c.observed.ret === -14);
+    assert.ok(failed?.predicted, 'the trace has a call the kernel failed with -EFAULT');
+    const { page } = await openView(browser);
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'efault.trace.txt through v0', result: failed.predicted, observed: { ...observedForView(failed, traceRecords(calls)), missing: [] } });
+    await page.waitForSelector('[data-testid="verdict-summary"]');
+    assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /v0 model and the kernel disagree on the return value/);
+    assert.match(await page.locator('[data-testid="differences"]').innerText(), /return: kernel -14, model 0/);
+    // The GUP rounds agree: the difference is in what v0 makes of the failure, not in the pinning.
+    assert.deepEqual(await page.locator('[data-testid="round-row"]').evaluateAll((rs) => rs.map((r) => r.className)), failed.observed.pinRounds.map(() => 'same'));
     await page.close();
   });
 

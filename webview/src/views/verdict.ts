@@ -1,6 +1,6 @@
 // The model's prediction against what the kernel did, for a call from a trace.
 import { pagesPinned, unpinsSeen } from '../../../extension/engine';
-import type { ReplayResultDto } from '../../../extension/protocol/dto';
+import type { PinRoundDto, ReplayResultDto } from '../../../extension/protocol/dto';
 import type { ObservedViewDto } from '../../../extension/protocol/webview';
 import { h } from '../dom';
 
@@ -45,6 +45,26 @@ export function verdictView(result: ReplayResultDto, observed: ObservedViewDto):
         }),
       ),
     ),
+    observed.differences?.length ? h('ul', { class: 'differences', 'data-testid': 'differences' }, ...observed.differences.map((d) => h('li', {}, d))) : null,
+    roundsTable(result.pinRounds, observed.pinRounds ?? []),
     observed.missing.length ? h('p', { class: 'empty' }, `Not recorded by this trace: ${observed.missing.join(', ')}.`) : null,
+  );
+}
+
+const roundText = (r: PinRoundDto | undefined) => (r ? `pin_user_pages_fast(${r.start}, ${r.nrPages}, 0x${r.gupFlags.toString(16)}) = ${r.ret}` : 'none');
+
+/** The GUP rounds side by side, when the trace recorded them: where a mismatch starts. */
+function roundsTable(model: readonly PinRoundDto[], kernel: readonly PinRoundDto[]): HTMLElement | null {
+  if (!kernel.length) return null;
+  const rows = Array.from({ length: Math.max(model.length, kernel.length) }, (_, i) => {
+    const [k, m] = [kernel[i], model[i]];
+    const same = k !== undefined && m !== undefined && k.start === m.start && k.nrPages === m.nrPages && k.gupFlags === m.gupFlags && k.ret === m.ret;
+    return h('tr', { 'data-testid': 'round-row', class: same ? 'same' : 'differs' }, h('td', {}, String(i + 1)), h('td', {}, roundText(k)), h('td', {}, roundText(m)), h('td', {}, same ? 'same' : 'differs'));
+  });
+  return h(
+    'details',
+    { class: 'rounds', open: '' },
+    h('summary', {}, `GUP rounds: ${kernel.length} recorded, ${model.length} in the model`),
+    h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'kernel'), h('th', {}, 'model'), h('th', {}, ''))), h('tbody', {}, ...rows)),
   );
 }
