@@ -38,7 +38,7 @@ export function verdictView(result: ReplayResultDto, observed: ObservedViewDto):
             'tr',
             { 'data-testid': 'verdict-row', class: verdict, title: note },
             h('td', {}, what),
-            h('td', {}, kernel === null || kernel === undefined ? 'not recorded' : String(kernel)),
+            h('td', {}, kernel === null || kernel === undefined ? (what === 'new iterator count' && (observed.ret ?? 0) < 0 ? 'untouched (error)' : 'not recorded') : String(kernel)),
             h('td', {}, model === null ? note : String(model)),
             h('td', {}, verdict),
           );
