@@ -441,9 +441,15 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
-  it('what if max_pages were 2, and all four variants side by side', async () => {
+  it('what if max_pages were 2, 16 KiB pages, and all four variants side by side', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);
+    // 16 KiB pages: E1's 0x3000 bytes from 0x7f0000001100 touch two of them.
+    await page.locator('[data-testid="whatif-pagesize"]').selectOption('16384');
+    await page.locator('[data-testid="whatif-run"]').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned 2 bvecs'));
+    assert.deepEqual(await page.locator('[data-testid="bvec"]').evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-len')))), [0x2f00, 0x100]);
+    await page.locator('[data-testid="whatif-pagesize"]').selectOption('4096');
     await page.locator('[data-testid="whatif-maxpages"]').fill('2');
     await page.locator('[data-testid="whatif-maxpages"]').press('Enter');
     await page.waitForFunction(() => document.querySelector('[data-testid="verdict"]')?.textContent?.includes('returned 2 bvecs'));
