@@ -44,7 +44,7 @@ function isObserved(value: unknown): boolean {
     numberOrNull(value.bytes) &&
     numberOrNull(value.pinned) &&
     numberOrNull(value.unpins) &&
-    (bvecs === undefined || (Array.isArray(bvecs) && bvecs.every((b) => isRecord(b) && isCount(b.idx) && typeof b.offset === 'number' && typeof b.len === 'number'))) &&
+    (bvecs === undefined || (Array.isArray(bvecs) && bvecs.every((b) => isRecord(b) && isCount(b.idx) && typeof b.offset === 'number' && typeof b.len === 'number' && (b.page === null || typeof b.page === 'string')))) &&
     (value.pinRounds === undefined || (Array.isArray(value.pinRounds) && value.pinRounds.every((r) => isRecord(r) && typeof r.start === 'string' && typeof r.ret === 'number'))) &&
     (value.differences === undefined || (Array.isArray(value.differences) && value.differences.every((d) => typeof d === 'string')))
   );
