@@ -3,6 +3,7 @@
 // `trace-cmd report` when trace-cmd is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceError, TraceReader, type TraceReaderOptions, type TraceSummary } from '../trace';
@@ -40,6 +41,35 @@ function traceCmdReport(path: string): Readable {
   return child.stdout;
 }
 
+const CHUNK_BYTES = 1 << 20;
+
+/**
+ * A plain file, a chunk at a time from two buffers used in turn: the next read
+ * runs while the reader scans the last chunk, and no memory is allocated per
+ * chunk (the reader keeps only copies).
+ */
+async function* plainChunks(path: string, progress: (bytes: number) => void): AsyncGenerator<Buffer> {
+  const file = await open(path, 'r');
+  const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  let turn = 0;
+  let next = file.read(buffers[turn]!, 0, CHUNK_BYTES, null);
+  try {
+    for (;;) {
+      const { bytesRead } = await next;
+      if (bytesRead === 0) return;
+      progress(bytesRead);
+      const chunk = buffers[turn]!.subarray(0, bytesRead);
+      turn ^= 1;
+      next = file.read(buffers[turn]!, 0, CHUNK_BYTES, null);
+      yield chunk;
+    }
+  } finally {
+    // A reader that stopped early (cancelled, bad input) leaves a read in flight: let it finish first.
+    await next.catch(() => undefined);
+    await file.close();
+  }
+}
+
 export async function readTraceFile(path: string, options: ReadTraceOptions): Promise<TraceSummary> {
   let total: number;
   try {
@@ -52,13 +82,20 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   }
   if (total === 0) throw new TraceError(`${path} is empty`);
   const magic = head(path);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20, signal: options.signal });
-  let stream: Readable = raw;
+  let read = 0;
+  const progress = (bytes: number) => {
+    read += bytes;
+    options.onProgress?.(read, total);
+  };
+  let chunks: AsyncIterable<Buffer | Uint8Array>;
   if (startsWith(magic, TRACE_DAT)) {
-    raw.destroy();
-    stream = traceCmdReport(path);
+    chunks = traceCmdReport(path);
   } else if (startsWith(magic, GZIP)) {
-    stream = raw.pipe(createGunzip());
+    const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES, signal: options.signal });
+    raw.on('data', (chunk: Buffer | string) => progress(chunk.length));
+    chunks = raw.pipe(createGunzip());
+  } else {
+    chunks = plainChunks(path, progress);
   }
   const reader = new TraceReader({
     ...options,
@@ -68,13 +105,8 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
     // no check per call (it runs once per line of the file).
     find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
   });
-  let read = 0;
-  raw.on('data', (chunk: Buffer | string) => {
-    read += chunk.length;
-    options.onProgress?.(read, total);
-  });
   try {
-    for await (const chunk of stream) {
+    for await (const chunk of chunks) {
       if (options.signal?.aborted) throw new TraceError('cancelled');
       reader.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
     }

@@ -56,6 +56,7 @@ export class LineScanner {
     this.needles = keywords && this.options.find ? keywords.map((k) => Uint8Array.from(k, (c) => c.charCodeAt(0))) : null;
   }
 
+  /** Reads `chunk` now; keeps nothing of it but copies, so its memory may be reused once this returns. */
   push(chunk: Uint8Array): void {
     this.bytes += chunk.length;
     let start = 0;
@@ -72,12 +73,12 @@ export class LineScanner {
     }
     const end = chunk.lastIndexOf(NEWLINE);
     if (end < start) {
-      this.keepTail(chunk.slice(start));
+      this.keepTail(copyOf(chunk, start, chunk.length));
       return;
     }
     if (this.needles && !this.dense) this.scanKeywords(chunk, start, end);
     else this.scanAll(chunk, start, end);
-    this.keepTail(chunk.slice(end + 1));
+    this.keepTail(copyOf(chunk, end + 1, chunk.length));
   }
 
   private keepTail(bytes: Uint8Array): void {
@@ -132,6 +133,14 @@ export class LineScanner {
     const stop = end > start && data[end - 1] === CR ? end - 1 : end;
     this.options.onLine(this.options.decode(data, start, stop), this.lineNo);
   }
+}
+
+/**
+ * A copy of chunk[start, end): the caller may reuse the chunk's memory (a
+ * Buffer's own slice() would be a view of it).
+ */
+function copyOf(chunk: Uint8Array, start: number, end: number): Uint8Array {
+  return Uint8Array.prototype.slice.call(chunk, start, end);
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
