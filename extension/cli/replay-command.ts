@@ -9,15 +9,15 @@ import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceF
 
 export class UsageError extends Error {}
 
-function table(calls: readonly TraceCallResult[]): string {
-  const rows = calls.map((c) => {
-    const input = c.input ? `${c.input.iter.toUpperCase()} ${c.input.dir} ${c.input.len}` : '?';
-    const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
-    const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
-    const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
-    return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${(c.comm ?? '?').slice(0, 16).padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
-  });
-  return [`${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`, ...rows].join('\n');
+const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
+
+/** One line of the table: made as the call arrives, so the replay need not be kept. */
+function row(c: TraceCallResult): string {
+  const input = c.input ? `${c.input.iter.toUpperCase()} ${c.input.dir} ${c.input.len}` : '?';
+  const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
+  const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
+  const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
+  return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${(c.comm ?? '?').slice(0, 16).padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -43,12 +43,20 @@ export async function replayCommand(argv: string[]): Promise<number> {
   if (!kernelProfile(values.kernel!)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
 
   const file = positionals[0]!;
+  // JSON output carries every replay; the table keeps only its lines.
   const calls: TraceCallResult[] = [];
+  const rows: string[] = [];
+  const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
   let summary;
   try {
     summary = await readTraceFile(file, {
       format,
-      onCall: (call) => calls.push(replayTraceCall(call, values.kernel!, variant)),
+      onCall: (call) => {
+        const result = replayTraceCall(call, values.kernel!, variant);
+        verdicts[result.verdict]++;
+        if (values.json) calls.push(result);
+        else rows.push(row(result));
+      },
     });
   } catch (error) {
     if (error instanceof TraceError) {
@@ -57,7 +65,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
-  const mismatches = calls.filter((c) => c.verdict === 'mismatch').length;
+  const mismatches = verdicts.mismatch;
   if (values.json) {
     const out = {
       file,
@@ -68,10 +76,9 @@ export async function replayCommand(argv: string[]): Promise<number> {
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
-    process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${calls.length} call(s)\n`);
-    if (calls.length) process.stdout.write(table(calls) + '\n');
-    const count = (v: string) => calls.filter((c) => c.verdict === v).length;
-    process.stdout.write(`${count('match')} match, ${mismatches} mismatch, ${count('incomplete')} incomplete\n`);
+    process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)\n`);
+    if (rows.length) process.stdout.write([HEADER, ...rows].join('\n') + '\n');
+    process.stdout.write(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete\n`);
     if (summary.skipped.lines) {
       process.stdout.write(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
     }

@@ -1,9 +1,12 @@
-// Traces loaded in this session: each call's replay kept on the server, the
-// editor asks for the one it shows.
+// Traces loaded in this session: each call's summary and observation kept on
+// the server; its replay is computed again when the editor asks to show it
+// (the model is deterministic and fast), so a trace of a million calls does
+// not hold a million replays.
+import { normaliseCall, replayCall } from '../engine';
 import { readTraceFile } from '../node/trace-file';
 import type { TraceCallDetailDto, TraceCallSummaryDto, TraceLoadParams, TraceLoadResult } from '../protocol/lsp';
-import type { VariantId } from '../protocol/dto';
-import { observedForView, replayTraceCall, TraceError, traceRecords, type TraceCallResult, type TraceFormat, type TraceRecords } from '../trace';
+import type { CallDto, VariantId } from '../protocol/dto';
+import { forView, observedForView, replayTraceCall, TraceError, traceRecords, type ObservedForView, type TraceCallResult, type TraceFormat, type TraceRecords } from '../trace';
 
 function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
   return {
@@ -22,8 +25,20 @@ function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
   };
 }
 
+/** A traced call as kept: its summary, its input and what the view shows of the observation; the replay is recomputed on demand. */
+interface KeptCall {
+  readonly summary: TraceCallSummaryDto;
+  readonly input: CallDto | null;
+  readonly seen: ObservedForView;
+  readonly replayable: boolean;
+}
+
+function keep(index: number, result: TraceCallResult): KeptCall {
+  return { summary: summarise(index, result), input: result.input, seen: forView(result), replayable: result.predicted !== null };
+}
+
 export class TraceStore {
-  private readonly traces = new Map<number, TraceCallResult[]>();
+  private readonly traces = new Map<number, KeptCall[]>();
   /** Which probes each trace has, to tell "not recorded" from 0. */
   private readonly records = new Map<number, TraceRecords>();
   private next = 1;
@@ -31,24 +46,24 @@ export class TraceStore {
   async load(params: TraceLoadParams, options: { signal?: AbortSignal; onProgress?: (read: number, total: number) => void }): Promise<TraceLoadResult> {
     const kernel = params.kernel ?? '6.12';
     const variant = (params.variant ?? 'auto') as VariantId | 'auto';
-    const calls: TraceCallResult[] = [];
+    const calls: KeptCall[] = [];
     try {
       const summary = await readTraceFile(params.path, {
         format: (params.format ?? 'auto') as TraceFormat | 'auto',
-        onCall: (call) => calls.push(replayTraceCall(call, kernel, variant)),
+        onCall: (call) => calls.push(keep(calls.length, replayTraceCall(call, kernel, variant))),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       });
       const traceId = this.next++;
       this.traces.set(traceId, calls);
-      this.records.set(traceId, traceRecords(calls));
+      this.records.set(traceId, traceRecords(calls.map((c) => c.seen)));
       return {
         ok: true,
         traceId,
         path: params.path,
         format: summary.format,
         lines: summary.lines,
-        calls: calls.map((c, i) => summarise(i, c)),
+        calls: calls.map((c) => c.summary),
         skipped: { lines: summary.skipped.lines, examples: summary.skipped.examples },
         lost: summary.lost.reduce((n, l) => n + l.count, 0),
       };
@@ -63,19 +78,21 @@ export class TraceStore {
     let calls = 0;
     const anomalies = new Map<string, number>();
     for (const trace of this.traces.values()) {
-      for (const c of trace) {
-        if (c.observed.caller !== caller) continue;
+      for (const { summary } of trace) {
+        if (summary.caller !== caller) continue;
         calls++;
-        for (const a of c.predicted?.anomalies ?? []) if (a.kind !== 'partial-pin') anomalies.set(a.kind, (anomalies.get(a.kind) ?? 0) + 1);
+        for (const kind of summary.anomalies) if (kind !== 'partial-pin') anomalies.set(kind, (anomalies.get(kind) ?? 0) + 1);
       }
     }
     return { calls, anomalies };
   }
 
   call(traceId: number, index: number): TraceCallDetailDto | null {
-    const c = this.traces.get(traceId)?.[index];
-    if (!c) return null;
+    const kept = this.traces.get(traceId)?.[index];
+    if (!kept) return null;
     const records = this.records.get(traceId) ?? { pinRounds: false, unpins: false };
-    return { summary: summarise(index, c), predicted: c.predicted, observed: observedForView(c, records) };
+    // The same input through the same engine: the replay the summary was made from.
+    const predicted = kept.replayable && kept.input ? replayCall(normaliseCall(kept.input)) : null;
+    return { summary: kept.summary, predicted, observed: observedForView(kept.seen, records) };
   }
 }

@@ -2,7 +2,19 @@
 // has a probe on pin_user_pages_fast / unpin_user_page or not; a call with no
 // such event in a trace that never records them is "not recorded", not 0.
 import type { ObservedViewDto } from '../protocol/webview';
-import type { TraceCallResult } from './verdict';
+import type { ObservedDto } from './decode';
+
+/** What the view needs of a traced call: kept per call by the server for every loaded trace. */
+export interface ObservedForView {
+  readonly observed: Pick<ObservedDto, 'ret' | 'bytes' | 'pinRounds' | 'unpins' | 'bvecs'>;
+  readonly differences: readonly string[];
+}
+
+/** Only what the view needs: the rest of a traced call's observation (arguments, graph children) is let go. */
+export function forView(call: ObservedForView): ObservedForView {
+  const { ret, bytes, pinRounds, unpins, bvecs } = call.observed;
+  return { observed: { ret, bytes, pinRounds, unpins, bvecs }, differences: call.differences };
+}
 
 export interface TraceRecords {
   /** Some call in the trace has pin rounds with their arguments and return. */
@@ -11,14 +23,14 @@ export interface TraceRecords {
   readonly unpins: boolean;
 }
 
-export function traceRecords(calls: readonly TraceCallResult[]): TraceRecords {
+export function traceRecords(calls: readonly ObservedForView[]): TraceRecords {
   return {
     pinRounds: calls.some((c) => c.observed.pinRounds.length > 0),
     unpins: calls.some((c) => c.observed.unpins > 0),
   };
 }
 
-export function observedForView(call: TraceCallResult, records: TraceRecords): Omit<ObservedViewDto, 'missing'> {
+export function observedForView(call: ObservedForView, records: TraceRecords): Omit<ObservedViewDto, 'missing'> {
   const o = call.observed;
   return {
     ret: o.ret,
