@@ -195,6 +195,25 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('a trace of 20,000 calls lists them virtualised; End then Enter replays the last, a click the one clicked', async () => {
+    const { page } = await openView(browser);
+    const calls = Array.from({ length: 20_000 }, (_, index) => ({
+      index, pid: 7, comm: 'dd', line: 10 + index, verdict: 'match', input: 'UBUF read 4096', observedRet: 1, predictedRet: 1, anomalies: [], missing: [], differences: [], caller: null,
+    }));
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: 'long.trace', traceId: 9, calls });
+    await page.waitForSelector('[data-testid="trace-call"]');
+    const inDom = await page.locator('[data-testid="trace-call"]').count();
+    assert.ok(inDom > 10 && inDom < 100, `${inDom} rows in the DOM`);
+    await page.locator('.call-grid').focus();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid="trace-call"][data-index="19999"].active');
+    await page.locator('[data-testid="trace-call"][data-index="19990"]').click();
+    const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; index?: number }> }).__posted.filter((m) => m.type === 'openTraceCall'));
+    assert.deepEqual(posted.map((m) => m.index), [19999, 19990]);
+    await page.close();
+  });
+
   it('shows the model against the kernel for a traced call; a step chosen by click or keyboard is sent to the host', async () => {
     const { page } = await openView(browser);
     await send(page, { ...showE1, observed: { ret: 3, bytes: 12288, missing: [] } });

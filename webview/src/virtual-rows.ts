@@ -1,6 +1,9 @@
 // A scroll box that keeps only the rows in view (plus a margin) in the DOM.
 // Rows have one fixed height and are placed by index, so a million rows cost
-// what forty do. Used by the bio_vec grid and big page strips.
+// what forty do. The box also holds the keyboard focus for its rows: arrows,
+// Page Up/Down, Home and End move the active row (named to screen readers by
+// aria-activedescendant), Enter chooses it. Used by the bio_vec grid, big page
+// strips, long step lists, segment tables and trace call lists.
 import { h } from './dom';
 
 /** Rows drawn above and below the visible ones. */
@@ -16,6 +19,10 @@ export interface VirtualRowsOptions {
   row(index: number): HTMLElement;
   /** Rows [first, end) are about to be drawn. */
   onRange?(first: number, end: number): void;
+  /** The element id of row i: given, the box walks its rows by keyboard. */
+  rowId?(index: number): string;
+  /** Enter or Space on the active row. */
+  onEnter?(index: number): void;
   readonly header?: HTMLElement;
   readonly attrs?: Record<string, string>;
 }
@@ -24,8 +31,8 @@ export interface VirtualRows {
   readonly element: HTMLElement;
   /** Draws the rows in view again (data or state changed). */
   redraw(): void;
-  /** Scrolls so that row i is visible. */
-  reveal(index: number): void;
+  /** Makes row i the active one and scrolls it into view. */
+  activate(index: number): void;
 }
 
 export function virtualRows(options: VirtualRowsOptions): VirtualRows {
@@ -34,6 +41,7 @@ export function virtualRows(options: VirtualRowsOptions): VirtualRows {
   const box = h('div', { class: 'virtual-rows', ...(options.attrs ?? {}) });
   if (options.header) box.append(options.header);
   box.append(body);
+  let active = 0;
 
   let drawn = '';
   const draw = (force: boolean) => {
@@ -51,10 +59,44 @@ export function virtualRows(options: VirtualRowsOptions): VirtualRows {
       const row = options.row(i);
       row.style.position = 'absolute';
       row.style.top = `${i * rowPx}px`;
+      if (options.rowId) {
+        row.id = options.rowId(i);
+        if (i === active) row.classList.add('active');
+      }
       rows.push(row);
     }
     body.replaceChildren(...rows);
   };
+
+  const activate = (index: number) => {
+    const total = options.total(box.clientWidth);
+    active = Math.max(0, Math.min(total - 1, index));
+    if (options.rowId) box.setAttribute('aria-activedescendant', options.rowId(active));
+    // Keep the active row in view, below a sticky header.
+    const top = active * rowPx;
+    const headerPx = options.header ? rowPx : 0;
+    if (top < box.scrollTop) box.scrollTop = top;
+    else if (top + rowPx + headerPx > box.scrollTop + box.clientHeight) box.scrollTop = top + rowPx + headerPx - box.clientHeight;
+    draw(true);
+  };
+
+  if (options.rowId) {
+    box.setAttribute('tabindex', '0');
+    box.setAttribute('aria-activedescendant', options.rowId(0));
+    box.addEventListener('keydown', (event) => {
+      if ((event.key === 'Enter' || event.key === ' ') && options.onEnter) {
+        event.preventDefault();
+        options.onEnter(active);
+        return;
+      }
+      const page = Math.max(1, Math.floor(box.clientHeight / rowPx) - 1);
+      const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: page, PageUp: -page, Home: -Infinity, End: Infinity };
+      const move = moves[event.key];
+      if (move === undefined) return;
+      event.preventDefault();
+      activate(move === -Infinity ? 0 : move === Infinity ? Number.MAX_SAFE_INTEGER : active + move);
+    });
+  }
 
   let frame = 0;
   box.addEventListener(
@@ -77,16 +119,5 @@ export function virtualRows(options: VirtualRowsOptions): VirtualRows {
     resized.observe(box);
   }
   draw(true);
-  return {
-    element: box,
-    redraw: () => draw(true),
-    reveal(index) {
-      const top = index * rowPx;
-      // The sticky header takes a row's height at the top.
-      const headerPx = options.header ? rowPx : 0;
-      if (top < box.scrollTop) box.scrollTop = top;
-      else if (top + rowPx + headerPx > box.scrollTop + box.clientHeight) box.scrollTop = top + rowPx + headerPx - box.clientHeight;
-      draw(true);
-    },
-  };
+  return { element: box, redraw: () => draw(true), activate };
 }

@@ -41,7 +41,6 @@ export function bvecsView(result: ReplayResultDto, source: BvecSource, observed:
   const observedRet = observed?.ret ?? null;
   // Slots the trace recorded past the array's end still get a row: they are the stale ones.
   const total = Math.max(source.total, ...[...seen.keys()].map((i) => i + 1));
-  let active = 0;
   let step: StepDto | null = null;
 
   const row = (i: number): HTMLElement => {
@@ -51,9 +50,8 @@ export function bvecsView(result: ReplayResultDto, source: BvecSource, observed:
     const future = step !== null && (step.state.blockFreed || i >= step.state.npages);
     const attrs: Record<string, string> = {
       role: 'row',
-      id: `bvec-row-${i}`,
       'aria-rowindex': String(i + 2),
-      class: ['bvec-row', future ? 'future' : '', i === active ? 'active' : '', stale ? 'stale-slot' : ''].filter(Boolean).join(' '),
+      class: ['bvec-row', future ? 'future' : '', stale ? 'stale-slot' : ''].filter(Boolean).join(' '),
     };
     let cells: HTMLElement[];
     if (i >= source.total) {
@@ -82,27 +80,16 @@ export function bvecsView(result: ReplayResultDto, source: BvecSource, observed:
     row,
     header,
     onRange: (first, end) => source.want(first, Math.min(end, source.total), () => rows.redraw()),
+    rowId: (i) => `bvec-row-${i}`,
     attrs: {
       class: `virtual-rows bvec-grid${seen.size ? ' with-kernel' : ''}`,
       role: 'grid',
-      tabindex: '0',
       'aria-label': `bio_vec array, ${total} rows; arrow keys move between rows`,
       'aria-rowcount': String(total + 1),
       'data-testid': 'bvec-grid',
     },
   });
   const grid = rows.element;
-  grid.addEventListener('keydown', (event) => {
-    const visibleRows = Math.max(1, Math.floor(grid.clientHeight / BVEC_ROW_PX) - 1);
-    const moves: Record<string, number> = { ArrowDown: 1, ArrowUp: -1, PageDown: visibleRows, PageUp: -visibleRows, Home: -total, End: total };
-    const move = moves[event.key];
-    if (move === undefined) return;
-    event.preventDefault();
-    active = Math.max(0, Math.min(total - 1, active + move));
-    grid.setAttribute('aria-activedescendant', `bvec-row-${active}`);
-    rows.reveal(active);
-  });
-  grid.setAttribute('aria-activedescendant', 'bvec-row-0');
   cursor.watch((next) => {
     step = next;
     rows.redraw();

@@ -79,36 +79,23 @@ export function stepsView(result: ReplayResultDto, cursor: StepCursor, reveal: (
 
   if (steps.length > LIST_LIMIT) {
     // Virtualised: the box holds the focus and names the active step.
-    let active = 0;
     const rows: VirtualRows = virtualRows({
       rowPx: STEP_ROW_PX,
       total: () => steps.length,
       row: (i) => {
         const item = stepItem(steps[i]!, i, i === cursor.index);
         item.classList.add('step-row');
-        if (i === active) item.classList.add('active');
         return item;
       },
-      attrs: { role: 'listbox', tabindex: '0', 'aria-label': label, class: 'virtual-rows steps-rows' },
+      rowId: (i) => `step-${i}`,
+      onEnter: choose,
+      attrs: { role: 'listbox', 'aria-label': label, class: 'virtual-rows steps-rows' },
     });
     const box = rows.element;
     box.addEventListener('click', onClick);
-    box.addEventListener('keydown', (event) => {
-      if (event.key === 'Enter' || event.key === ' ') {
-        event.preventDefault();
-        choose(active);
-        return;
-      }
-      const next = NEXT[event.key];
-      if (!next) return;
-      event.preventDefault();
-      active = Math.max(0, Math.min(steps.length - 1, next(active, steps.length - 1)));
-      box.setAttribute('aria-activedescendant', `step-${active}`);
-      rows.reveal(active);
-    });
     cursor.watch((_step, selected) => {
-      if (selected !== null) active = selected;
-      rows.reveal(active);
+      if (selected !== null) rows.activate(selected);
+      else rows.redraw();
     });
     return h('section', { class: 'steps', 'aria-label': 'Steps' }, h('h2', {}, `Steps (${steps.length.toLocaleString('en')})`), box);
   }
