@@ -10,7 +10,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
   if (!isRecord(value) || value.v !== WEBVIEW_PROTOCOL_VERSION) return false;
   switch (value.type) {
     case 'ready':
-      return true;
+      return value.restored === undefined || typeof value.restored === 'boolean';
     case 'rendered':
       return typeof value.ret === 'number' && typeof value.bvecs === 'number' && typeof value.pages === 'number';
     case 'selectStep':

@@ -14,6 +14,8 @@ export const BVEC_PAGING_ABOVE = 2 * BVEC_WINDOW;
 export interface ReadyMessage {
   readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
   readonly type: 'ready';
+  /** It restored its saved view (shown again after being hidden, or after a reload). */
+  readonly restored?: boolean;
 }
 
 /** A bio_vec slot as a trace recorded it at return (slots at or past the returned count hold stale heap data). */

@@ -88,7 +88,7 @@ describe('webview: the replay view in Chromium', () => {
   it('says ready to the host when loaded', async () => {
     const { page } = await openView(browser);
     const posted = await page.evaluate(() => (window as unknown as { __posted: unknown[] }).__posted);
-    assert.deepEqual(posted, [{ v: WEBVIEW_PROTOCOL_VERSION, type: 'ready' }]);
+    assert.deepEqual(posted, [{ v: WEBVIEW_PROTOCOL_VERSION, type: 'ready', restored: false }]);
     await page.close();
   });
 
@@ -526,6 +526,8 @@ describe('webview: the replay view in Chromium', () => {
     await page.locator('[data-testid="step"]').nth(2).click();
     await page.reload();
     await page.waitForSelector('[data-testid="bvec"]');
+    // It tells the host it restored its view, so that the host does not send the replay again.
+    assert.deepEqual(await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.find((m) => m.type === 'ready')), { v: 1, type: 'ready', restored: true });
     assert.equal(await page.locator('[data-testid="step"].selected').getAttribute('data-index'), '2');
     assert.match(await page.locator('[data-testid="step-state"]').innerText(), /After “iov_iter_extract_pages #1”/);
     assert.equal(await page.locator('[data-testid="bvec"].future').count(), 4);

@@ -128,8 +128,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 
 const saved = vscode.getState();
-if (isSavedState(saved)) {
+const restored = isSavedState(saved);
+if (restored) {
   show(saved.view);
   selectStep(saved.step);
 }
-post({ type: 'ready' });
+post({ type: 'ready', restored });

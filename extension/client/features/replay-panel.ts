@@ -17,6 +17,8 @@ export class ReplayPanel implements vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private webviewReady = false;
   private pending: HostToWebview | undefined;
+  /** The webview received `pending` (and so saved it). */
+  private pendingDelivered = false;
   /** The call on screen, for Compare Variants and Export Replay; `partial` when restored without most of its rows. */
   private current: { title: string; result: ReplayResultDto; partial?: boolean } | undefined;
   private readonly pager = new ReplayPager();
@@ -178,21 +180,29 @@ export class ReplayPanel implements vscode.Disposable {
       }
       if (message.type !== 'ready') return;
       this.webviewReady = true;
-      if (this.pending) this.post(this.pending);
+      // Shown again after being hidden, it restored what it last had (a what-if, the step on the
+      // cursor): sending the last replay again would throw that away.
+      if (this.pending && !(message.restored && this.pendingDelivered)) this.post(this.pending);
     });
     panel.onDidDispose(() => {
       this.panel = undefined;
       this.webviewReady = false;
       this.pending = undefined;
+      this.pendingDelivered = false;
     });
     this.panel = panel;
     return panel;
   }
 
   private post(message: HostToWebview): void {
-    // Keep the latest message so a webview that (re)loads gets it on `ready`.
+    // Keep the latest message so a webview that (re)loads gets it on `ready`, unless it already has it.
     this.pending = message;
-    if (this.panel && this.webviewReady) void this.panel.webview.postMessage(message);
+    this.pendingDelivered = false;
+    if (!this.panel || !this.webviewReady) return;
+    // A hidden webview drops messages (postMessage answers false).
+    void this.panel.webview.postMessage(message).then((delivered) => {
+      if (this.pending === message) this.pendingDelivered = delivered;
+    });
   }
 
   dispose(): void {

@@ -194,6 +194,27 @@ describe('Pinscope in a real VS Code', () => {
     assert.match(editor.document.getText(), /Couldn't get user pages/);
   });
 
+  it('hidden behind an editor and shown again, the webview restores its own view; the host does not send the replay again', async () => {
+    const shown = nextRender();
+    await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000001000', len: 0x1000 }] });
+    await shown;
+    const column = replayTabs()[0]!.group.viewColumn;
+    const renders: RenderedMessage[] = [];
+    const subscription = api.onDidRenderReplay((message) => renders.push(message));
+    try {
+      // An editor in front of the panel hides it (VS Code drops the webview); closing it shows the panel again.
+      await vscode.window.showTextDocument(workspaceFile('fs/netfs/direct_read.c'), { viewColumn: column, preview: false });
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+      const deadline = Date.now() + 20_000;
+      while (renders.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      // Time for a second render, were the host to send the replay again.
+      await new Promise((r) => setTimeout(r, 2000));
+    } finally {
+      subscription.dispose();
+    }
+    assert.deepEqual(renders, [{ v: 1, type: 'rendered', ret: 1, bvecs: 1, pages: 1 }], 'one render: the view the webview restored');
+  });
+
   it('Pinscope: Replay Trace File… lists the calls by task; a call opens its replay', async () => {
     const loaded = (await vscode.commands.executeCommand('pinscope.replayTraceFile', vscode.Uri.file(join(REPO_ROOT, 'samples/traces/direct-io.trace')))) as { calls: unknown[] };
     assert.equal(loaded.calls.length, 4);
