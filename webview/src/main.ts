@@ -117,10 +117,12 @@ function showComputed(title: string, result: ShowReplayMessage['result']): void 
 }
 
 function show(message: HostToWebview): void {
-  // Views are saved so a reload (or a hidden panel shown again) restores them; cursor moves and rows are not views.
-  if (message.type !== 'highlightStep' && message.type !== 'bvecRows') view = message;
+  // Views are saved so a reload (or a hidden panel shown again) restores them; a cursor move saves
+  // itself (the cursor's watcher), and rows from the host are not a view.
+  const isView = message.type !== 'highlightStep' && message.type !== 'bvecRows';
+  if (isView) view = message;
   render(message);
-  save();
+  if (isView) save();
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
