@@ -351,6 +351,26 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('the editor cursor walking the loop lines walks the iterations: extract and fill of segment 1, then 2, then 3', async () => {
+    const { page } = await openView(browser);
+    const three = replayCall(normaliseCall({ iter: 'iovec', segments: [0, 1, 2].map((i) => ({ addr: '0x' + (0x7f0000010000 + i * 0x10000).toString(16), len: 0x100 })) }));
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'three segments', result: three });
+    await page.waitForSelector('[data-testid="step"]');
+    const anchors = three.steps.map((s) => s.anchor);
+    const firstExtract = anchors.indexOf('extract');
+    const firstFill = anchors.indexOf('fill');
+    const selected: number[] = [];
+    // The host names the first step of the lines the cursor is in; the view takes the iteration that follows.
+    for (const index of [firstExtract, firstFill, firstExtract, firstFill, firstExtract, firstFill, firstExtract]) {
+      await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'highlightStep', index });
+      selected.push(Number(await page.locator('[data-testid="step"].selected').getAttribute('data-index')));
+    }
+    const extracts = anchors.flatMap((a, i) => (a === 'extract' ? [i] : []));
+    const fills = anchors.flatMap((a, i) => (a === 'fill' ? [i] : []));
+    assert.deepEqual(selected, [extracts[0], fills[0], extracts[1], fills[1], extracts[2], fills[2], extracts[0]]);
+    await page.close();
+  });
+
   it('a real call from shared/data: three iovec segments in one page show three bvecs on one page pinned three times', async function () {
     if (!sharedDataAvailable()) this.skip();
     const calls: TraceCallResult[] = [];

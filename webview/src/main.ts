@@ -82,7 +82,7 @@ function render(message: HostToWebview): void {
   switch (message.type) {
     case 'highlightStep':
       // Not a new view: the editor's cursor is in this step's lines.
-      selectStep(message.index);
+      shown?.cursor.selectFromSource(message.index);
       return;
     case 'bvecRows':
       shown?.rows?.receive(message);

@@ -25,6 +25,21 @@ export class StepCursor {
     watcher(this.step, this.current);
   }
 
+  /**
+   * The editor's cursor is in the lines of step `index` — the first step that
+   * ran them. A loop runs them again: stay on the step shown if it ran them
+   * too, else take the next one after it that did (stepping through the
+   * source walks the iterations), else `index`.
+   */
+  selectFromSource(index: number): void {
+    const anchor = this.steps[index]?.anchor;
+    const here = this.current;
+    if (anchor === undefined || here === null) return this.select(index);
+    if (this.steps[here]?.anchor === anchor) return this.select(here);
+    const next = this.steps.findIndex((step, i) => i > here && step.anchor === anchor);
+    this.select(next >= 0 ? next : index);
+  }
+
   select(index: number | null): void {
     this.current = index !== null && index >= 0 && index < this.steps.length ? index : null;
     for (const watcher of this.watchers) watcher(this.step, this.current);
