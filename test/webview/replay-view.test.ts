@@ -216,9 +216,11 @@ describe('webview: the replay view in Chromium', () => {
 
   it('shows the model against the kernel for a traced call; a step chosen by click or keyboard is sent to the host', async () => {
     const { page } = await openView(browser);
-    await send(page, { ...showE1, observed: { ret: 3, bytes: 12288, missing: [] } });
+    // A garbled slot index (a torn trace line) does not make four billion rows.
+    await send(page, { ...showE1, observed: { ret: 3, bytes: 12288, missing: [], bvecs: [{ idx: 4_000_000_000, offset: 0, len: 0, page: null }] } });
     await page.waitForSelector('[data-testid="verdict-summary"]');
     assert.match(await page.locator('[data-testid="verdict-summary"]').innerText(), /disagree/);
+    assert.equal(await page.locator('[data-testid="bvec-grid"]').getAttribute('aria-rowcount'), '5');
     // Pins and unpins: this observation does not record them.
     assert.deepEqual(await page.locator('[data-testid="verdict-row"]').evaluateAll((rs) => rs.map((r) => r.className)), ['differs', 'same', 'unknown', 'unknown']);
     await page.locator('[data-testid="step"]').nth(2).click();

@@ -37,7 +37,10 @@ function kernelCell(model: BvecDto | undefined, seen: ObservedBvecDto | undefine
 
 export function bvecsView(result: ReplayResultDto, source: BvecSource, observed: ObservedViewDto | undefined, cursor: StepCursor): HTMLElement {
   const pageSize = result.call.pageSize;
-  const seen = new Map((observed?.bvecs ?? []).map((b) => [b.idx, b]));
+  // A probe prints a fixed number of slots whatever the array's size (the kprobe recipe four, bpftrace
+  // up to 256), so some lie past its end; an index beyond that is a garbled line, not a row to draw.
+  const capacity = Math.max(source.total, result.maxPages, 256);
+  const seen = new Map((observed?.bvecs ?? []).filter((b) => b.idx < capacity).map((b) => [b.idx, b]));
   const observedRet = observed?.ret ?? null;
   // Slots the trace recorded past the array's end still get a row: they are the stale ones.
   const total = Math.max(source.total, ...[...seen.keys()].map((i) => i + 1));
