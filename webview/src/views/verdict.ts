@@ -51,7 +51,8 @@ export function verdictView(result: ReplayResultDto, observed: ObservedViewDto):
   );
 }
 
-const roundText = (r: PinRoundDto | undefined) => (r ? `pin_user_pages_fast(${r.start}, ${r.nrPages}, 0x${r.gupFlags.toString(16)}) = ${r.ret}` : 'none');
+/** One pin_user_pages_fast() call, short enough for a narrow panel: start ×nr_pages (gup_flags) → ret. */
+const roundText = (r: PinRoundDto | undefined) => (r ? `${r.start} ×${r.nrPages} (0x${r.gupFlags.toString(16)}) → ${r.ret}` : 'none');
 
 /** The GUP rounds side by side, when the trace recorded them: where a mismatch starts. */
 function roundsTable(model: readonly PinRoundDto[], kernel: readonly PinRoundDto[]): HTMLElement | null {
@@ -64,7 +65,7 @@ function roundsTable(model: readonly PinRoundDto[], kernel: readonly PinRoundDto
   return h(
     'details',
     { class: 'rounds', open: '' },
-    h('summary', {}, `GUP rounds: ${kernel.length} recorded, ${model.length} in the model`),
+    h('summary', {}, `GUP rounds — pin_user_pages_fast(start ×nr_pages (gup_flags)) → pages pinned: ${kernel.length} recorded, ${model.length} in the model`),
     h('table', {}, h('thead', {}, h('tr', {}, h('th', {}, '#'), h('th', {}, 'kernel'), h('th', {}, 'model'), h('th', {}, ''))), h('tbody', {}, ...rows)),
   );
 }
