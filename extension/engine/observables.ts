@@ -1,10 +1,16 @@
-// What a trace can see of a replayed call, derived from the result: the
-// counts a kernel trace records, so prediction and observation compare alike.
-import type { ReplayResultDto } from '../protocol/dto';
+// What a trace can see of a call — its pin_user_pages_fast() rounds, its
+// unpins — derived the same way for the model's result and for a trace's
+// record, so prediction and observation compare alike.
+import type { PinRoundDto, ReplayResultDto } from '../protocol/dto';
 
-/** Pages pin_user_pages_fast() pinned over the call. */
-export function pagesPinned(result: ReplayResultDto): number {
-  return result.pinRounds.reduce((sum, round) => sum + Math.max(0, round.ret), 0);
+/** Pages these pin_user_pages_fast() rounds pinned. */
+export function pagesPinned(rounds: readonly PinRoundDto[]): number {
+  return rounds.reduce((sum, round) => sum + Math.max(0, round.ret), 0);
+}
+
+/** The user address of the page a round stopped at (it pinned fewer than asked), or null. */
+export function roundStoppedAt(round: PinRoundDto, pageSize: number): number | null {
+  return round.ret < round.nrPages ? Number(round.start) + Math.max(0, round.ret) * pageSize : null;
 }
 
 /**

@@ -4,6 +4,7 @@
 // names). iter_type numbers are read with the kernel version's numbering.
 import type { CallDto, EventDto, PinRoundDto, RangeDto } from '../protocol/dto';
 import { kernelProfile, type KernelProfile } from '../engine/kernel-profile';
+import { roundStoppedAt } from '../engine/observables';
 import type { RawCall } from './reconstruct';
 
 const ALIASES = {
@@ -150,9 +151,10 @@ function pinRounds(call: RawCall): PinRoundDto[] {
 
 /** Pages GUP could not pin, as the pin rounds show (where each failing round stopped). */
 function faultsFrom(rounds: readonly PinRoundDto[], pageSize: number): RangeDto[] {
-  return rounds
-    .filter((r) => r.ret < r.nrPages)
-    .map((r) => ({ addr: hex(Number(r.start) + Math.max(0, r.ret) * pageSize), len: pageSize }));
+  return rounds.flatMap((r) => {
+    const stopped = roundStoppedAt(r, pageSize);
+    return stopped === null ? [] : [{ addr: hex(stopped), len: pageSize }];
+  });
 }
 
 export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096): DecodedCall {

@@ -1,6 +1,7 @@
 // What the replay view shows of a traced call's observation. A trace either
 // has a probe on pin_user_pages_fast / unpin_user_page or not; a call with no
 // such event in a trace that never records them is "not recorded", not 0.
+import { pagesPinned } from '../engine/observables';
 import type { ObservedViewDto } from '../protocol/webview';
 import type { ObservedDto } from './decode';
 
@@ -35,7 +36,7 @@ export function observedForView(call: ObservedForView, records: TraceRecords): O
   return {
     ret: o.ret,
     bytes: o.bytes,
-    pinned: records.pinRounds ? o.pinRounds.reduce((sum, r) => sum + Math.max(0, r.ret), 0) : null,
+    pinned: records.pinRounds ? pagesPinned(o.pinRounds) : null,
     unpins: records.unpins ? o.unpins : null,
     bvecs: o.bvecs,
     pinRounds: o.pinRounds,

@@ -1,8 +1,9 @@
 // The user buffer: the segments, and on an address axis the pages they touch,
 // unmapped and read-only ranges, where GUP stopped, and how far the original
 // iterator has been consumed at the step on the cursor.
+import { roundStoppedAt } from '../../../extension/engine';
 import type { ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
-import { bytes, h } from '../dom';
+import { bytes, h, hex } from '../dom';
 import type { StepCursor } from '../step-cursor';
 import { virtualRows } from '../virtual-rows';
 
@@ -47,13 +48,13 @@ function axis(result: ReplayResultDto, cursor: StepCursor): HTMLElement | null {
   const ranges = (list: readonly { addr: string; len: number }[]) => list.map((r) => ({ start: Number(r.addr), end: Number(r.addr) + r.len }));
   const unmapped = ranges(call.unmapped);
   const readonly = ranges(call.readonly);
-  const stopped = new Set(result.pinRounds.filter((r) => r.ret < r.nrPages).map((r) => Number(r.start) + Math.max(0, r.ret) * page));
+  const stopped = new Set(result.pinRounds.map((r) => roundStoppedAt(r, page)));
   const hits = (list: Span[], at: number) => list.some((r) => r.start < at + page && at < r.end);
   const cells: Array<{ at: number; cell: HTMLElement }> = [];
   for (let i = 0; i < pages; i++) {
     const at = first + i * page;
     const state = stopped.has(at) ? 'fault' : hits(unmapped, at) ? 'unmapped' : hits(readonly, at) ? 'readonly' : hits(segments, at) ? 'buffer' : 'gap';
-    const cell = h('div', { class: `axis-page axis-${state}`, 'data-testid': 'axis-page', 'data-state': state, title: `0x${at.toString(16)}: ${state}` }, `0x${at.toString(16)}`);
+    const cell = h('div', { class: `axis-page axis-${state}`, 'data-testid': 'axis-page', 'data-state': state, title: `${hex(at)}: ${state}` }, hex(at));
     if (state === 'fault') cell.append(h('span', { class: 'axis-note' }, ' GUP stopped here'));
     cells.push({ at, cell });
   }

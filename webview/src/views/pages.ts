@@ -1,8 +1,9 @@
 // Pinned pages: one cell per page (long runs as one cell) with its user
 // address, pins, folio and state. Pages GUP failed on get a cell too. The
 // cells restyle for the step the cursor is on.
+import { roundStoppedAt } from '../../../extension/engine';
 import type { CallDto, PinnedPageDto, ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
-import { h } from '../dom';
+import { h, hex } from '../dom';
 import type { StepCursor } from '../step-cursor';
 import { virtualRows, type VirtualRows } from '../virtual-rows';
 
@@ -57,9 +58,9 @@ function cells(result: ReplayResultDto): PageCell[] {
   }
   const pinnedAt = new Set(list.map((c) => c.uaddr));
   for (const round of result.pinRounds) {
-    if (round.ret >= round.nrPages) continue;
-    const failed = Number(round.start) + Math.max(0, round.ret) * pageSize;
-    if (!pinnedAt.has(failed)) list.push({ uaddr: failed, pages: 1, run: null });
+    const failed = roundStoppedAt(round, pageSize);
+    if (failed === null || pinnedAt.has(failed)) continue;
+    list.push({ uaddr: failed, pages: 1, run: null });
     pinnedAt.add(failed);
   }
   return list.sort((a, b) => a.uaddr - b.uaddr);
@@ -78,7 +79,7 @@ function pinsSoFar(result: ReplayResultDto, rounds: number, uaddr: number): numb
 
 /** A page cell: its element, and how to show the state after a step on it. */
 function pageChip(result: ReplayResultDto, c: PageCell): { element: HTMLElement; show(step: StepDto | null): void } {
-  const uaddr = '0x' + c.uaddr.toString(16);
+  const uaddr = hex(c.uaddr);
   const facts = pageFacts(result.call, c.uaddr);
   const folio = folioWords(c.run, facts.folioOrder);
   const stateText = h('span', { class: 'state' });
@@ -100,7 +101,7 @@ function pageChip(result: ReplayResultDto, c: PageCell): { element: HTMLElement;
     let held = c.run?.held ?? 0;
     if (step) {
       held = pinsSoFar(result, step.state.pinRounds, c.uaddr);
-      const failedYet = result.pinRounds.slice(0, step.state.pinRounds).some((r) => r.ret < r.nrPages && Number(r.start) + Math.max(0, r.ret) * result.call.pageSize === c.uaddr);
+      const failedYet = result.pinRounds.slice(0, step.state.pinRounds).some((r) => roundStoppedAt(r, result.call.pageSize) === c.uaddr);
       if (!c.run) state = failedYet ? 'failed' : 'future';
       else if (held === 0) state = 'future';
       else if (step.state.pinsHeld === 0) [state, held] = ['unpinned', 0];

@@ -2,7 +2,7 @@
 import { pagesPinned, unpinsSeen } from '../../../extension/engine';
 import type { PinRoundDto, ReplayResultDto } from '../../../extension/protocol/dto';
 import type { ObservedViewDto } from '../../../extension/protocol/webview';
-import { h } from '../dom';
+import { h, hex } from '../dom';
 
 type Row = readonly [what: string, kernel: number | null | undefined, model: number | null, note: string];
 
@@ -10,7 +10,7 @@ export function verdictView(result: ReplayResultDto, observed: ObservedViewDto):
   const rows: Row[] = [
     ['return value', observed.ret, result.ret, ''],
     ['new iterator count', observed.bytes, result.bytes, result.bytes === null ? 'untouched' : ''],
-    ['pages pinned', observed.pinned, pagesPinned(result), ''],
+    ['pages pinned', observed.pinned, pagesPinned(result.pinRounds), ''],
     ['unpin_user_page calls', observed.unpins, unpinsSeen(result), 'the function’s cleanup and the caller’s release'],
   ];
   const verdictOf = ([, kernel, model]: Row) => (kernel === null || kernel === undefined ? 'unknown' : kernel === model ? 'same' : 'differs');
@@ -52,7 +52,7 @@ export function verdictView(result: ReplayResultDto, observed: ObservedViewDto):
 }
 
 /** One pin_user_pages_fast() call, short enough for a narrow panel: start ×nr_pages (gup_flags) → ret. */
-const roundText = (r: PinRoundDto | undefined) => (r ? `${r.start} ×${r.nrPages} (0x${r.gupFlags.toString(16)}) → ${r.ret}` : 'none');
+const roundText = (r: PinRoundDto | undefined) => (r ? `${r.start} ×${r.nrPages} (${hex(r.gupFlags)}) → ${r.ret}` : 'none');
 
 /** The GUP rounds side by side, when the trace recorded them: where a mismatch starts. */
 function roundsTable(model: readonly PinRoundDto[], kernel: readonly PinRoundDto[]): HTMLElement | null {
