@@ -36,7 +36,8 @@ function initialCount(result: ReplayResultDto): number {
   return result.steps[0]?.state.origCount ?? result.call.segments.reduce((sum, s) => sum + s.len, 0) - result.call.iovOffset;
 }
 
-function axis(result: ReplayResultDto, cursor: StepCursor): HTMLElement | null {
+/** The axis, and how to mark the pages holding the first `consumed` bytes. */
+function axis(result: ReplayResultDto): { element: HTMLElement; showConsumed(consumed: number): void } | null {
   const call = result.call;
   const page = call.pageSize;
   const segments: Span[] = call.segments.filter((s) => s.len > 0).map((s) => ({ start: Number(s.addr), end: Number(s.addr) + s.len }));
@@ -58,13 +59,13 @@ function axis(result: ReplayResultDto, cursor: StepCursor): HTMLElement | null {
     if (state === 'fault') cell.append(h('span', { class: 'axis-note' }, ' GUP stopped here'));
     cells.push({ at, cell });
   }
-  const total = initialCount(result);
-  cursor.watch((step: StepDto | null) => {
-    const consumed = step ? total - step.state.origCount : result.origAdvance;
-    const spans = consumedSpans(result, consumed);
-    for (const { at, cell } of cells) cell.classList.toggle('consumed', hits(spans, at));
-  });
-  return h('div', { class: 'axis', role: 'img', 'aria-label': `The buffer across ${pages} page(s)` }, ...cells.map((c) => c.cell));
+  return {
+    element: h('div', { class: 'axis', role: 'img', 'aria-label': `The buffer across ${pages} page(s)` }, ...cells.map((c) => c.cell)),
+    showConsumed(consumed) {
+      const spans = consumedSpans(result, consumed);
+      for (const { at, cell } of cells) cell.classList.toggle('consumed', hits(spans, at));
+    },
+  };
 }
 
 /** Up to this many segments are one table; more (UIO_MAXIOV is 1,024) are virtualised rows. */
@@ -99,9 +100,11 @@ export function iovecView(result: ReplayResultDto, cursor: StepCursor): HTMLElem
   const call = result.call;
   const total = initialCount(result);
   const consumed = h('p', { 'data-testid': 'orig-consumed' });
-  cursor.watch((step) => {
+  const pageAxis = axis(result);
+  cursor.watch((step: StepDto | null) => {
     const done = step ? total - step.state.origCount : result.origAdvance;
     consumed.textContent = `orig consumed: ${bytes(done)} of ${bytes(total)} bytes${step ? ' at this step' : ' when the call returns'}`;
+    pageAxis?.showConsumed(done);
   });
   return h(
     'section',
@@ -110,6 +113,6 @@ export function iovecView(result: ReplayResultDto, cursor: StepCursor): HTMLElem
     segmentsTable(result),
     call.iovOffset ? h('p', {}, `iov_offset ${bytes(call.iovOffset)}`) : null,
     consumed,
-    axis(result, cursor),
+    pageAxis?.element,
   );
 }
