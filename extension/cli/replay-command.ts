@@ -1,7 +1,7 @@
 // `pinscope replay FILE`: every netfs_extract_user_iter call in a trace,
 // replayed through the model and compared with what the kernel did.
 import { parseArgs } from 'node:util';
-import { VARIANTS } from '../engine';
+import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
 import type { VariantId } from '../protocol/dto';
@@ -13,7 +13,7 @@ const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)}
 
 /** One line of the table: made as the call arrives, so the replay need not be kept. */
 function row(c: TraceCallResult): string {
-  const input = c.input ? `${c.input.iter.toUpperCase()} ${c.input.dir} ${c.input.len}` : '?';
+  const input = c.input ? describeCall(c.input) : '?';
   const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
   const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
   const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';

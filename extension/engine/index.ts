@@ -1,6 +1,6 @@
 // The engine's public surface: describe a call, replay it.
 export { normaliseCall, CallError, PAGE_SIZES, VARIANTS, ITER_KINDS, type Call, type Range } from './call';
-export { replayCall, describeReturn } from './replay';
+export { replayCall, describeCall, describeReturn } from './replay';
 export { pagesPinned, roundStoppedAt, unpinsSeen } from './observables';
 export { EXAMPLE_E1 } from './examples';
 export { errnoName } from './errno';

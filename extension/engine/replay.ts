@@ -1,7 +1,7 @@
 // Replays one call: builds the address space and the iterator from the call
 // description, runs the chosen variant, lets the caller clean up, and reports
 // what the kernel does.
-import type { BvecDto, IterStateDto, PinRoundDto, ReplayResultDto } from '../protocol/dto';
+import type { BvecDto, CallDto, IterStateDto, PinRoundDto, ReplayResultDto } from '../protocol/dto';
 import { AddressSpace, gupErrno } from './address-space';
 import { findAnomalies } from './anomalies';
 import type { Call } from './call';
@@ -77,6 +77,11 @@ export function replayCall(call: Call): ReplayResultDto {
     steps: out.steps,
     call: call.dto,
   };
+}
+
+/** The call in a few words, for lists and tables: "UBUF read 12288". */
+export function describeCall(call: CallDto): string {
+  return `${call.iter.toUpperCase()} ${call.dir} ${call.len}`;
 }
 
 /** One line saying what the call returned, for titles and tables. */

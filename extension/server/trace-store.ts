@@ -2,7 +2,7 @@
 // the server; its replay is computed again when the editor asks to show it
 // (the model is deterministic and fast), so a trace of a million calls does
 // not hold a million replays.
-import { normaliseCall, replayCall } from '../engine';
+import { describeCall, normaliseCall, replayCall } from '../engine';
 import { readTraceFile } from '../node/trace-file';
 import type { TraceCallDetailDto, TraceCallSummaryDto, TraceLoadParams, TraceLoadResult } from '../protocol/lsp';
 import type { CallDto, VariantId } from '../protocol/dto';
@@ -15,7 +15,7 @@ function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
     comm: c.comm,
     line: c.line,
     verdict: c.verdict,
-    input: c.input ? `${c.input.iter.toUpperCase()} ${c.input.dir} ${c.input.len}` : null,
+    input: c.input ? describeCall(c.input) : null,
     observedRet: c.observed.ret,
     predictedRet: c.predicted?.ret ?? null,
     anomalies: c.predicted?.anomalies.map((a) => a.kind) ?? [],
