@@ -22,14 +22,10 @@ export interface ScanOptions {
 const NEWLINE = 10;
 const CR = 13;
 
-function jsFind(haystack: Uint8Array, needle: Uint8Array | number, from: number): number {
-  if (typeof needle === 'number') return haystack.indexOf(needle, from);
-  const bytes = needle;
-  outer: for (let i = haystack.indexOf(bytes[0]!, from); i >= 0; i = haystack.indexOf(bytes[0]!, i + 1)) {
-    for (let k = 1; k < bytes.length; k++) if (haystack[i + k] !== bytes[k]) continue outer;
-    return i;
-  }
-  return -1;
+/** Without a native search no keywords are set (see setKeywords), so only newlines are looked for. */
+function newlineFind(haystack: Uint8Array, needle: Uint8Array | number, from: number): number {
+  if (typeof needle !== 'number') throw new Error('keyword search needs a native find');
+  return haystack.indexOf(needle, from);
 }
 
 export class LineScanner {
@@ -43,7 +39,7 @@ export class LineScanner {
   bytes = 0;
 
   constructor(private readonly options: ScanOptions) {
-    this.find = options.find ?? jsFind;
+    this.find = options.find ?? newlineFind;
   }
 
   get lines(): number {
