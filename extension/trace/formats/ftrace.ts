@@ -32,8 +32,8 @@ export const FTRACE_KEYWORDS = ['user_', 'bvec', 'k_write', 'EVENTS'] as const;
  */
 const PREFIX = /-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{3,6})\s+)?(\d+\.\d+):\s+/;
 const LOST = /^\s*CPU:\s*(\d+)\s+\[(?:LOST\s+(\d+)\s+EVENTS|(\d+)\s+EVENTS DROPPED)\]/;
-/** The cheap test for lines worth a regex at all. */
-const RELEVANT = /netfs_extract_user_iter|pin_user_pages|unpin_user_page|tracing_mark_write|LOST|DROPPED|funcgraph_|: \(|xui|pupf|unpin/;
+/** The cheap test for lines worth a regex at all, after the probe location ": (" (tested first, with includes). */
+const RELEVANT = /netfs_extract_user_iter|pin_user_pages|unpin_user_page|tracing_mark_write|LOST|DROPPED|funcgraph_|xui|pupf|unpin/;
 
 export class FtraceParser implements LineParser {
   private readonly graph = new GraphTracker();
