@@ -38,6 +38,11 @@ export class ReplayPanel implements vscode.Disposable {
   async showResult(title: string, result: ReplayResultDto, observed?: ShowReplayMessage['observed']): Promise<void> {
     const panel = this.reveal();
     panel.title = `Pinscope: ${title}`;
+    this.present(title, result, observed);
+  }
+
+  /** Makes `result` the replay on screen: posted to the webview (paged when big). */
+  private present(title: string, result: ReplayResultDto, observed?: ShowReplayMessage['observed']): void {
     this.current = { title, result };
     this.post(this.pager.window({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result, ...(observed ? { observed } : {}) }));
   }
@@ -126,12 +131,12 @@ export class ReplayPanel implements vscode.Disposable {
     const panel = this.reveal();
     panel.title = `Pinscope: ${title}`;
     const reply = await sendRequest(this.client, ReplayCallRequest, { call });
-    const message: HostToWebview = reply.ok
-      ? this.pager.window({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title, result: reply.result })
-      : { v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error };
-    if (!reply.ok) this.log.warn(`replay refused: ${reply.error}`);
-    else this.current = { title, result: reply.result };
-    this.post(message);
+    if (reply.ok) {
+      this.present(title, reply.result);
+      return;
+    }
+    this.log.warn(`replay refused: ${reply.error}`);
+    this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error });
   }
 
   private reveal(): vscode.WebviewPanel {
