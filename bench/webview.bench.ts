@@ -2,15 +2,12 @@
 // HTML shell): first paint of big replays, and frame times while the bio_vec
 // grid scrolls. Baseline, same run and page: the first paint of example E1
 // (four entries), and the frame time of the same page left idle.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { ReplayPager } from '../extension/client/replay-pager';
-import { replayHtml } from '../extension/client/webview-html';
 import { EXAMPLE_E1, normaliseCall, replayCall } from '../extension/engine';
 import type { ReplayResultDto } from '../extension/protocol/dto';
 import { BVEC_WINDOW, WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../extension/protocol/webview';
-import { launchChromium } from '../test/support/browser';
+import { launchChromium, routeWebview } from '../test/support/browser';
 
 const ORIGIN = 'https://pinscope.bench';
 const FIRST_PAINT_GOAL_MS = 200;
@@ -18,11 +15,7 @@ const FRAME_BUDGET_MS = 1000 / 60;
 const RUNS = 5;
 
 async function openView(page: Page): Promise<void> {
-  await page.route(`${ORIGIN}/**`, (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path === '/') return route.fulfill({ contentType: 'text/html', body: replayHtml({ cspSource: ORIGIN, nonce: 'YmVuY2g=', scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css` }) });
-    return route.fulfill({ contentType: path.endsWith('.css') ? 'text/css' : path.endsWith('.ttf') ? 'font/ttf' : 'text/javascript', body: readFileSync(join('dist', path.slice(1))) });
-  });
+  await routeWebview(page, ORIGIN, 'YmVuY2g=');
   // The editor's side, in the page so that the harness (CDP) does not sit between the two: it
   // answers a row request with the rows of the replay it holds, as ReplayPager.rows does, by postMessage.
   await page.addInitScript(`

@@ -2,10 +2,9 @@
 // inside the same HTML shell and CSP the editor uses, with a fake host that
 // speaks protocol/webview.ts.
 import assert from 'node:assert/strict';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { replayHtml } from '../../extension/client/webview-html';
 import { EXAMPLE_E1, normaliseCall, replayCall } from '../../extension/engine';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../extension/protocol/webview';
 import { readTraceFile } from '../../extension/node/trace-file';
@@ -13,7 +12,7 @@ import { replayTraceCall, type TraceCallResult } from '../../extension/trace';
 import { ReplayPager } from '../../extension/client/replay-pager';
 import { isWebviewToHost } from '../../extension/protocol/guards';
 import { observedForView, traceRecords } from '../../extension/trace';
-import { launchChromium } from '../support/browser';
+import { launchChromium, routeWebview } from '../support/browser';
 import { SHARED_DATA, sharedDataAvailable } from '../support/shared-data';
 import { REPO_ROOT } from '../support/fixtures';
 
@@ -52,15 +51,7 @@ async function openView(browser: Browser, host?: (message: unknown) => HostToWeb
     if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
   });
   page.on('pageerror', (error) => cspErrors.push(`page error: ${error.message}`));
-  await page.route(`${ORIGIN}/**`, async (route) => {
-    const path = new URL(route.request().url()).pathname;
-    if (path === '/') {
-      const html = replayHtml({ cspSource: ORIGIN, nonce: NONCE, scriptUri: `${ORIGIN}/webview.js`, styleUri: `${ORIGIN}/webview.css` });
-      return route.fulfill({ contentType: 'text/html', body: html });
-    }
-    const file = join(REPO_ROOT, 'dist', path.slice(1));
-    return route.fulfill({ contentType: path.endsWith('.css') ? 'text/css' : 'text/javascript', body: readFileSync(file) });
-  });
+  await routeWebview(page, ORIGIN, NONCE);
   // The fake host: what VS Code injects into a webview. Given as text: tsx
   // rewrites serialised functions with helpers the page does not have.
   await page.addInitScript(FAKE_HOST);
