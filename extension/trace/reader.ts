@@ -29,7 +29,11 @@ export interface TraceSummary {
 
 /** Why a file cannot be read as a trace. */
 export class TraceError extends Error {
-  constructor(message: string) {
+  /** @param unsupported a valid file in a form Pinscope does not read (another tool might). */
+  constructor(
+    message: string,
+    readonly unsupported = false,
+  ) {
     super(message);
     this.name = 'TraceError';
   }

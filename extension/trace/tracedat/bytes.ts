@@ -4,10 +4,19 @@
 
 /** A trace.dat that cannot be read, with the place that says why. */
 export class DatError extends Error {
-  constructor(message: string) {
+  /** @param unsupported the file is valid but uses something Pinscope does not read (trace-cmd could). */
+  constructor(
+    message: string,
+    readonly unsupported = false,
+  ) {
     super(message);
     this.name = 'DatError';
   }
+}
+
+/** Something the file uses that Pinscope does not read: a DatError marked so (trace-cmd may read it). */
+export function unsupported(message: string): never {
+  throw new DatError(message, true);
 }
 
 /** Hex of a non-negative offset, for messages. */

@@ -5,7 +5,7 @@
 // given to the decompressor so a forged frame header cannot size it.
 import { decompress as zstdDecompress } from 'fzstd';
 import { unzlibSync } from 'fflate';
-import { DatError } from './bytes';
+import { DatError, unsupported } from './bytes';
 
 export type Decompress = (input: Uint8Array, size: number, where: string) => Uint8Array;
 
@@ -20,7 +20,7 @@ export const COMPRESSIONS = ['zstd', 'zlib'] as const;
 export function decompressorFor(name: string, version: string): Decompress | null {
   if (name === 'none' || name === '') return null;
   const run = name === 'zstd' ? zstd : name === 'zlib' ? zlib : null;
-  if (!run) throw new DatError(`the file is compressed with "${name}" ${version}, which Pinscope cannot read (it reads ${COMPRESSIONS.join(' and ')})`);
+  if (!run) unsupported(`the file is compressed with "${name}" ${version}, which Pinscope cannot read (it reads ${COMPRESSIONS.join(' and ')})`);
   return (input, size, where) => {
     if (size > MAX_UNCOMPRESSED || size > (input.length + 64) * MAX_RATIO) {
       throw new DatError(`${where}: claims ${size} bytes uncompressed from ${input.length} compressed, which is not plausible`);

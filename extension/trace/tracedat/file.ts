@@ -4,7 +4,7 @@
 // formats, kallsyms, printk formats, saved cmdlines, and per instance
 // (BUFFER option) where each CPU's ring-buffer pages are.
 // Layout: trace-cmd's Documentation/trace-cmd/trace-cmd.dat.v7.5.txt and v6.5.txt.
-import { Cursor, DatError, hex, latin1 } from './bytes';
+import { Cursor, DatError, hex, latin1, unsupported } from './bytes';
 import { decompressorFor, type Decompress } from './compression';
 import { parseFormat, type EventFormat } from './format';
 import { Symbols } from './kallsyms';
@@ -131,11 +131,11 @@ export async function openTraceDat(source: ByteSource, decode: (bytes: Uint8Arra
   for (let i = 0; i < MAGIC.length; i++) if (head.u8('magic') !== MAGIC[i]) head.fail('not a trace.dat (bad magic)', i);
   const versionText = head.cstring('file version', 16);
   const version = Number(versionText);
-  if (version !== 6 && version !== 7) head.fail(`trace.dat version "${versionText}" is not supported (Pinscope reads versions 6 and 7)`);
+  if (version !== 6 && version !== 7) unsupported(`file version "${versionText}" is not supported (Pinscope reads versions 6 and 7)`);
   const endian = head.u8('endianness');
-  if (endian !== 0) head.fail('the file is big-endian, which Pinscope does not read (it reads little-endian files, e.g. x86-64 and arm64)', head.pos - 1);
+  if (endian !== 0) unsupported('the file is big-endian, which Pinscope does not read (it reads little-endian files, e.g. from x86-64 and arm64)');
   const longSize = head.u8('long size');
-  if (longSize !== 8) head.fail(`the file was recorded with ${longSize}-byte longs (a 32-bit system), which Pinscope does not read`, head.pos - 1);
+  if (longSize !== 8) unsupported(`the file was recorded with ${longSize}-byte longs (a 32-bit system), which Pinscope does not read`);
   const pageSize = head.u32('page size');
   if (pageSize < 512 || pageSize > 1 << 20 || (pageSize & (pageSize - 1)) !== 0) head.fail(`page size ${pageSize} is not a plausible page size`, head.pos - 4);
   const b: Builder = {
@@ -317,7 +317,7 @@ async function headerInfo(s: Stream, b: Builder): Promise<void> {
   b.pageHeader = pageHeader(pageText);
   // header_event describes the entry header; only the 5-bit type_len / 27-bit delta layout is read.
   if (!/type_len\s*:\s*5 bits/.test(eventText) || !/time_delta\s*:\s*27 bits/.test(eventText)) {
-    throw new DatError('header_event describes a ring-buffer entry layout Pinscope does not know (expected type_len 5 bits, time_delta 27 bits)');
+    unsupported('header_event describes a ring-buffer entry layout Pinscope does not know (expected type_len 5 bits, time_delta 27 bits)');
   }
 }
 
@@ -416,7 +416,7 @@ async function readV6(source: ByteSource, b: Builder, start: number, pageSize: n
     }
     tag = await s.cstring('section tag', 16);
   }
-  if (tag === 'latency  ') throw new DatError('the file holds a latency trace (text), not ring-buffer data: Pinscope reads flyrecord files');
+  if (tag === 'latency  ') unsupported('the file holds a latency trace (text), not ring-buffer data: Pinscope reads flyrecord files');
   if (tag !== 'flyrecord') s.fail(`expected "flyrecord", found ${JSON.stringify(tag)}`);
   b.instances.push({ name: '', clock: '', compressed: false, pageSize, cpus: await flyrecord(s, cpus, source.size) });
   for (const instance of instances) {

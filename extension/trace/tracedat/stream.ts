@@ -7,7 +7,7 @@ import { readRange, type ByteSource } from './source';
 const WINDOW = 1 << 16;
 
 export class Stream {
-  private buf = new Uint8Array(0);
+  private buf: Uint8Array = new Uint8Array(0);
   private bufStart = 0;
   private view = new DataView(this.buf.buffer);
 
