@@ -39,63 +39,79 @@ export class Symbols {
 
   /** Parses kallsyms text; lines that are not "HEX TYPE NAME" are skipped and counted. */
   static parse(text: Uint8Array): { symbols: Symbols; bad: number } {
-    const lines: number[] = [];
-    for (let at = 0; at < text.length; ) {
-      const nl = text.indexOf(10, at);
-      const end = nl < 0 ? text.length : nl;
-      if (end > at) lines.push(at);
-      at = end + 1;
-    }
-    const count = Math.min(lines.length, MAX_SYMBOLS);
-    const his = new Uint32Array(count);
-    const los = new Uint32Array(count);
-    const nameAt = new Uint32Array(count);
-    const nameEnd = new Uint32Array(count);
-    const groupSizes = new Map<number, number>();
+    // One pass over the bytes; the next newline and tab are found with the native search and
+    // only move forward (a tab search per line would rescan to the far-away module symbols).
+    const capacity = Math.min(MAX_SYMBOLS, Math.ceil(text.length / 4) + 1);
+    let his = new Uint32Array(Math.min(capacity, 1 << 16));
+    let los = new Uint32Array(his.length);
+    let nameAt = new Uint32Array(his.length);
+    let nameEnd = new Uint32Array(his.length);
     let n = 0;
-    let bad = lines.length - count;
-    for (let i = 0; i < count; i++) {
-      const at = lines[i]!;
+    let bad = 0;
+    let nextTab = text.indexOf(9);
+    for (let at = 0; at < text.length; ) {
+      let end = text.indexOf(10, at);
+      if (end < 0) end = text.length;
+      const next = end + 1;
+      if (end === at) {
+        at = next;
+        continue;
+      }
       let hi = 0;
       let lo = 0;
       let p = at;
-      for (; p < text.length && p - at < 16; p++) {
+      const digitsEnd = Math.min(end, at + 16);
+      for (; p < digitsEnd; p++) {
         const d = HEX[text[p]!]!;
         if (d < 0) break;
-        hi = (hi * 16 + Math.floor(lo / 0x10000000)) >>> 0;
-        lo = ((lo & 0x0fffffff) * 16 + d) >>> 0;
+        hi = ((hi << 4) | (lo >>> 28)) >>> 0;
+        lo = ((lo << 4) | d) >>> 0;
       }
-      // "ADDR T NAME": a space, one type letter, a space.
-      if (p === at || text[p] !== 32 || text[p + 2] !== 32) {
+      // "ADDR T NAME": a space, one type letter, a space, a name.
+      if (p === at || p + 3 >= end || text[p] !== 32 || text[p + 2] !== 32 || n >= MAX_SYMBOLS) {
         bad++;
+        at = next;
         continue;
       }
-      let q = p + 3;
-      while (q < text.length && text[q] !== 10 && text[q] !== 9) q++;
-      if (q === p + 3) {
-        bad++;
-        continue;
+      while (nextTab >= 0 && nextTab < p) nextTab = text.indexOf(9, nextTab + 1);
+      const stop = nextTab >= 0 && nextTab < end ? nextTab : end;
+      if (n === his.length) {
+        const size = Math.min(capacity, his.length * 2);
+        his = grow(his, size);
+        los = grow(los, size);
+        nameAt = grow(nameAt, size);
+        nameEnd = grow(nameEnd, size);
       }
       his[n] = hi;
       los[n] = lo;
       nameAt[n] = p + 3;
-      nameEnd[n] = q;
-      groupSizes.set(hi, (groupSizes.get(hi) ?? 0) + 1);
+      nameEnd[n] = stop;
       n++;
+      at = next;
+    }
+    // Group by the high word (runs of equal values are the rule: count them run by run).
+    const sizes = new Map<number, number>();
+    for (let i = 0; i < n; ) {
+      const hi = his[i]!;
+      let j = i + 1;
+      while (j < n && his[j] === hi) j++;
+      sizes.set(hi, (sizes.get(hi) ?? 0) + (j - i));
+      i = j;
     }
     const groups = new Map<number, Float64Array>();
     const fill = new Map<number, number>();
-    for (const [hi, size] of groupSizes) {
+    for (const [hi, size] of sizes) {
       groups.set(hi, new Float64Array(size));
       fill.set(hi, 0);
     }
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < n; ) {
       const hi = his[i]!;
-      const k = fill.get(hi)!;
-      groups.get(hi)![k] = los[i]! * INDEX_BITS + i;
-      fill.set(hi, k + 1);
+      const group = groups.get(hi)!;
+      let k = fill.get(hi)!;
+      for (; i < n && his[i] === hi; i++) group[k++] = los[i]! * INDEX_BITS + i;
+      fill.set(hi, k);
     }
-    for (const group of groups.values()) group.sort();
+    for (const [hi, group] of groups) groups.set(hi, sortMostlySorted(group));
     return { symbols: new Symbols(text, groups, nameAt, nameEnd, n), bad };
   }
 
@@ -140,6 +156,31 @@ export class Symbols {
     const mod = /^\[([^\]]+)\]/.exec(ascii(this.text, to + 1, end).trim());
     return { name, module: mod ? mod[1]! : null };
   }
+}
+
+/**
+ * Sorts keys that come mostly in order: the core kernel's symbols are sorted, the modules'
+ * come after in their own order. Only the part after the sorted prefix is sorted, then merged.
+ */
+function sortMostlySorted(keys: Float64Array): Float64Array {
+  let prefix = 1;
+  while (prefix < keys.length && keys[prefix - 1]! <= keys[prefix]!) prefix++;
+  if (prefix >= keys.length) return keys;
+  const tail = keys.slice(prefix).sort();
+  const out = new Float64Array(keys.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < prefix && j < tail.length) out[k++] = keys[i]! <= tail[j]! ? keys[i++]! : tail[j++]!;
+  while (i < prefix) out[k++] = keys[i++]!;
+  while (j < tail.length) out[k++] = tail[j++]!;
+  return out;
+}
+
+function grow(array: Uint32Array, size: number): Uint32Array {
+  const out = new Uint32Array(size);
+  out.set(array);
+  return out;
 }
 
 function ascii(bytes: Uint8Array, from: number, to: number): string {
