@@ -45,8 +45,8 @@ function traceCmdReport(path: string): Readable {
 
 const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
-/** A trace.dat read natively; null when it uses something only trace-cmd reads and trace-cmd is installed. */
-async function readDat(path: string, total: number, options: ReadTraceOptions): Promise<TraceSummary | null> {
+/** A trace.dat read natively; else why not, when it uses something only trace-cmd reads and trace-cmd is installed. */
+async function readDat(path: string, total: number, options: ReadTraceOptions): Promise<TraceSummary | { fallback: string }> {
   const file = await open(path, 'r');
   const source: ByteSource = {
     size: total,
@@ -67,7 +67,7 @@ async function readDat(path: string, total: number, options: ReadTraceOptions): 
   } catch (error) {
     if (!(error instanceof TraceError)) throw new TraceError(`${path}: ${(error as Error).message}`);
     if (error.message === 'cancelled') throw error;
-    if (error.unsupported && traceCmdInstalled()) return null;
+    if (error.unsupported && traceCmdInstalled()) return { fallback: error.message };
     const hint = error.unsupported ? ' (with trace-cmd installed, Pinscope reads such files through `trace-cmd report`)' : '';
     throw new TraceError(`${path}: ${error.message}${hint}`, error.unsupported);
   } finally {
@@ -123,9 +123,14 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   };
   let chunks: AsyncIterable<Buffer | Uint8Array>;
   if (startsWith(magic, TRACE_DAT_MAGIC)) {
-    const summary = await readDat(path, total, options);
-    if (summary) return summary;
-    chunks = traceCmdReport(path);
+    const dat = await readDat(path, total, options);
+    if (!('fallback' in dat)) return dat;
+    try {
+      return await readText(path, traceCmdReport(path), options);
+    } catch (error) {
+      const why = error instanceof TraceError ? error.message : (error as Error).message;
+      throw new TraceError(`${path}: ${dat.fallback}; \`trace-cmd report\` could not read it either (${why})`, true);
+    }
   } else if (startsWith(magic, GZIP)) {
     const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES, signal: options.signal });
     raw.on('data', (chunk: Buffer | string) => progress(chunk.length));
@@ -133,6 +138,10 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   } else {
     chunks = plainChunks(path, progress);
   }
+  return readText(path, chunks, options);
+}
+
+async function readText(path: string, chunks: AsyncIterable<Buffer | Uint8Array>, options: ReadTraceOptions): Promise<TraceSummary> {
   const reader = new TraceReader({
     ...options,
     // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.

@@ -71,7 +71,7 @@ export class TraceReader {
 
   push(chunk: Uint8Array): void {
     if (!this.sawText && chunk.length) {
-      if (!looksLikeText(chunk.subarray(0, 4096))) throw new TraceError('this is a binary file, not a text trace (a trace.dat needs `trace-cmd report` first)');
+      if (!looksLikeText(chunk.subarray(0, 4096))) throw new TraceError('this is a binary file, neither a text trace nor a trace.dat');
       this.sawText = true;
     }
     this.scanner.push(chunk);

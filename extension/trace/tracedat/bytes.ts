@@ -15,8 +15,8 @@ export class DatError extends Error {
 }
 
 /** Something the file uses that Pinscope does not read: a DatError marked so (trace-cmd may read it). */
-export function unsupported(message: string): never {
-  throw new DatError(message, true);
+export function unsupported(message: string, where: string): never {
+  throw new DatError(`${message} (${where})`, true);
 }
 
 /** Hex of a non-negative offset, for messages. */

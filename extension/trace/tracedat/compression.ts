@@ -17,10 +17,10 @@ const MAX_RATIO = 4096;
 export const COMPRESSIONS = ['zstd', 'zlib'] as const;
 
 /** The decompressor for `name`, or null for an uncompressed file; throws for an unknown algorithm. */
-export function decompressorFor(name: string, version: string): Decompress | null {
+export function decompressorFor(name: string, version: string, where: string): Decompress | null {
   if (name === 'none' || name === '') return null;
   const run = name === 'zstd' ? zstd : name === 'zlib' ? zlib : null;
-  if (!run) unsupported(`the file is compressed with "${name}" ${version}, which Pinscope cannot read (it reads ${COMPRESSIONS.join(' and ')})`);
+  if (!run) unsupported(`the file is compressed with "${name}" ${version}, which Pinscope cannot read (it reads ${COMPRESSIONS.join(' and ')})`, where);
   return (input, size, where) => {
     if (size > MAX_UNCOMPRESSED || size > (input.length + 64) * MAX_RATIO) {
       throw new DatError(`${where}: claims ${size} bytes uncompressed from ${input.length} compressed, which is not plausible`);

@@ -129,13 +129,14 @@ interface Builder {
 export async function openTraceDat(source: ByteSource, decode: (bytes: Uint8Array) => string): Promise<DatFile> {
   const head = Cursor.atFile(await readRange(source, 0, Math.min(source.size, 4096), 'file header'), 0);
   for (let i = 0; i < MAGIC.length; i++) if (head.u8('magic') !== MAGIC[i]) head.fail('not a trace.dat (bad magic)', i);
+  const versionAt = head.pos;
   const versionText = head.cstring('file version', 16);
   const version = Number(versionText);
-  if (version !== 6 && version !== 7) unsupported(`file version "${versionText}" is not supported (Pinscope reads versions 6 and 7)`);
+  if (version !== 6 && version !== 7) unsupported(`file version "${versionText}" is not supported (Pinscope reads versions 6 and 7)`, head.location(versionAt));
   const endian = head.u8('endianness');
-  if (endian !== 0) unsupported('the file is big-endian, which Pinscope does not read (it reads little-endian files, e.g. from x86-64 and arm64)');
+  if (endian !== 0) unsupported('the file is big-endian, which Pinscope does not read (it reads little-endian files, e.g. from x86-64 and arm64)', head.location(head.pos - 1));
   const longSize = head.u8('long size');
-  if (longSize !== 8) unsupported(`the file was recorded with ${longSize}-byte longs (a 32-bit system), which Pinscope does not read`);
+  if (longSize !== 8) unsupported(`the file was recorded with ${longSize}-byte longs (a 32-bit system), which Pinscope does not read`, head.location(head.pos - 1));
   const pageSize = head.u32('page size');
   if (pageSize < 512 || pageSize > 1 << 20 || (pageSize & (pageSize - 1)) !== 0) head.fail(`page size ${pageSize} is not a plausible page size`, head.pos - 4);
   const b: Builder = {
@@ -157,9 +158,10 @@ export async function openTraceDat(source: ByteSource, decode: (bytes: Uint8Arra
   let compression = 'none';
   let decompress: Decompress | null = null;
   if (version === 7) {
+    const nameAt = head.pos;
     compression = head.cstring('compression name', 64);
     const compressionVersion = head.cstring('compression version', 64);
-    decompress = decompressorFor(compression, compressionVersion);
+    decompress = decompressorFor(compression, compressionVersion, head.location(nameAt));
     const optionsAt = head.u64('options offset');
     await readV7(source, b, optionsAt, pageSize, decompress);
   } else {
@@ -317,7 +319,7 @@ async function headerInfo(s: Stream, b: Builder): Promise<void> {
   b.pageHeader = pageHeader(pageText);
   // header_event describes the entry header; only the 5-bit type_len / 27-bit delta layout is read.
   if (!/type_len\s*:\s*5 bits/.test(eventText) || !/time_delta\s*:\s*27 bits/.test(eventText)) {
-    unsupported('header_event describes a ring-buffer entry layout Pinscope does not know (expected type_len 5 bits, time_delta 27 bits)');
+    unsupported('header_event describes a ring-buffer entry layout Pinscope does not know (expected type_len 5 bits, time_delta 27 bits)', 'header_event, in the header info');
   }
 }
 
@@ -403,6 +405,7 @@ async function readV6(source: ByteSource, b: Builder, start: number, pageSize: n
   if (cpus > MAX_CPUS) s.fail(`${cpus} CPUs claimed`);
   b.cpuCount ??= cpus;
   const instances: Array<{ offset: number; name: string }> = [];
+  let tagAt = s.pos;
   let tag = await s.cstring('section tag', 16);
   if (tag === 'options  ') {
     for (;;) {
@@ -414,9 +417,10 @@ async function readV6(source: ByteSource, b: Builder, start: number, pageSize: n
       if (id === OPT.BUFFER) instances.push({ offset: data.u64('buffer offset'), name: data.cstring('instance name', 256) });
       else plainOption(b, id, data, size);
     }
+    tagAt = s.pos;
     tag = await s.cstring('section tag', 16);
   }
-  if (tag === 'latency  ') unsupported('the file holds a latency trace (text), not ring-buffer data: Pinscope reads flyrecord files');
+  if (tag === 'latency  ') unsupported('the file holds a latency trace (text), not ring-buffer data: Pinscope reads flyrecord files', `byte ${hex(tagAt)}`);
   if (tag !== 'flyrecord') s.fail(`expected "flyrecord", found ${JSON.stringify(tag)}`);
   b.instances.push({ name: '', clock: '', compressed: false, pageSize, cpus: await flyrecord(s, cpus, source.size) });
   for (const instance of instances) {

@@ -42,10 +42,10 @@ export class Symbols {
     // One pass over the bytes; the next newline and tab are found with the native search and
     // only move forward (a tab search per line would rescan to the far-away module symbols).
     const capacity = Math.min(MAX_SYMBOLS, Math.ceil(text.length / 4) + 1);
-    let his = new Uint32Array(Math.min(capacity, 1 << 16));
-    let los = new Uint32Array(his.length);
-    let nameAt = new Uint32Array(his.length);
-    let nameEnd = new Uint32Array(his.length);
+    let his: Uint32Array = new Uint32Array(Math.min(capacity, 1 << 16));
+    let los: Uint32Array = new Uint32Array(his.length);
+    let nameAt: Uint32Array = new Uint32Array(his.length);
+    let nameEnd: Uint32Array = new Uint32Array(his.length);
     let n = 0;
     let bad = 0;
     let nextTab = text.indexOf(9);
