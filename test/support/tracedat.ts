@@ -37,7 +37,7 @@ export interface Layout {
   readonly options: Option[];
   /** Sections the options point at (16…21), by option id. */
   readonly sections: Map<number, Section>;
-  readonly buffer: { readonly sectionAt: number; readonly name: string; readonly clock: string; readonly cpus: Array<{ cpu: number; offset: number; size: number }> };
+  readonly buffer: { readonly sectionAt: number; readonly name: string; readonly clock: string; readonly pageSize: number | null; readonly cpus: Array<{ cpu: number; offset: number; size: number }> };
 }
 
 /** The layout of a version 7 file whose options section is uncompressed (trace-cmd writes it so). */
@@ -95,12 +95,13 @@ export function layout(file: Buffer): Layout {
   const name = str();
   const clock = str();
   // trace-cmd 3.1.6's convert writes the buffer's page size before the CPU count; its record does not.
-  if ((b.length - q - 8) % 20 === 0) q += 4;
+  const bufferPageSize = (b.length - q - 8) % 20 === 0 ? b.readUInt32LE(q) : null;
+  if (bufferPageSize !== null) q += 4;
   const count = b.readUInt32LE(q);
   q += 4;
   const cpus = [];
   for (let i = 0; i < count; i++, q += 20) cpus.push({ cpu: b.readUInt32LE(q), offset: Number(b.readBigUInt64LE(q + 4)), size: Number(b.readBigUInt64LE(q + 12)) });
-  return { pageSize, optionsPointerAt, optionsAt, options, sections, buffer: { sectionAt: Number(b.readBigUInt64LE(0)), name, clock, cpus } };
+  return { pageSize, optionsPointerAt, optionsAt, options, sections, buffer: { sectionAt: Number(b.readBigUInt64LE(0)), name, clock, pageSize: bufferPageSize, cpus } };
 }
 
 function u16(n: number): Buffer {
@@ -124,8 +125,13 @@ function compressed(data: Buffer): Buffer {
   return Buffer.concat([u32(z.length), u32(data.length), z]);
 }
 
-/** The uncompressed v7 `file` written again as trace-cmd would with zlib: sections and CPU chunks compressed. */
-export function reencodeWithZlib(file: Buffer, chunkPages = 10): Buffer {
+/**
+ * The uncompressed v7 `file` written again as trace-cmd would: with zlib (sections and CPU chunks
+ * compressed) or uncompressed, each CPU's pages `repeat` times over (a bigger trace of real pages).
+ */
+export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number }): Buffer {
+  const zlib = how.compression === 'zlib';
+  const chunkPages = how.chunkPages ?? 10;
   const l = layout(file);
   const parts: Buffer[] = [];
   let size = 0;
@@ -134,26 +140,32 @@ export function reencodeWithZlib(file: Buffer, chunkPages = 10): Buffer {
     size += b.length;
   };
   put(file.subarray(0, 12 + 2 + 4));
-  put(Buffer.from('zlib\x001.2.13\x00', 'latin1'));
+  put(Buffer.from(zlib ? 'zlib\x001.2.13\x00' : 'none\x00\x00', 'latin1'));
   const pointerAt = size;
   put(u64(0));
   const moved = new Map<number, number>();
   for (const [id, s] of l.sections) {
     moved.set(id, size);
-    const body = compressed(s.body);
-    put(Buffer.concat([u16(s.id), u16(1), u32(s.stringId), u64(body.length)]));
+    const body = zlib ? compressed(s.body) : s.body;
+    put(Buffer.concat([u16(s.id), u16(zlib ? 1 : 0), u32(s.stringId), u64(body.length)]));
     put(body);
   }
-  // The buffer section: its header, padding to a page, then each CPU's chunks.
+  // The buffer section: its header, padding to a page, then each CPU's data (chunks when compressed).
   const bufferAt = size;
-  put(Buffer.concat([u16(3), u16(1), u32(file.readUInt32LE(l.buffer.sectionAt + 4)), u64(0)]));
+  put(Buffer.concat([u16(3), u16(zlib ? 1 : 0), u32(file.readUInt32LE(l.buffer.sectionAt + 4)), u64(0)]));
   put(Buffer.alloc((l.pageSize - (size % l.pageSize)) % l.pageSize));
   const cpus: Array<{ cpu: number; offset: number; size: number }> = [];
   for (const cpu of l.buffer.cpus) {
-    const data = file.subarray(cpu.offset, cpu.offset + cpu.size);
+    const one = file.subarray(cpu.offset, cpu.offset + cpu.size);
+    const data = Buffer.concat(Array.from({ length: how.repeat ?? 1 }, () => one));
+    const offset = size;
+    if (!zlib) {
+      put(data);
+      cpus.push({ cpu: cpu.cpu, offset, size: data.length });
+      continue;
+    }
     const chunks: Buffer[] = [];
     for (let at = 0; at < data.length; at += chunkPages * l.pageSize) chunks.push(compressed(data.subarray(at, at + chunkPages * l.pageSize)));
-    const offset = size;
     put(u32(chunks.length));
     for (const c of chunks) put(c);
     cpus.push({ cpu: cpu.cpu, offset, size: size - offset - 4 });
@@ -167,6 +179,7 @@ export function reencodeWithZlib(file: Buffer, chunkPages = 10): Buffer {
       data = Buffer.concat([
         u64(bufferAt),
         Buffer.from(`${l.buffer.name}\0${l.buffer.clock}\0`, 'latin1'),
+        ...(l.buffer.pageSize === null ? [] : [u32(l.buffer.pageSize)]),
         u32(cpus.length),
         ...cpus.map((c) => Buffer.concat([u32(c.cpu), u64(c.offset), u64(c.size)])),
       ]);
@@ -180,4 +193,9 @@ export function reencodeWithZlib(file: Buffer, chunkPages = 10): Buffer {
   const out = Buffer.concat(parts);
   out.writeBigUInt64LE(BigInt(optionsAt), pointerAt);
   return out;
+}
+
+/** The uncompressed v7 `file` re-encoded with zlib, `chunkPages` pages per CPU chunk. */
+export function reencodeWithZlib(file: Buffer, chunkPages = 10): Buffer {
+  return rewriteDat(file, { compression: 'zlib', chunkPages });
 }

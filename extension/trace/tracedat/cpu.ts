@@ -8,7 +8,8 @@ import type { CpuData, PageHeader } from './file';
 import { decodePage, newPage, type DecodedPage } from './kbuffer';
 import { readRange, type ByteSource } from './source';
 
-const PAGES_PER_READ = 16;
+/** Uncompressed data is read this many pages at a time (128 KiB of 4 KiB pages). */
+const PAGES_PER_READ = 32;
 const MAX_CHUNKS = 1 << 24;
 
 export class CpuPages {

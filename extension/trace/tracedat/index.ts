@@ -8,6 +8,7 @@ import { Reconstructor, type RawCall } from '../reconstruct';
 import { DatError } from './bytes';
 import { CpuPages } from './cpu';
 import { openTraceDat, type DatFile } from './file';
+import type { RecordBytes } from './record';
 import type { ByteSource } from './source';
 import { EventMaker } from './to-events';
 
@@ -90,6 +91,8 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
   const live: CpuPages[] = [];
   for (const c of cpus) if (await advance(c)) live.push(c);
   const out: TraceEvent[] = [];
+  /** One record view, moved from record to record (nothing keeps it). */
+  const rec: RecordBytes = { bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)), start: 0, length: 0 };
   const toSeconds = timestampScale(file);
   while (live.length) {
     // The CPU whose next record is earliest (ties: the lower CPU, as trace-cmd reads them).
@@ -109,7 +112,10 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
       const lost = c.page.lost;
       reconstructor.feed({ kind: 'lost', line, pid: null, comm: null, cpu: c.cpu.cpu, ts, fields: {}, count: Math.max(lost, 0) });
     }
-    const rec = { bytes: c.bytes, view: c.dataView, start: c.pageStart + c.page.start[i]!, length: c.page.length[i]! };
+    rec.bytes = c.bytes;
+    rec.view = c.dataView;
+    rec.start = c.pageStart + c.page.start[i]!;
+    rec.length = c.page.length[i]!;
     out.length = 0;
     if (!maker.make(rec, line, c.cpu.cpu, ts, out)) skip(line, `${c.pageWhere}: a record of type ${rec.length >= 2 ? c.dataView.getUint16(rec.start, true) : '?'} that no event format describes`);
     for (const event of out) reconstructor.feed(event);

@@ -42,7 +42,8 @@ export class Symbols {
     // One pass over the bytes; the next newline and tab are found with the native search and
     // only move forward (a tab search per line would rescan to the far-away module symbols).
     const capacity = Math.min(MAX_SYMBOLS, Math.ceil(text.length / 4) + 1);
-    let his: Uint32Array = new Uint32Array(Math.min(capacity, 1 << 16));
+    // Real lines average ~45 bytes: start at a size that rarely needs to grow.
+    let his: Uint32Array = new Uint32Array(Math.min(capacity, (text.length >>> 4) + 1024));
     let los: Uint32Array = new Uint32Array(his.length);
     let nameAt: Uint32Array = new Uint32Array(his.length);
     let nameEnd: Uint32Array = new Uint32Array(his.length);

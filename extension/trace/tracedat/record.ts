@@ -4,11 +4,19 @@
 import type { Field } from './format';
 
 export interface RecordBytes {
-  readonly bytes: Uint8Array;
-  readonly view: DataView;
+  bytes: Uint8Array;
+  view: DataView;
   /** Payload start (the common_type word) and length, inside `bytes`. */
-  readonly start: number;
-  readonly length: number;
+  start: number;
+  length: number;
+}
+
+/** An 8-byte unsigned field as its two 32-bit halves (addresses, without a bigint); false when outside the record. */
+export function readWords(rec: RecordBytes, field: Field, out: { hi: number; lo: number }): boolean {
+  if (field.size !== 8 || field.offset + 8 > rec.length) return false;
+  out.lo = rec.view.getUint32(rec.start + field.offset, true);
+  out.hi = rec.view.getUint32(rec.start + field.offset + 4, true);
+  return true;
 }
 
 /** The integer in `field` (element `index` of an array), sign-extended when the field is signed; null when it lies outside the record. */

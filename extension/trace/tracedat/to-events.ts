@@ -8,7 +8,7 @@ import { classifyProbe, type ProbeSite } from '../formats/probe-body';
 import type { DatFile } from './file';
 import type { EventFormat, Field } from './format';
 import { compilePrinter, type Symbolize } from './print-format';
-import { readBytes, readInt, readSmall, type RecordBytes } from './record';
+import { readBytes, readInt, readSmall, readWords, type RecordBytes } from './record';
 
 type Handler = (rec: RecordBytes, pid: number, line: number, cpu: number, ts: number, out: TraceEvent[]) => void;
 
@@ -39,6 +39,14 @@ export class EventMaker {
 
   private name(address: bigint): string {
     return this.symbol(address)?.name ?? address.toString(16);
+  }
+
+  /** The function name of an 8-byte address field (function_graph's hot path: no bigint). */
+  private readonly words = { hi: 0, lo: 0 };
+  private functionName(rec: RecordBytes, field: Field): string | null {
+    if (!readWords(rec, field, this.words)) return null;
+    const { hi, lo } = this.words;
+    return this.file.symbols.lookup(hi, lo)?.name ?? (hi * 2 ** 32 + lo).toString(16);
   }
 
   comm(pid: number): string {
@@ -107,11 +115,13 @@ export class EventMaker {
 
   private graphEntry(func: Field, depth: Field): Handler {
     return (rec, pid, line, cpu, ts, out) => {
-      const address = readInt(rec, func);
       const d = readSmall(rec, depth);
-      if (address === null || d === null) return;
-      const name = this.name(BigInt.asUintN(64, address));
+      if (d === null) return;
       const open = this.graphOpen.get(pid);
+      // Only the target's entry and its direct children matter: name nothing else.
+      if (open !== undefined && d !== open + 1) return;
+      const name = this.functionName(rec, func);
+      if (name === null) return;
       if (open === undefined) {
         if (name === TARGET) {
           this.graphOpen.set(pid, d);
@@ -119,7 +129,6 @@ export class EventMaker {
         }
         return;
       }
-      if (d !== open + 1) return;
       const comm = this.comm(pid);
       out.push(makeEvent('child', line, pid, comm, cpu, ts, {}, name));
       if (name === PIN) out.push(makeEvent('pin-entry', line, pid, comm, cpu, ts, {}, 'graph'));
@@ -134,8 +143,7 @@ export class EventMaker {
       if (open === undefined || d === null || d > open) return;
       // The exit at the call's own depth closes it (a shallower one means its exit was lost).
       this.graphOpen.delete(pid);
-      const address = readInt(rec, func);
-      out.push(makeEvent('call-close', line, pid, this.comm(pid), cpu, ts, {}, address === null ? undefined : this.name(BigInt.asUintN(64, address))));
+      out.push(makeEvent('call-close', line, pid, this.comm(pid), cpu, ts, {}, this.functionName(rec, func) ?? undefined));
     };
   }
 
