@@ -54,7 +54,7 @@ export class CpuPages {
     for (;;) {
       if (this.batchAt + this.pageSize <= this.batch.length) {
         this.pageWhere = `${this.name()}, page at ${this.batchLabel}${hex(this.batchAt)}`;
-        decodePage(this.batch, this.view, this.batchAt, this.pageSize, this.header, this.page);
+        decodePage(this.view, this.batchAt, this.pageSize, this.header, this.page);
         this.batchAt += this.pageSize;
         this.next = 0;
         return true;

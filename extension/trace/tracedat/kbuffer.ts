@@ -33,8 +33,8 @@ export function newPage(pageSize: number): DecodedPage {
   return { count: 0, ts: new Float64Array(max), start: new Uint32Array(max), length: new Uint32Array(max), lost: 0, problem: null };
 }
 
-/** Decodes the page at bytes[at, at + pageSize) into `out` (reused between pages). */
-export function decodePage(bytes: Uint8Array, view: DataView, at: number, pageSize: number, header: PageHeader, out: DecodedPage): void {
+/** Decodes the page at view[at, at + pageSize) into `out` (reused between pages). */
+export function decodePage(view: DataView, at: number, pageSize: number, header: PageHeader, out: DecodedPage): void {
   out.count = 0;
   out.lost = 0;
   out.problem = null;
@@ -109,5 +109,4 @@ export function decodePage(bytes: Uint8Array, view: DataView, at: number, pageSi
     out.length[i] = length;
     p += length;
   }
-  void bytes;
 }

@@ -54,11 +54,6 @@ export class EventMaker {
     return this.file.cmdlines.get(pid) ?? '<...>';
   }
 
-  /** The format of a record, by its common_type; null when the file has none for it. */
-  format(id: number): EventFormat | undefined {
-    return this.file.events.get(id);
-  }
-
   /** Appends the events of one record to `out`. Returns false when no format describes its type. */
   make(rec: RecordBytes, line: number, cpu: number, ts: number, out: TraceEvent[]): boolean {
     if (rec.length < 8) return false;

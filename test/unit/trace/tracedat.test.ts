@@ -10,11 +10,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import fc from 'fast-check';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { TraceError, type RawCall } from '../../../extension/trace';
 import type { TraceDatSummary } from '../../../extension/trace/tracedat';
 import { SHARED_DATA } from '../../support/shared-data';
+import { REPO_ROOT } from '../../support/fixtures';
 import { fixtureDat, layout, reencodeWithZlib } from '../../support/tracedat';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-tracedat-'));
@@ -52,6 +54,21 @@ describe('trace: trace.dat read natively', function () {
   this.timeout(120_000);
   const dats = datFiles();
   it('has the real trace.dat files to read', () => assert.equal(dats.length, 4));
+
+  it('the reader, zstd and zlib included, bundles for a browser with no Node shim (it can run in the webview)', async () => {
+    const result = await build({
+      entryPoints: [join(REPO_ROOT, 'extension/trace/tracedat/index.ts')],
+      bundle: true,
+      write: false,
+      platform: 'browser',
+      format: 'esm',
+      logLevel: 'silent',
+      metafile: true,
+    });
+    const inputs = Object.keys(result.metafile.inputs);
+    assert.ok(inputs.some((i) => i.includes('fzstd')) && inputs.some((i) => i.includes('fflate')), inputs.join(', '));
+    assert.ok(inputs.every((i) => i.startsWith('extension/') || i.startsWith('node_modules/fzstd/') || i.startsWith('node_modules/fflate/')), inputs.join(', '));
+  });
   for (const dat of dats) {
     it(`${dat.path} gives exactly the calls of its trace-cmd report`, async () => {
       const native = await read(join(SHARED_DATA, dat.path));
