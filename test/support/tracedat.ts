@@ -129,7 +129,7 @@ function compressed(data: Buffer): Buffer {
  * The uncompressed v7 `file` written again as trace-cmd would: with zlib (sections and CPU chunks
  * compressed) or uncompressed, each CPU's pages `repeat` times over (a bigger trace of real pages).
  */
-export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number }): Buffer {
+export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number; spreadOver?: number }): Buffer {
   const zlib = how.compression === 'zlib';
   const chunkPages = how.chunkPages ?? 10;
   const l = layout(file);
@@ -155,9 +155,23 @@ export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; ch
   put(Buffer.concat([u16(3), u16(zlib ? 1 : 0), u32(file.readUInt32LE(l.buffer.sectionAt + 4)), u64(0)]));
   put(Buffer.alloc((l.pageSize - (size % l.pageSize)) % l.pageSize));
   const cpus: Array<{ cpu: number; offset: number; size: number }> = [];
+  // Each CPU's pages, or (spreadOver) the first CPU's pages dealt round-robin to that many CPUs.
+  const perCpu: Array<{ cpu: number; data: Buffer }> = [];
   for (const cpu of l.buffer.cpus) {
     const one = file.subarray(cpu.offset, cpu.offset + cpu.size);
-    const data = Buffer.concat(Array.from({ length: how.repeat ?? 1 }, () => one));
+    perCpu.push({ cpu: cpu.cpu, data: Buffer.concat(Array.from({ length: how.repeat ?? 1 }, () => one)) });
+  }
+  if (how.spreadOver) {
+    const pages = perCpu[0]!.data;
+    perCpu.length = 0;
+    for (let c = 0; c < how.spreadOver; c++) {
+      const mine: Buffer[] = [];
+      for (let at = c * l.pageSize; at < pages.length; at += how.spreadOver * l.pageSize) mine.push(pages.subarray(at, at + l.pageSize));
+      perCpu.push({ cpu: c, data: Buffer.concat(mine) });
+    }
+  }
+  for (const { cpu: id, data } of perCpu) {
+    const cpu = { cpu: id };
     const offset = size;
     if (!zlib) {
       put(data);

@@ -103,6 +103,11 @@ const SECTION_NAMES: Record<number, string> = {
   22: 'buffer text',
 };
 
+/** A power of two from 512 bytes to 1 MiB (the kernel's largest ring-buffer sub-buffer is smaller). */
+function plausiblePageSize(size: number): boolean {
+  return size >= 512 && size <= 1 << 20 && (size & (size - 1)) === 0;
+}
+
 /** Limits for counts read from the file (each far above what a kernel has). */
 const MAX_FORMATS = 100_000;
 const MAX_OPTIONS_SECTIONS = 1000;
@@ -138,7 +143,7 @@ export async function openTraceDat(source: ByteSource, decode: (bytes: Uint8Arra
   const longSize = head.u8('long size');
   if (longSize !== 8) unsupported(`the file was recorded with ${longSize}-byte longs (a 32-bit system), which Pinscope does not read`, head.location(head.pos - 1));
   const pageSize = head.u32('page size');
-  if (pageSize < 512 || pageSize > 1 << 20 || (pageSize & (pageSize - 1)) !== 0) head.fail(`page size ${pageSize} is not a plausible page size`, head.pos - 4);
+  if (!plausiblePageSize(pageSize)) head.fail(`page size ${pageSize} is not a plausible page size`, head.pos - 4);
   const b: Builder = {
     decode,
     pageHeader: null,
@@ -250,7 +255,10 @@ function bufferOption(c: Cursor, filePageSize: number, compressed: boolean, file
   // trace-cmd 3.2 added the ring-buffer page size before the count: tell by the option's length.
   const rest = c.remaining;
   let pageSize = filePageSize;
-  if (rest >= 8 && (rest - 8) % 20 === 0 && (rest - 4) % 20 !== 0) pageSize = c.u32('buffer page size');
+  if (rest >= 8 && (rest - 8) % 20 === 0 && (rest - 4) % 20 !== 0) {
+    pageSize = c.u32('buffer page size');
+    if (!plausiblePageSize(pageSize)) c.fail(`buffer page size ${pageSize} is not a plausible ring-buffer page size`, c.pos - 4);
+  }
   const count = c.u32('CPU count');
   if (count > MAX_CPUS || count * 20 > c.remaining) c.fail(`${count} CPUs claimed, the option holds ${Math.floor(c.remaining / 20)}`, c.pos - 4);
   const cpus: CpuData[] = [];

@@ -76,7 +76,7 @@ export function decodePage(view: DataView, at: number, pageSize: number, header:
     }
     if (typeLen === TIME_EXTEND || typeLen === TIME_STAMP) {
       if (p + 4 > end) {
-        out.problem = 'a time entry runs past the end of the page data';
+        out.problem ??= 'a time entry runs past the end of the page data';
         break;
       }
       const extend = view.getUint32(p, true) * TWO_27 + delta;
@@ -87,20 +87,20 @@ export function decodePage(view: DataView, at: number, pageSize: number, header:
     let length: number;
     if (typeLen === 0) {
       if (p + 4 > end) {
-        out.problem = 'a record length runs past the end of the page data';
+        out.problem ??= 'a record length runs past the end of the page data';
         break;
       }
       const stored = view.getUint32(p, true);
       p += 4;
       if (stored < 4) {
-        out.problem = `a record claims a length of ${stored}`;
+        out.problem ??= `a record claims a length of ${stored}`;
         break;
       }
       length = (stored - 4 + 3) & ~3;
     } else length = typeLen * 4;
     ts += delta;
     if (p + length > end) {
-      out.problem = `a record of ${length} bytes runs past the end of the page data`;
+      out.problem ??= `a record of ${length} bytes runs past the end of the page data`;
       break;
     }
     const i = out.count++;

@@ -17,7 +17,7 @@ import { TraceError, type RawCall } from '../../../extension/trace';
 import type { TraceDatSummary } from '../../../extension/trace/tracedat';
 import { SHARED_DATA } from '../../support/shared-data';
 import { REPO_ROOT } from '../../support/fixtures';
-import { fixtureDat, layout, reencodeWithZlib } from '../../support/tracedat';
+import { fixtureDat, layout, reencodeWithZlib, rewriteDat } from '../../support/tracedat';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-tracedat-'));
 let written = 0;
@@ -107,6 +107,21 @@ describe('trace: trace.dat read natively', function () {
       assert.equal(zlib.summary.dat.compression, 'zlib');
       assert.deepEqual(zlib.calls.map(comparable), original);
     });
+  });
+
+  it('pages spread over three CPUs merge back into the same events by timestamp', async () => {
+    const one = await read(file(fixtureDat('aligned.uncompressed')));
+    const three = await read(file(rewriteDat(fixtureDat('aligned.uncompressed'), { compression: 'none', spreadOver: 3 })));
+    assert.equal(three.summary.dat.cpus, 3);
+    assert.equal(three.summary.dat.records, one.summary.dat.records);
+    const noCpu = (c: RawCall) => ({ ...(comparable(c) as object), cpu: undefined });
+    assert.deepEqual(three.calls.map(noCpu), one.calls.map(noCpu));
+    // Record numbers follow time: the calls' records come in the same order as from one CPU.
+    assert.deepEqual(
+      three.calls.map((c) => c.lines),
+      one.calls.map((c) => c.lines),
+    );
+    assert.ok(new Set(three.calls.map((c) => c.cpu)).size > 1, 'calls start on different CPUs');
   });
 
   describe('lost events', () => {
