@@ -124,6 +124,28 @@ describe('trace: trace.dat read natively', function () {
     assert.ok(new Set(three.calls.map((c) => c.cpu)).size > 1, 'calls start on different CPUs');
   });
 
+  it('probe events are known by the function their IP falls in (kallsyms), whatever they are named', async () => {
+    const original = await read(file(fixtureDat('aligned.uncompressed')));
+    const renamed = Buffer.from(fixtureDat('aligned.uncompressed'));
+    // Same-length names that none of Pinscope's recipe names match: only the raw probe IPs can tell.
+    for (const [from, to] of [
+      ['name: xui_entry', 'name: qqq_first'],
+      ['name: xui_iov', 'name: qqq_vvv'],
+      ['name: xui_exit', 'name: qqq_last'],
+      ['name: pupf_entry', 'name: pppp_start'],
+      ['name: pupf_exit', 'name: pppp_done'],
+      ['name: unpin_page', 'name: qqqqq_page'],
+    ]) {
+      const at = renamed.indexOf(from!);
+      assert.ok(at > 0, from);
+      renamed.write(to!, at, 'latin1');
+    }
+    const calls = (await read(file(renamed))).calls;
+    assert.equal(calls.length, 5);
+    assert.deepEqual(calls.map(comparable), original.calls.map(comparable));
+    assert.ok(calls.every((c) => c.entry && c.exit && c.pins.length > 0 && c.unpins.length > 0 && c.iov));
+  });
+
   describe('lost events', () => {
     /** The uncompressed trace with page `page` of CPU 0 flagged as following lost events. */
     function withLost(page: number, stored: number | null): Buffer {
