@@ -129,7 +129,7 @@ function compressed(data: Buffer): Buffer {
  * The uncompressed v7 `file` written again as trace-cmd would: with zlib (sections and CPU chunks
  * compressed) or uncompressed, each CPU's pages `repeat` times over (a bigger trace of real pages).
  */
-export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number; spreadOver?: number }): Buffer {
+export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number; spreadOver?: number; asInstances?: boolean }): Buffer {
   const zlib = how.compression === 'zlib';
   const chunkPages = how.chunkPages ?? 10;
   const l = layout(file);
@@ -150,54 +150,61 @@ export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; ch
     put(Buffer.concat([u16(s.id), u16(zlib ? 1 : 0), u32(s.stringId), u64(body.length)]));
     put(body);
   }
-  // The buffer section: its header, padding to a page, then each CPU's data (chunks when compressed).
-  const bufferAt = size;
-  put(Buffer.concat([u16(3), u16(zlib ? 1 : 0), u32(file.readUInt32LE(l.buffer.sectionAt + 4)), u64(0)]));
-  put(Buffer.alloc((l.pageSize - (size % l.pageSize)) % l.pageSize));
-  const cpus: Array<{ cpu: number; offset: number; size: number }> = [];
-  // Each CPU's pages, or (spreadOver) the first CPU's pages dealt round-robin to that many CPUs.
-  const perCpu: Array<{ cpu: number; data: Buffer }> = [];
-  for (const cpu of l.buffer.cpus) {
+  // Each CPU's pages, or (spreadOver) the first CPU's pages dealt round-robin to that many CPUs,
+  // or (with asInstances) to that many instances of one CPU each.
+  let perCpu: Array<{ cpu: number; data: Buffer }> = l.buffer.cpus.map((cpu) => {
     const one = file.subarray(cpu.offset, cpu.offset + cpu.size);
-    perCpu.push({ cpu: cpu.cpu, data: Buffer.concat(Array.from({ length: how.repeat ?? 1 }, () => one)) });
-  }
+    return { cpu: cpu.cpu, data: Buffer.concat(Array.from({ length: how.repeat ?? 1 }, () => one)) };
+  });
   if (how.spreadOver) {
     const pages = perCpu[0]!.data;
-    perCpu.length = 0;
-    for (let c = 0; c < how.spreadOver; c++) {
+    perCpu = Array.from({ length: how.spreadOver }, (_, c) => {
       const mine: Buffer[] = [];
-      for (let at = c * l.pageSize; at < pages.length; at += how.spreadOver * l.pageSize) mine.push(pages.subarray(at, at + l.pageSize));
-      perCpu.push({ cpu: c, data: Buffer.concat(mine) });
-    }
+      for (let at = c * l.pageSize; at < pages.length; at += how.spreadOver! * l.pageSize) mine.push(pages.subarray(at, at + l.pageSize));
+      return { cpu: c, data: Buffer.concat(mine) };
+    });
   }
-  for (const { cpu: id, data } of perCpu) {
-    const cpu = { cpu: id };
-    const offset = size;
-    if (!zlib) {
-      put(data);
-      cpus.push({ cpu: cpu.cpu, offset, size: data.length });
-      continue;
+  const instances = how.asInstances
+    ? perCpu.map((c, i) => ({ name: i === 0 ? l.buffer.name : `instance${i}`, cpus: [{ cpu: 0, data: c.data }] }))
+    : [{ name: l.buffer.name, cpus: perCpu }];
+  const bufferOptions: Buffer[] = [];
+  for (const instance of instances) {
+    // The buffer section: its header, padding to a page, then each CPU's data (chunks when compressed).
+    const bufferAt = size;
+    put(Buffer.concat([u16(3), u16(zlib ? 1 : 0), u32(file.readUInt32LE(l.buffer.sectionAt + 4)), u64(0)]));
+    put(Buffer.alloc((l.pageSize - (size % l.pageSize)) % l.pageSize));
+    const cpus: Array<{ cpu: number; offset: number; size: number }> = [];
+    for (const { cpu, data } of instance.cpus) {
+      const offset = size;
+      if (!zlib) {
+        put(data);
+        cpus.push({ cpu, offset, size: data.length });
+        continue;
+      }
+      const chunks: Buffer[] = [];
+      for (let at = 0; at < data.length; at += chunkPages * l.pageSize) chunks.push(compressed(data.subarray(at, at + chunkPages * l.pageSize)));
+      put(u32(chunks.length));
+      for (const c of chunks) put(c);
+      cpus.push({ cpu, offset, size: size - offset - 4 });
     }
-    const chunks: Buffer[] = [];
-    for (let at = 0; at < data.length; at += chunkPages * l.pageSize) chunks.push(compressed(data.subarray(at, at + chunkPages * l.pageSize)));
-    put(u32(chunks.length));
-    for (const c of chunks) put(c);
-    cpus.push({ cpu: cpu.cpu, offset, size: size - offset - 4 });
+    bufferOptions.push(
+      Buffer.concat([
+        u64(bufferAt),
+        Buffer.from(`${instance.name}\0${l.buffer.clock}\0`, 'latin1'),
+        ...(l.buffer.pageSize === null ? [] : [u32(l.buffer.pageSize)]),
+        u32(cpus.length),
+        ...cpus.map((c) => Buffer.concat([u32(c.cpu), u64(c.offset), u64(c.size)])),
+      ]),
+    );
   }
   const optionsAt = size;
   const options: Buffer[] = [];
   for (const o of l.options) {
-    let data = o.data;
-    if (moved.has(o.id)) data = u64(moved.get(o.id)!);
     if (o.id === 3) {
-      data = Buffer.concat([
-        u64(bufferAt),
-        Buffer.from(`${l.buffer.name}\0${l.buffer.clock}\0`, 'latin1'),
-        ...(l.buffer.pageSize === null ? [] : [u32(l.buffer.pageSize)]),
-        u32(cpus.length),
-        ...cpus.map((c) => Buffer.concat([u32(c.cpu), u64(c.offset), u64(c.size)])),
-      ]);
+      for (const data of bufferOptions) options.push(Buffer.concat([u16(3), u32(data.length), data]));
+      continue;
     }
+    const data = moved.has(o.id) ? u64(moved.get(o.id)!) : o.data;
     options.push(Buffer.concat([u16(o.id), u32(data.length), data]));
   }
   options.push(Buffer.concat([u16(0), u32(8), u64(0)]));

@@ -146,6 +146,13 @@ describe('trace: trace.dat read natively', function () {
     assert.ok(calls.every((c) => c.entry && c.exit && c.pins.length > 0 && c.unpins.length > 0 && c.iov));
   });
 
+  it('instances (one BUFFER option each) are read and merged by timestamp with the top buffer', async () => {
+    const one = await read(file(fixtureDat('aligned.uncompressed')));
+    const split = await read(file(rewriteDat(fixtureDat('aligned.uncompressed'), { compression: 'zlib', spreadOver: 2, asInstances: true })));
+    assert.deepEqual([split.summary.dat.instances, split.summary.dat.cpus], [2, 2]);
+    assert.deepEqual(split.calls.map(comparable), one.calls.map(comparable));
+  });
+
   describe('lost events', () => {
     /** The uncompressed trace with page `page` of CPU 0 flagged as following lost events. */
     function withLost(page: number, stored: number | null): Buffer {
