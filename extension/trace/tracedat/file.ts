@@ -20,6 +20,22 @@ export interface CpuData {
   readonly size: number;
 }
 
+/** per_cpu/cpuN/stats: events the kernel overwrote or dropped, which never reached the file. */
+export interface CpuStat {
+  readonly cpu: number | null;
+  readonly overrun: number | null;
+  readonly commitOverrun: number | null;
+  readonly dropped: number | null;
+}
+
+function cpuStat(text: string): CpuStat {
+  const value = (key: string) => {
+    const m = new RegExp(`^${key}:\\s*(\\d+)`, 'm').exec(text);
+    return m ? Number(m[1]) : null;
+  };
+  return { cpu: value('CPU'), overrun: value('overrun'), commitOverrun: value('commit overrun'), dropped: value('dropped events') };
+}
+
 export interface Instance {
   /** "" for the top instance. */
   readonly name: string;
@@ -58,8 +74,8 @@ export interface DatFile {
   readonly tsOffset: number;
   /** TSC2NSEC option: raw counter → ns as ((ts * mult) >> shift) + offset. */
   readonly tsc2nsec: { readonly mult: number; readonly shift: number; readonly offset: bigint } | null;
-  /** Per-CPU kernel statistics (CPUSTAT options), as text. */
-  readonly cpuStats: readonly string[];
+  /** The kernel's per-CPU ring-buffer statistics at the end of the recording (CPUSTAT options). */
+  readonly cpuStats: readonly CpuStat[];
   /** Things read but not understood (unknown options, malformed kallsyms lines). */
   readonly notes: readonly string[];
 }
@@ -126,7 +142,7 @@ interface Builder {
   traceCmdVersion: string | null;
   tsOffset: number;
   tsc2nsec: DatFile['tsc2nsec'];
-  cpuStats: string[];
+  cpuStats: CpuStat[];
   notes: string[];
 }
 
@@ -242,7 +258,8 @@ async function readV7(source: ByteSource, b: Builder, first: number, pageSize: n
   for (const [id, offset] of pointers) await readers[id]!((await section(source, offset, decompress, id)).body);
   for (const { sectionAt, data } of buffers) {
     const header = Cursor.atFile(await readRange(source, sectionAt, 16, 'buffer section header'), sectionAt);
-    header.u16('section id');
+    const id = header.u16('section id');
+    if (id !== OPT.BUFFER) header.fail(`expected a buffer section (id 3) here, found id ${id}`, 0);
     const flags = header.u16('section flags');
     b.instances.push(bufferOption(data, pageSize, (flags & 1) === 1 && decompress !== null, source.size));
   }
@@ -276,7 +293,7 @@ function plainOption(b: Builder, id: number, c: Cursor, size: number): void {
   const text = () => latin1(c.bytes, 0, c.bytes.indexOf(0) < 0 ? c.bytes.length : c.bytes.indexOf(0));
   switch (id) {
     case OPT.CPUSTAT:
-      b.cpuStats.push(text());
+      b.cpuStats.push(cpuStat(text()));
       return;
     case OPT.UNAME:
       b.uname = text();

@@ -36,6 +36,8 @@ export interface TraceDatSummary extends TraceSummary {
     readonly records: number;
     /** Lost events per CPU, from the pages' missed-events flags (-1: lost, count unknown). */
     readonly lostByCpu: ReadonlyArray<{ readonly cpu: number; readonly instance: string; readonly count: number }>;
+    /** What the kernel counted per CPU when the recording ended (overwritten, dropped): events that never reached the file. */
+    readonly kernelStats: DatFile['cpuStats'];
     readonly notes: readonly string[];
   };
 }
@@ -137,6 +139,7 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
       cpus: cpus.length,
       records,
       lostByCpu,
+      kernelStats: file.cpuStats,
       notes,
     },
   };

@@ -30,11 +30,14 @@ function file(content: Buffer): string {
 interface DatEntry {
   readonly path: string;
   readonly text_rendering: string;
+  readonly lost_events: { overrun: number; 'commit overrun': number; 'dropped events': number };
 }
 
 function datFiles(): DatEntry[] {
   const manifest = JSON.parse(readFileSync(join(SHARED_DATA, 'manifest.json'), 'utf8')) as { files: Array<Partial<DatEntry> & { format?: string }> };
-  return manifest.files.filter((f): f is DatEntry & { format: string } => f.format === 'trace-cmd-dat' && typeof f.text_rendering === 'string');
+  const dats = manifest.files.filter((f): f is DatEntry & { format: string } => f.format === 'trace-cmd-dat' && typeof f.text_rendering === 'string');
+  // The kernel's lost-event counts are recorded with the report's entry.
+  return dats.map((d) => ({ ...d, lost_events: (manifest.files.find((f) => f.path === d.text_rendering) as DatEntry).lost_events }));
 }
 
 /** A call as both sources can tell it: no line numbers (a .dat has records, not lines), times in whole µs as the report prints them. */
@@ -76,6 +79,11 @@ describe('trace: trace.dat read natively', function () {
       assert.equal(native.summary.dat.version, 7);
       assert.equal(native.summary.dat.compression, 'zstd');
       assert.deepEqual(native.summary.skipped, { lines: 0, examples: [] });
+      // The kernel's own per-CPU counts, as the manifest recorded them from trace-cmd's stats.
+      for (const stat of native.summary.dat.kernelStats) {
+        assert.deepEqual([stat.overrun, stat.commitOverrun, stat.dropped], [dat.lost_events.overrun, dat.lost_events['commit overrun'], dat.lost_events['dropped events']]);
+      }
+      assert.equal(native.summary.dat.kernelStats.length, 2, 'one CPUSTAT per CPU');
       assert.ok(report.calls.length >= 5, `${report.calls.length} calls in the report`);
       assert.deepEqual(native.calls.map(comparable), report.calls.map(comparable));
       // The raw timestamps are nanoseconds: within half a microsecond of the report's.
