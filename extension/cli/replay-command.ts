@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
+import type { TraceDatSummary } from '../trace/tracedat';
 import type { VariantId } from '../protocol/dto';
 import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
 
@@ -76,7 +77,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
     };
     process.stdout.write(JSON.stringify(out, null, 2) + '\n');
   } else {
-    process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)\n`);
+    // A trace.dat has records, not lines: its "line" numbers count records in time order.
+    const dat = 'dat' in summary ? (summary as TraceDatSummary).dat : null;
+    const size = dat ? `${summary.lines} events (trace.dat v${dat.version}, ${dat.compression})` : `${summary.lines} lines`;
+    process.stdout.write(`${file}: ${summary.format}, ${size}, ${rows.length} call(s)\n`);
     if (rows.length) process.stdout.write([HEADER, ...rows].join('\n') + '\n');
     process.stdout.write(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete\n`);
     if (summary.skipped.lines) {
