@@ -129,7 +129,7 @@ function compressed(data: Buffer): Buffer {
  * The uncompressed v7 `file` written again as trace-cmd would: with zlib (sections and CPU chunks
  * compressed) or uncompressed, each CPU's pages `repeat` times over (a bigger trace of real pages).
  */
-export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number; spreadOver?: number; asInstances?: boolean }): Buffer {
+export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number; spreadOver?: number; asInstances?: boolean; extraOptions?: Array<{ id: number; data: Buffer }> }): Buffer {
   const zlib = how.compression === 'zlib';
   const chunkPages = how.chunkPages ?? 10;
   const l = layout(file);
@@ -207,6 +207,7 @@ export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; ch
     const data = moved.has(o.id) ? u64(moved.get(o.id)!) : o.data;
     options.push(Buffer.concat([u16(o.id), u32(data.length), data]));
   }
+  for (const o of how.extraOptions ?? []) options.push(Buffer.concat([u16(o.id), u32(o.data.length), o.data]));
   options.push(Buffer.concat([u16(0), u32(8), u64(0)]));
   const optionsBody = Buffer.concat(options);
   put(Buffer.concat([u16(0), u16(0), u32(file.readUInt32LE(l.optionsAt + 4)), u64(optionsBody.length)]));

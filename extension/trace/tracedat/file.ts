@@ -66,7 +66,7 @@ export interface DatFile {
   readonly traceCmdVersion: string | null;
   /** OFFSET option: nanoseconds added to every timestamp. */
   readonly tsOffset: number;
-  /** TSC2NSEC option: raw counter → ns as ((ts * mult) >> shift) + offset. */
+  /** TSC2NSEC option: raw counter → ns as (ts * mult) >> shift (its offset is kept, not applied: see index.ts). */
   readonly tsc2nsec: { readonly mult: number; readonly shift: number; readonly offset: bigint } | null;
   /** The kernel's per-CPU ring-buffer statistics at the end of the recording (CPUSTAT options). */
   readonly cpuStats: readonly CpuStat[];

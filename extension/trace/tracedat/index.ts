@@ -145,12 +145,16 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
   };
 }
 
-/** Raw ring-buffer time -> seconds: TSC2NSEC when the clock counted cycles, then the OFFSET option. */
+/**
+ * Raw ring-buffer time -> seconds: TSC2NSEC's multiplier and shift when the clock counted
+ * cycles, then the OFFSET option's nanoseconds. TSC2NSEC's own offset is left out, as
+ * trace-cmd 3.1.6's report leaves it out (checked on files with both options).
+ */
 function timestampScale(file: DatFile): (raw: number) => number {
   const tsc = file.tsc2nsec;
   const offset = file.tsOffset;
   if (!tsc) return (raw) => (raw + offset) / 1e9;
   const mult = BigInt(tsc.mult);
   const shift = BigInt(tsc.shift);
-  return (raw) => Number(((BigInt(raw) * mult) >> shift) + tsc.offset + BigInt(offset)) / 1e9;
+  return (raw) => (Number((BigInt(raw) * mult) >> shift) + offset) / 1e9;
 }

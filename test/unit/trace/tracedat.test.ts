@@ -161,6 +161,24 @@ describe('trace: trace.dat read natively', function () {
     assert.deepEqual(split.calls.map(comparable), one.calls.map(comparable));
   });
 
+  it('the OFFSET and TSC2NSEC options move the timestamps as trace-cmd report does', async () => {
+    const original = await read(file(fixtureDat('aligned.uncompressed')));
+    const tsc = Buffer.alloc(16);
+    tsc.writeUInt32LE(3, 0); // mult
+    tsc.writeUInt32LE(1, 4); // shift: ns = raw * 3 / 2
+    tsc.writeBigUInt64LE(5_000_000_000n, 8); // offset: trace-cmd 3.1.6 leaves it out
+    const offset = await read(file(rewriteDat(fixtureDat('aligned.uncompressed'), { compression: 'none', extraOptions: [{ id: 7, data: Buffer.from('1000000000\0') }] })));
+    const scaled = await read(file(rewriteDat(fixtureDat('aligned.uncompressed'), { compression: 'none', extraOptions: [{ id: 14, data: tsc }] })));
+    // `trace-cmd report` (3.1.6) on these two files prints the first call's entry at 220.449780 and 329.174669.
+    assert.equal(Math.round(offset.calls[0]!.entryTs! * 1e6), 220_449_780);
+    assert.equal(Math.round(scaled.calls[0]!.entryTs! * 1e6), 329_174_669);
+    original.calls.forEach((c, i) => {
+      const raw = Math.round(c.entryTs! * 1e9);
+      assert.equal(Math.round(offset.calls[i]!.entryTs! * 1e9), raw + 1e9, `call ${i}: +1 s`);
+      assert.equal(Math.round(scaled.calls[i]!.entryTs! * 1e9), Math.floor((raw * 3) / 2), `call ${i}: × 3/2`);
+    });
+  });
+
   describe('lost events', () => {
     /** The uncompressed trace with page `page` of CPU 0 flagged as following lost events. */
     function withLost(page: number, stored: number | null): Buffer {
