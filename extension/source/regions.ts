@@ -1,65 +1,112 @@
-// Byte ranges computed once per tree with one query: the code `#if 0` drops
-// and each function definition. Asking "is this node dead, which function is
-// it in" is then arithmetic, not a walk up the tree across the WASM boundary.
-import type { Node, Tree } from 'web-tree-sitter';
-import type { CParser } from './parser';
+// Where a node sits: inside code `#if 0` drops, inside which function. Found
+// with one tree cursor that moves forward through the file (no recursion, no
+// query over the whole file, no node.parent, which tree-sitter recomputes from
+// the root each time): placing every mention costs about one pass over the
+// levels that hold them, however deep a hostile file nests.
+import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 
-interface FunctionRange {
-  readonly start: number;
-  readonly end: number;
-  readonly name: string | null;
-  readonly node: Node;
+export interface Placement {
+  /** A `#if 0` (or `#elif 0`) drops the node; its `#else` branch stays live. */
+  readonly dead: boolean;
+  /** The innermost function definition holding the node, and its name. */
+  readonly function: Node | null;
+  readonly functionName: string | null;
 }
-
-const QUERY = `
-(preproc_if condition: (_) @condition) @if
-(preproc_elif condition: (_) @condition) @if
-(function_definition) @function
-`;
 
 /** `#if 0` (or `#if 0x0`, `#if (0)`): a condition the preprocessor always drops. */
 function alwaysFalse(text: string): boolean {
   return /^\(*\s*(0+|0[xX]0+)[uUlL]*\s*\)*$/.test(text.trim());
 }
 
+/** The identifier a declarator declares (through pointers, parentheses, function declarators). */
 export function declaratorName(node: Node | null): Node | null {
   let d = node;
   while (d && d.type !== 'identifier') d = d.type === 'parenthesized_declarator' ? d.namedChild(0) : d.childForFieldName('declarator');
   return d;
 }
 
-export class Regions {
-  private readonly dead: Array<[number, number]> = [];
-  private readonly functions: FunctionRange[] = [];
+/** One level of the cursor's path: the node's end, the function it is, the code it drops. */
+interface Level {
+  readonly end: number;
+  readonly fn: Node | null;
+  /** A `#if 0` block: positions before this are dropped. */
+  readonly deadBefore: number | null;
+}
 
-  constructor(tree: Tree, parser: CParser) {
-    for (const match of parser.query(QUERY).matches(tree.rootNode)) {
-      const get = (name: string) => match.captures.find((c) => c.name === name)?.node;
-      const fn = get('function');
-      if (fn) {
-        this.functions.push({ start: fn.startIndex, end: fn.endIndex, name: declaratorName(fn.childForFieldName('declarator'))?.text ?? null, node: fn });
+/**
+ * Places nodes given in source order (by start; an ancestor before its
+ * descendants). A node out of order restarts from the root.
+ */
+export class Placer {
+  private cursor: TreeCursor;
+  private path: Level[] = [];
+  private last = -1;
+
+  constructor(private readonly tree: Tree) {
+    this.cursor = tree.walk();
+    this.path = [this.level()];
+  }
+
+  place(node: Node): Placement {
+    const at = node.startIndex;
+    const end = node.endIndex;
+    if (at < this.last) this.restart();
+    this.last = at;
+    const c = this.cursor;
+    // Up (or along) until the current node holds the target.
+    while (this.path.length > 1) {
+      const top = this.path[this.path.length - 1]!;
+      if (top.end <= at && c.gotoNextSibling()) {
+        this.path[this.path.length - 1] = this.level();
         continue;
       }
-      const block = get('if');
-      const condition = get('condition');
-      if (block && condition && alwaysFalse(condition.text)) {
+      if (top.end <= at || top.end < end || c.startIndex > at) {
+        c.gotoParent();
+        this.path.pop();
+        continue;
+      }
+      break;
+    }
+    // Down to it.
+    while (c.nodeId !== node.id && c.gotoFirstChild()) {
+      while (c.endIndex <= at && c.gotoNextSibling());
+      if (c.startIndex > at || c.endIndex <= at) {
+        c.gotoParent();
+        break;
+      }
+      this.path.push(this.level());
+    }
+    let fn: Node | null = null;
+    let dead = false;
+    for (const level of this.path) {
+      if (level.fn) fn = level.fn;
+      if (level.deadBefore !== null && at < level.deadBefore) dead = true;
+    }
+    return { dead, function: fn, functionName: fn ? (declaratorName(fn.childForFieldName('declarator'))?.text ?? null) : null };
+  }
+
+  dispose(): void {
+    this.cursor.delete();
+  }
+
+  private restart(): void {
+    this.cursor.delete();
+    this.cursor = this.tree.walk();
+    this.path = [this.level()];
+  }
+
+  private level(): Level {
+    const c = this.cursor;
+    const type = c.nodeType;
+    if (type === 'function_definition') return { end: c.endIndex, fn: c.currentNode, deadBefore: null };
+    if (type === 'preproc_if' || type === 'preproc_elif') {
+      const block = c.currentNode;
+      const condition = block.childForFieldName('condition');
+      if (condition && alwaysFalse(condition.text)) {
         const alternative = block.childForFieldName('alternative');
-        this.dead.push([block.startIndex, alternative ? alternative.startIndex : block.endIndex]);
+        return { end: c.endIndex, fn: null, deadBefore: alternative ? alternative.startIndex : block.endIndex };
       }
     }
-  }
-
-  /** True when a `#if 0` drops the node (its `#else` branch stays live). */
-  isDead(node: Node): boolean {
-    const at = node.startIndex;
-    return this.dead.some(([start, end]) => start <= at && at < end);
-  }
-
-  /** The innermost function definition holding the node. */
-  functionAt(node: Node): FunctionRange | null {
-    const at = node.startIndex;
-    let best: FunctionRange | null = null;
-    for (const f of this.functions) if (f.start <= at && at < f.end && (!best || f.start >= best.start)) best = f;
-    return best;
+    return { end: c.endIndex, fn: null, deadBefore: null };
   }
 }
