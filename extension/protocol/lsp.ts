@@ -96,7 +96,17 @@ export interface IndexStatusParams {
   readonly milliseconds: number;
   /** Candidate files tree-sitter could only parse with errors (their other entries still count). */
   readonly filesWithErrors: readonly string[];
+  /** Files and folders left out, each with why (unreadable, a FIFO, a link loop, binary, over the size limit). */
+  readonly skipped: readonly IndexNoticeDto[];
+  /** Files indexed with a caveat (invalid UTF-8). */
+  readonly warnings: readonly IndexNoticeDto[];
   readonly message?: string;
+}
+
+export interface IndexNoticeDto {
+  /** A file: URI. */
+  readonly uri: string;
+  readonly reason: string;
 }
 
 export const IndexStatusNotification = notification<IndexStatusParams>('pinscope/index/status');
