@@ -122,10 +122,15 @@ connection.onInitialized(() => {
   void indexWorkspace();
 });
 
-async function analyse(document: TextDocument): Promise<void> {
+/** The version whose diagnostics each open document last got (opening also counts as a change). */
+const published = new Map<string, number>();
+
+async function analyse(document: TextDocument, again = false): Promise<void> {
+  if (!again && published.get(document.uri) === document.version) return;
   const facts = await analysis.factsFor(document.uri, document.version, document.getText());
   // Edited again meanwhile: the newer version's analysis is scheduled already.
   if (documents.get(document.uri)?.version !== facts.version) return;
+  published.set(document.uri, facts.version);
   index.update(document.uri, facts.entries);
   const { diagnostics } = await settings();
   void connection.sendDiagnostics({ uri: document.uri, version: facts.version, diagnostics: diagnosticsFor(facts, diagnostics) });
@@ -155,13 +160,14 @@ function analyseWhenTypingPauses(uri: string): void {
 connection.onDidChangeConfiguration(() => {
   cachedSettings = null;
   // A new diagnostics level applies to the open files at once.
-  for (const document of documents.all()) void analyse(document);
+  for (const document of documents.all()) void analyse(document, true);
 });
 documents.onDidOpen((event) => void analyse(event.document));
 documents.onDidChangeContent((event) => analyseWhenTypingPauses(event.document.uri));
 documents.onDidClose((event) => {
   clearTimeout(waiting.get(event.document.uri));
   waiting.delete(event.document.uri);
+  published.delete(event.document.uri);
   analysis.forget(event.document.uri);
   void index.refreshFromDisk(event.document.uri);
 });
