@@ -26,7 +26,7 @@ describe('server: a hostile workspace', function () {
       command: withoutReadOverride,
       beforeInitialized: (connection) => {
         status = new Promise((resolve) => connection.onNotification(IndexStatusNotification.method, (p: IndexStatusParams) => resolve(p)));
-        connection.onNotification(LogMessageNotification.type, (p: LogMessageParams) => log.push(p.message));
+        connection.onNotification(LogMessageNotification.method, (p: LogMessageParams) => void log.push(p.message));
       },
     });
   });
