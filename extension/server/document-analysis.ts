@@ -23,8 +23,18 @@ interface DocumentState {
   readonly tree: Tree | null;
 }
 
+/**
+ * A lens or hover asked while edits are still arriving waits until the
+ * document has been quiet this long: the request is then either answered for
+ * the newest text or cancelled by the client (VS Code cancels lens requests
+ * on each edit) before any work, so a burst never queues analyses of versions
+ * nobody will see.
+ */
+export const QUIET_MS = 15;
+
 export class DocumentAnalysis {
   private readonly states = new Map<string, DocumentState>();
+  private readonly lastChange = new Map<string, number>();
   /** Documents already named in the log as not analysed (said once, not per keystroke). */
   private readonly reported = new Set<string>();
 
@@ -66,7 +76,23 @@ export class DocumentAnalysis {
     }
   }
 
+  /** The document changed (the facts are not computed here: only when asked). */
+  changed(uri: string): void {
+    this.lastChange.set(uri, performance.now());
+  }
+
+  /** Waits until the document has had no change for QUIET_MS; false if given up (the request was cancelled meanwhile). */
+  async quiet(uri: string, stillWanted: () => boolean): Promise<boolean> {
+    for (;;) {
+      if (!stillWanted()) return false;
+      const wait = (this.lastChange.get(uri) ?? -Infinity) + QUIET_MS - performance.now();
+      if (wait <= 0) return true;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+
   forget(uri: string): void {
+    this.lastChange.delete(uri);
     this.drop(uri);
     this.reported.delete(uri);
   }

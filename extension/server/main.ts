@@ -163,7 +163,10 @@ connection.onDidChangeConfiguration(() => {
   for (const document of documents.all()) void analyse(document, true);
 });
 documents.onDidOpen((event) => void analyse(event.document));
-documents.onDidChangeContent((event) => analyseWhenTypingPauses(event.document.uri));
+documents.onDidChangeContent((event) => {
+  analysis.changed(event.document.uri);
+  analyseWhenTypingPauses(event.document.uri);
+});
 documents.onDidClose((event) => {
   clearTimeout(waiting.get(event.document.uri));
   waiting.delete(event.document.uri);

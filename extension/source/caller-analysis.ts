@@ -2,7 +2,7 @@
 // the enclosing function only (no guessing across functions or files): is the
 // result ignored, checked for < 0, stored, is will_pin recorded, where are
 // pins released, is the bvec count used as a byte count.
-import type { Node, Tree } from 'web-tree-sitter';
+import { Query, type Language, type Node, type Tree } from 'web-tree-sitter';
 import type { Placement } from './regions';
 
 export interface HandlingFact {
@@ -89,47 +89,47 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
   else map.set(key, [value]);
 }
 
-/** Walks a body with a tree cursor (no recursion: a body may nest 10,000 deep). */
+/** The nodes a body's facts come from; tree-sitter finds them (in C, without recursion) so JS never walks the body. */
+const BODY_FACTS = `
+(binary_expression left: (_) @left operator: ["<" "<="] right: (number_literal) @zero) @check
+(call_expression function: (identifier) @callee) @call
+(assignment_expression left: (_) @left right: (_) @right) @assign
+`;
+const queries = new WeakMap<Language, Query>();
+
 function gatherBody(tree: Tree, body: Node): BodyFacts {
   const negativeChecks = new Map<string, Mention[]>();
   const assignments = new Map<string, Array<Mention & { bytes: boolean }>>();
   let willPin: HandlingFact | null = null;
   const releases: HandlingFact[] = [];
-  const cursor = tree.walk();
-  cursor.reset(body);
-  try {
-    for (;;) {
-      const type = cursor.nodeType;
-      if (type === 'binary_expression' || type === 'call_expression' || type === 'assignment_expression') {
-        const n = cursor.currentNode;
-        const line = n.startPosition.row;
-        if (type === 'binary_expression') {
-          const op = n.childForFieldName('operator')?.text;
-          if ((op === '<' || op === '<=') && n.childForFieldName('right')?.text === '0') {
-            push(negativeChecks, n.childForFieldName('left')?.text ?? '', { at: n.startIndex, fact: { what: n.text, line } });
-          }
-        } else if (type === 'call_expression') {
-          const name = n.childForFieldName('function')?.text ?? '';
-          if (name === 'iov_iter_extract_will_pin' && !willPin) willPin = { what: n.parent?.text.slice(0, 80) ?? n.text, line };
-          if (RELEASE.test(name)) releases.push({ what: `${name}()`, line });
-        } else {
-          const left = n.childForFieldName('left')?.text ?? '';
-          const right = n.childForFieldName('right')?.text ?? '';
-          push(assignments, right, { at: n.startIndex, fact: { what: n.text, line }, bytes: BYTE_NAME.test(left) && !COUNT_NAME.test(left) });
-        }
-      }
-      // Preorder: down, else along, else up until a sibling (never above the body).
-      if (cursor.gotoFirstChild()) continue;
-      let moved = false;
-      while (!moved) {
-        if (cursor.nodeId === body.id) return { negativeChecks, assignments, willPin, releases };
-        moved = cursor.gotoNextSibling();
-        if (!moved && !cursor.gotoParent()) return { negativeChecks, assignments, willPin, releases };
-      }
+  let query = queries.get(tree.language);
+  if (!query) queries.set(tree.language, (query = new Query(tree.language, BODY_FACTS)));
+  // Matches come in source order (by where each starts), as a reader meets them.
+  for (const match of query.matches(body)) {
+    const get = (name: string) => match.captures.find((c) => c.name === name)?.node;
+    const check = get('check');
+    if (check) {
+      if (get('zero')?.text === '0') push(negativeChecks, get('left')?.text ?? '', { at: check.startIndex, fact: { what: check.text, line: check.startPosition.row } });
+      continue;
     }
-  } finally {
-    cursor.delete();
+    const callee = get('callee');
+    if (callee) {
+      const name = callee.text;
+      if (name === 'iov_iter_extract_will_pin' && !willPin) {
+        const call = get('call')!;
+        willPin = { what: call.parent?.text.slice(0, 80) ?? call.text, line: call.startPosition.row };
+      }
+      if (RELEASE.test(name)) releases.push({ what: `${name}()`, line: callee.startPosition.row });
+      continue;
+    }
+    const assign = get('assign');
+    if (assign) {
+      const left = get('left')?.text ?? '';
+      push(assignments, get('right')?.text ?? '', { at: assign.startIndex, fact: { what: assign.text, line: assign.startPosition.row }, bytes: BYTE_NAME.test(left) && !COUNT_NAME.test(left) });
+    }
   }
+  for (const list of [...negativeChecks.values(), ...assignments.values()]) list.sort((x, y) => x.at - y.at);
+  return { negativeChecks, assignments, willPin, releases };
 }
 
 /** The first mention at or after a position (mentions are in source order). */

@@ -14,6 +14,8 @@ export type TracedCallsAt = (caller: string) => { calls: number; anomalies: Map<
 
 export function codeLensHandler(documents: TextDocuments<TextDocument>, analysis: DocumentAnalysis, traced: TracedCallsAt) {
   return async (params: CodeLensParams, token?: CancellationToken): Promise<CodeLens[]> => {
+    // While edits still arrive, wait for the newest text (or the client's cancel).
+    await analysis.quiet(params.textDocument.uri, () => !token?.isCancellationRequested);
     dropIfCancelled(token);
     const document = documents.get(params.textDocument.uri);
     if (!document) return [];

@@ -29,6 +29,8 @@ function within(line: number, character: number, start: { line: number; col: num
 
 export function hoverHandler(documents: TextDocuments<TextDocument>, analysis: DocumentAnalysis) {
   return async (params: HoverParams, token?: CancellationToken): Promise<Hover | null> => {
+    // While edits still arrive, wait for the newest text (or the client's cancel).
+    await analysis.quiet(params.textDocument.uri, () => !token?.isCancellationRequested);
     dropIfCancelled(token);
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
