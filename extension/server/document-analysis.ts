@@ -1,12 +1,13 @@
 // What the server knows about each open C document. Analysed on demand, for
 // the newest version only (versions nobody asked about are never analysed),
 // and incrementally: the document's last tree is told of the edit and
-// tree-sitter reparses only what changed. A document past the size limit, or
+// tree-sitter reparses only what changed, and only the top-level constructs
+// whose text changed are analysed again (PieceMemo). A document past the size limit, or
 // one whose analysis throws, gets no facts and a message naming it, never a
 // crash.
 import type { Tree } from 'web-tree-sitter';
 import { MAX_PARSE_BYTES } from '../node/source-file';
-import { analyseTree, type AnalysedEntry, type CallerHandling, type CParser } from '../source';
+import { analyseTree, PieceMemo, type AnalysedEntry, type CallerHandling, type CParser } from '../source';
 import { editBetween } from '../source/text-edit';
 
 export interface DocumentFacts {
@@ -21,6 +22,8 @@ interface DocumentState {
   /** The text and tree the facts came from: the base of the next incremental parse. */
   readonly text: string;
   readonly tree: Tree | null;
+  /** The facts of its top-level constructs, for the next analysis to reuse. */
+  readonly memo: PieceMemo;
 }
 
 /**
@@ -55,23 +58,24 @@ export class DocumentAnalysis {
     if (text.length > this.maxLength) {
       this.drop(uri);
       this.say(uri, `not analysed: ${(text.length / (1024 * 1024)).toFixed(1)} M characters, over the ${(this.maxLength / (1024 * 1024)).toFixed(1)} M limit`);
-      this.states.set(uri, { facts: none, text: '', tree: null });
+      this.states.set(uri, { facts: none, text: '', tree: null, memo: new PieceMemo() });
       return none;
     }
     let tree: Tree | null = null;
     try {
       tree = this.parse(parser, last, text);
-      const analysis = analyseTree(tree, text);
+      const memo = last?.memo ?? new PieceMemo();
+      const analysis = analyseTree(tree, text, memo);
       const facts: DocumentFacts = { version, entries: analysis.entries, callers: analysis.callers, hasErrors: analysis.hasErrors };
       if (last?.tree && last.tree !== tree) last.tree.delete();
-      this.states.set(uri, { facts, text, tree });
+      this.states.set(uri, { facts, text, tree, memo });
       this.reported.delete(uri);
       return facts;
     } catch (error) {
       tree?.delete();
       this.drop(uri);
       this.say(uri, `not analysed: ${error instanceof Error ? error.message : String(error)}`);
-      this.states.set(uri, { facts: none, text: '', tree: null });
+      this.states.set(uri, { facts: none, text: '', tree: null, memo: new PieceMemo() });
       return none;
     }
   }

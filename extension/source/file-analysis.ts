@@ -3,6 +3,7 @@
 import { analyseCallers, type CallerHandling } from './caller-analysis';
 import type { Tree } from 'web-tree-sitter';
 import type { CParser } from './parser';
+import type { PieceMemo } from './piece-memo';
 import { fingerprintBody, isRemovedEra, type Fingerprint } from './fingerprint';
 import { locateSymbols, SYMBOLS, type SymbolEntry } from './symbols';
 
@@ -37,8 +38,17 @@ export function analyseFile(parser: CParser, text: string): FileAnalysis {
   }
 }
 
-/** The same, on a tree the caller owns (an open document's, kept for the next incremental parse). */
-export function analyseTree(tree: Tree, text: string): FileAnalysis {
+/**
+ * The same, on a tree the caller owns (an open document's, kept for the next
+ * incremental parse); with a memo, the top-level constructs unchanged since
+ * the last analysis are not analysed again.
+ */
+export function analyseTree(tree: Tree, text: string, memo?: PieceMemo): FileAnalysis {
+  if (memo) {
+    const { entries, callers } = memo.analyse(tree, text);
+    const defines = entries.some((e) => e.kind === 'definition' && e.symbol === TARGET);
+    return { entries, callers, hasErrors: tree.rootNode.hasError, removedEra: !defines && isRemovedEra(text) };
+  }
   const found = locateSymbols(tree, text, SYMBOLS);
   const entries = found.map(({ entry: e }) => ({
     ...e,

@@ -6,3 +6,4 @@ export { fingerprintBody, isRemovedEra, VARIANT_DESCRIPTIONS, type Fingerprint, 
 
 /** The function Pinscope is about. */
 export const TARGET_FUNCTION = 'netfs_extract_user_iter';
+export { PieceMemo } from './piece-memo';

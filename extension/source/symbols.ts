@@ -43,6 +43,13 @@ function wordsRegex(names: readonly string[]): RegExp {
   return new RegExp(`\\b(?:${names.map((n) => n.replace(/[^\w]/g, '')).join('|')})\\b`, 'g');
 }
 
+/** Where the text names one of the symbols, between two indices. */
+export function* mentions(text: string, names: readonly string[] = SYMBOLS, from = 0, to = text.length): Generator<{ index: number; name: string }> {
+  const words = wordsRegex(names);
+  words.lastIndex = from;
+  for (let m = words.exec(text); m && m.index < to; m = words.exec(text)) yield { index: m.index, name: m[0] };
+}
+
 /**
  * Starts from each place the text names a followed symbol (a few per file)
  * rather than from every call or declaration tree-sitter found: the cost is
@@ -59,17 +66,27 @@ export interface LocatedSymbol {
   readonly placement: Placement;
 }
 
-/** findSymbols, with each entry's name node and placement (for the analyses that go on from it). */
-export function locateSymbols(tree: Tree, text: string, names: readonly string[] = SYMBOLS): LocatedSymbol[] {
+/**
+ * findSymbols, with each entry's name node and placement (for the analyses
+ * that go on from it); optionally only between two indices, with a placer
+ * shared by successive ranges.
+ */
+export function locateSymbols(
+  tree: Tree,
+  text: string,
+  names: readonly string[] = SYMBOLS,
+  range: { readonly from: number; readonly to: number } = { from: 0, to: text.length },
+  shared?: Placer,
+): LocatedSymbol[] {
   const entries: LocatedSymbol[] = [];
   const root = tree.rootNode;
-  const placer = new Placer(tree);
+  const placer = shared ?? new Placer(tree);
   try {
-    for (const match of text.matchAll(wordsRegex(names))) {
+    for (const match of mentions(text, names, range.from, range.to)) {
       const start = match.index;
-      const name = root.descendantForIndex(start, start + match[0].length);
+      const name = root.descendantForIndex(start, start + match.name.length);
       // Comments, strings, field names and macro bodies are not identifiers.
-      if (!name || name.type !== 'identifier' || name.startIndex !== start || name.endIndex !== start + match[0].length) continue;
+      if (!name || name.type !== 'identifier' || name.startIndex !== start || name.endIndex !== start + match.name.length) continue;
       const found = classify(name);
       if (!found) continue;
       const place = placer.place(found.whole);
@@ -80,7 +97,7 @@ export function locateSymbols(tree: Tree, text: string, names: readonly string[]
       }
     }
   } finally {
-    placer.dispose();
+    if (!shared) placer.dispose();
   }
   // In source order, as a reader expects them.
   return entries.sort(({ entry: a }, { entry: b }) => a.start.line - b.start.line || a.start.col - b.start.col || a.line - b.line || a.col - b.col);
