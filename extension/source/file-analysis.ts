@@ -41,10 +41,12 @@ export function analyseFile(parser: CParser, text: string): FileAnalysis {
 /**
  * The same, on a tree the caller owns (an open document's, kept for the next
  * incremental parse); with a memo, the top-level constructs unchanged since
- * the last analysis are not analysed again.
+ * the last analysis are not analysed again (in a file without syntax errors).
  */
 export function analyseTree(tree: Tree, text: string, memo?: PieceMemo): FileAnalysis {
-  if (memo) {
+  // With a syntax error anywhere, tree-sitter's recovery may join constructs
+  // in ways that depend on the whole file: then the whole file is analysed.
+  if (memo && !tree.rootNode.hasError) {
     const { entries, callers } = memo.analyse(tree, text);
     const defines = entries.some((e) => e.kind === 'definition' && e.symbol === TARGET);
     return { entries, callers, hasErrors: tree.rootNode.hasError, removedEra: !defines && isRemovedEra(text) };

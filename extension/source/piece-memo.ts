@@ -4,7 +4,8 @@
 // top-level construct (the enclosing function, the `#if 0` around it, the
 // body the facts come from), so a construct whose text did not change has the
 // same facts, only moved: an edit re-analyses the constructs it touched, not
-// the other 999. A construct holding a syntax error is never reused.
+// the other 999. Used only for a file without syntax errors: tree-sitter's
+// recovery from one may join constructs depending on the whole file.
 import type { Point, Tree } from 'web-tree-sitter';
 import { analyseCallers, type CallerHandling, type HandlingFact } from './caller-analysis';
 import { fingerprintBody } from './fingerprint';
@@ -87,8 +88,8 @@ export class PieceMemo {
         const from = cursor.startIndex;
         const to = cursor.endIndex;
         const origin = cursor.startPosition;
-        // tree-sitter's recovery from a syntax error depends on what precedes
-        // it, so a construct holding an error is analysed afresh every time.
+        // (analyseTree uses the memo only for a tree without syntax errors;
+        // a construct holding one is still never kept, to be safe.)
         const reusable = !cursor.currentNode.hasError;
         const key = reusable ? keyOf(text, from, to) : '';
         let piece = reusable ? (kept.get(key) ?? this.pieces.get(key)) : undefined;

@@ -1,8 +1,9 @@
 // Where a node sits: inside code `#if 0` drops, inside which function. Found
-// with one tree cursor that moves forward through the file (no recursion, no
-// query over the whole file, no node.parent, which tree-sitter recomputes from
-// the root each time): placing every mention costs about one pass over the
-// levels that hold them, however deep a hostile file nests.
+// with tree cursors (no recursion, no query over the whole file, no
+// node.parent, which tree-sitter recomputes from the root each time): one
+// moves forward along the file's top-level constructs, another goes down from
+// the construct to the node, so the cost is the node's depth, however deep a
+// hostile file nests.
 import type { Node, Tree, TreeCursor } from 'web-tree-sitter';
 
 export interface Placement {
@@ -25,60 +26,56 @@ export function declaratorName(node: Node | null): Node | null {
   return d;
 }
 
-/** One level of the cursor's path: the node's end, the function it is, the code it drops. */
+/** One level of the way down to a node: the function it is, the code it drops. */
 interface Level {
-  readonly end: number;
   readonly fn: Node | null;
   /** A `#if 0` block: positions before this are dropped. */
   readonly deadBefore: number | null;
 }
 
 /**
- * Places nodes given in source order (by start; an ancestor before its
- * descendants). A node out of order restarts from the root.
+ * Places nodes given in source order (by start; a node out of order restarts
+ * from the first top-level construct). The construct at file scope holding a
+ * node is found by moving forward along the file's top-level constructs; the
+ * way down inside it starts afresh for each node, so the answer depends on
+ * the node alone (not on which nodes were placed before: tree-sitter's error
+ * recovery can leave siblings that overlap).
  */
 export class Placer {
-  private cursor: TreeCursor;
-  private path: Level[] = [];
+  private readonly top: TreeCursor;
+  private readonly down: TreeCursor;
+  private atTop: boolean;
   private last = -1;
 
-  constructor(private readonly tree: Tree) {
-    this.cursor = tree.walk();
-    this.path = [this.level()];
+  constructor(tree: Tree) {
+    this.top = tree.walk();
+    this.down = tree.walk();
+    this.atTop = this.top.gotoFirstChild();
   }
 
   place(node: Node): Placement {
     const at = node.startIndex;
-    const end = node.endIndex;
-    if (at < this.last) this.restart();
-    this.last = at;
-    const c = this.cursor;
-    // Up (or along) until the current node holds the target.
-    while (this.path.length > 1) {
-      const top = this.path[this.path.length - 1]!;
-      if (top.end <= at && c.gotoNextSibling()) {
-        this.path[this.path.length - 1] = this.level();
-        continue;
-      }
-      if (top.end <= at || top.end < end || c.startIndex > at) {
-        c.gotoParent();
-        this.path.pop();
-        continue;
-      }
-      break;
+    const t = this.top;
+    if (at < this.last) {
+      t.gotoParent();
+      this.atTop = t.gotoFirstChild();
     }
-    // Down to it.
+    this.last = at;
+    while (this.atTop && t.endIndex <= at) this.atTop = t.gotoNextSibling();
+    const none: Placement = { dead: false, function: null, functionName: null };
+    if (!this.atTop || t.startIndex > at) return none;
+    const path: Level[] = [];
+    const c = this.down;
+    c.reset(t.currentNode);
+    path.push(this.level(c));
     while (c.nodeId !== node.id && c.gotoFirstChild()) {
       while (c.endIndex <= at && c.gotoNextSibling());
-      if (c.startIndex > at || c.endIndex <= at) {
-        c.gotoParent();
-        break;
-      }
-      this.path.push(this.level());
+      if (c.startIndex > at || c.endIndex <= at) break;
+      path.push(this.level(c));
     }
     let fn: Node | null = null;
     let dead = false;
-    for (const level of this.path) {
+    for (const level of path) {
       if (level.fn) fn = level.fn;
       if (level.deadBefore !== null && at < level.deadBefore) dead = true;
     }
@@ -86,27 +83,21 @@ export class Placer {
   }
 
   dispose(): void {
-    this.cursor.delete();
+    this.top.delete();
+    this.down.delete();
   }
 
-  private restart(): void {
-    this.cursor.delete();
-    this.cursor = this.tree.walk();
-    this.path = [this.level()];
-  }
-
-  private level(): Level {
-    const c = this.cursor;
+  private level(c: TreeCursor): Level {
     const type = c.nodeType;
-    if (type === 'function_definition') return { end: c.endIndex, fn: c.currentNode, deadBefore: null };
+    if (type === 'function_definition') return { fn: c.currentNode, deadBefore: null };
     if (type === 'preproc_if' || type === 'preproc_elif') {
       const block = c.currentNode;
       const condition = block.childForFieldName('condition');
       if (condition && alwaysFalse(condition.text)) {
         const alternative = block.childForFieldName('alternative');
-        return { end: c.endIndex, fn: null, deadBefore: alternative ? alternative.startIndex : block.endIndex };
+        return { fn: null, deadBefore: alternative ? alternative.startIndex : block.endIndex };
       }
     }
-    return { end: c.endIndex, fn: null, deadBefore: null };
+    return { fn: null, deadBefore: null };
   }
 }
