@@ -96,6 +96,7 @@ const BODY_FACTS = `
 (assignment_expression left: (_) @left right: (_) @right) @assign
 `;
 const queries = new WeakMap<Language, Query>();
+const MATCHES_IN_PROGRESS = 256;
 
 function gatherBody(tree: Tree, body: Node): BodyFacts {
   const negativeChecks = new Map<string, Mention[]>();
@@ -104,8 +105,11 @@ function gatherBody(tree: Tree, body: Node): BodyFacts {
   const releases: HandlingFact[] = [];
   let query = queries.get(tree.language);
   if (!query) queries.set(tree.language, (query = new Query(tree.language, BODY_FACTS)));
-  // Matches come in source order (by where each starts), as a reader meets them.
-  for (const match of query.matches(body)) {
+  // The limit bounds the matches in progress at once (one per enclosing
+  // expression being matched): without it a 20,000-term sum takes quadratic
+  // time; with it, facts nested deeper than that in one expression may be
+  // missed, which no real code does.
+  for (const match of query.matches(body, { matchLimit: MATCHES_IN_PROGRESS })) {
     const get = (name: string) => match.captures.find((c) => c.name === name)?.node;
     const check = get('check');
     if (check) {

@@ -75,6 +75,12 @@ describe('server: editing', () => {
   });
 
   it('a lens request the client cancelled is answered RequestCancelled, not computed', async () => {
+    // The server is busy with the first analysis of a new 15,000-line file
+    // (its diagnostics, 60 ms after opening), so the request and its
+    // cancellation both wait until it gets to them, as during a burst.
+    const busy = pathToFileURL(join('/nonexistent', 'busy.c')).toString();
+    await server.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri: busy, languageId: 'c', version: 1, text: text.repeat(30) } });
+    await new Promise((resolve) => setTimeout(resolve, 80));
     const source = new CancellationTokenSource();
     const asked = server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri } }, source.token);
     source.cancel();
