@@ -5,11 +5,16 @@ import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
 import type { VariantId } from '../protocol/dto';
-import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import { FORMATS, printable, printableJson, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
 
 export class UsageError extends Error {}
 
 const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
+
+/** Lines for the terminal: whatever a trace holds (a task's name is any bytes) shows escaped, never raw. */
+function write(stream: NodeJS.WriteStream, lines: readonly string[]): void {
+  stream.write(lines.map(printable).join('\n') + '\n');
+}
 
 /** One line of the table: made as the call arrives, so the replay need not be kept. */
 function row(c: TraceCallResult): string {
@@ -17,7 +22,7 @@ function row(c: TraceCallResult): string {
   const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
   const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
   const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
-  return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${(c.comm ?? '?').slice(0, 16).padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
+  return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${printable(c.comm ?? '?').padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -60,7 +65,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     });
   } catch (error) {
     if (error instanceof TraceError) {
-      process.stderr.write(`pinscope: ${error.message}\n`);
+      write(process.stderr, [`pinscope: ${error.message}`]);
       return 2;
     }
     throw error;
@@ -74,15 +79,16 @@ export async function replayCommand(argv: string[]): Promise<number> {
       skipped: summary.skipped,
       lost: summary.lost,
     };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    process.stdout.write(printableJson(JSON.stringify(out, null, 2)) + '\n');
   } else {
-    process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)\n`);
-    if (rows.length) process.stdout.write([HEADER, ...rows].join('\n') + '\n');
-    process.stdout.write(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete\n`);
+    const lines = [`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)`];
+    if (rows.length) lines.push(HEADER, ...rows);
+    lines.push(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete`);
     if (summary.skipped.lines) {
-      process.stdout.write(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
+      lines.push(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
     }
-    for (const lost of summary.lost) process.stdout.write(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
+    for (const lost of summary.lost) lines.push(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}`);
+    write(process.stdout, lines);
   }
   return values.strict && mismatches > 0 ? 1 : 0;
 }

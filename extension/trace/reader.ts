@@ -4,7 +4,7 @@
 import { detectFormat, parserFor, type TraceFormat } from './detect';
 import type { SkippedLine } from './events';
 import type { LineParser } from './formats/ftrace';
-import { LineScanner, looksLikeText, type Decode, type Find } from './line-scanner';
+import { LineScanner, looksBinary, looksLikeText, type Decode, type Find } from './line-scanner';
 import { Reconstructor, type RawCall } from './reconstruct';
 
 export interface TraceReaderOptions {
@@ -36,6 +36,7 @@ export class TraceError extends Error {
 }
 
 const DETECT_LINES = 200;
+const BINARY = 'this is a binary file, not a text trace (a trace.dat needs `trace-cmd report` first)';
 
 export class TraceReader {
   private readonly scanner: LineScanner;
@@ -67,7 +68,7 @@ export class TraceReader {
 
   push(chunk: Uint8Array): void {
     if (!this.sawText && chunk.length) {
-      if (!looksLikeText(chunk.subarray(0, 4096))) throw new TraceError('this is a binary file, not a text trace (a trace.dat needs `trace-cmd report` first)');
+      if (!looksLikeText(chunk.subarray(0, 4096))) throw new TraceError(BINARY);
       this.sawText = true;
     }
     this.scanner.push(chunk);
@@ -91,6 +92,9 @@ export class TraceReader {
   private detect(): void {
     this.format = detectFormat(this.buffered.map(([text]) => text));
     if (!this.format) {
+      // Not a trace: binary when most of its lines could be no text at all.
+      const binary = this.buffered.filter(([text]) => looksBinary(text)).length;
+      if (binary * 2 > this.buffered.length) throw new TraceError(BINARY);
       const first = this.buffered.find(([text]) => text.trim() !== '');
       throw new TraceError(
         first ? `no known trace format (line ${first[1]}: ${JSON.stringify(first[0].slice(0, 80))})` : 'the file is empty',

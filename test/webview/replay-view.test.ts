@@ -132,6 +132,26 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
+  it('shows control characters from a trace escaped (\\x1b), in the call list, the title and tooltips', async () => {
+    const { page } = await openView(browser);
+    const evil = '\x1b[2J\x1b]0;x\x07\u009b31m';
+    const call = { index: 0, pid: 7, comm: evil, line: 3, verdict: 'match', input: 'UBUF read 12288', observedRet: 4, predictedRet: 4, anomalies: [], missing: [], differences: [], caller: null };
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: `calls of ${evil}`, traceId: 1, calls: [call] });
+    await page.waitForSelector('[data-testid="trace-call"]');
+    const texts = await page.evaluate(() => [document.querySelector('h1')!.textContent, document.querySelector('[data-testid="trace-call"]')!.textContent]);
+    for (const text of texts) {
+      assert.match(text!, /\\x1b\[2J\\x1b\]0;x\\x07\\u009b31m/);
+      assert.doesNotMatch(text!, /[\u0000-\u001f\u007f-\u009f]/);
+    }
+    // A bvec slot's page text, as a probe printed it, lands in a tooltip.
+    await send(page, { ...showE1, title: evil, observed: { ret: 4, bytes: 0x3000, missing: [], bvecs: [{ idx: 0, offset: 0x100, len: 0xf00, page: evil }] } });
+    await page.waitForSelector('[data-testid="bvec"]');
+    const titles = await page.evaluate(() => [document.querySelector('h1')!.textContent, ...[...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))]);
+    assert.ok(titles.some((t) => t!.includes('bv_page \\x1b[2J')), titles.join(' | '));
+    for (const t of titles) assert.doesNotMatch(t!, /[\u0000-\u001f\u007f-\u009f]/);
+    await page.close();
+  });
+
   it('ignores messages that are not part of the protocol', async () => {
     const { page } = await openView(browser);
     await send(page, showE1);

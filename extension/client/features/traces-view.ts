@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { IndexListRequest, TraceCallRequest, TraceLoadRequest, type TraceCallSummaryDto, type TraceLoadResult } from '../../protocol/lsp';
+import { printable } from '../../trace/printable';
 import { sendRequest, ServerUnavailable } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
@@ -58,11 +59,12 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       return item;
     }
     const c = node.call;
-    const item = new vscode.TreeItem(`line ${c.line}: ${c.input ?? 'inputs not recorded'}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(printable(`line ${c.line}: ${c.input ?? 'inputs not recorded'}`), vscode.TreeItemCollapsibleState.None);
     const ret = c.observedRet === null ? '' : ` → ${c.observedRet}`;
-    item.description = `${c.verdict}${ret}${c.anomalies.length ? ` · ${c.anomalies.join(', ')}` : ''}`;
+    item.description = printable(`${c.verdict}${ret}${c.anomalies.length ? ` · ${c.anomalies.join(', ')}` : ''}`);
     item.tooltip = [c.differences.join('; '), c.missing.length ? `missing: ${c.missing.join(', ')}` : '', c.caller ? `called from ${c.caller}` : '']
       .filter(Boolean)
+      .map(printable)
       .join('\n');
     item.iconPath = VERDICT_ICON[c.verdict];
     item.contextValue = 'pinscope.tracedCall';
@@ -75,7 +77,8 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'trace') {
       const byTask = new Map<string, TraceCallSummaryDto[]>();
       for (const call of node.trace.calls) {
-        const key = `${call.comm ?? '?'} (pid ${call.pid ?? '?'})`;
+        // A task's name is any bytes the process chose: shown escaped.
+        const key = printable(`${call.comm ?? '?'} (pid ${call.pid ?? '?'})`);
         const group = byTask.get(key);
         if (group) group.push(call);
         else byTask.set(key, [call]);
@@ -110,8 +113,8 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       },
     );
     if (!result.ok) {
-      this.log.error(`${file.fsPath}: ${result.error}`);
-      void vscode.window.showErrorMessage(`Pinscope could not read ${vscode.workspace.asRelativePath(file)}: ${result.error}`);
+      this.log.error(printable(`${file.fsPath}: ${result.error}`));
+      void vscode.window.showErrorMessage(printable(`Pinscope could not read ${vscode.workspace.asRelativePath(file)}: ${result.error}`));
       return undefined;
     }
     this.traces.push(result);
@@ -177,9 +180,9 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     if (!detail || !trace) return;
     const s = detail.summary;
     await this.revealSource(trace, s);
-    const title = `trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`;
+    const title = printable(`trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`);
     if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing });
-    else this.panel.showMessage(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`);
+    else this.panel.showMessage(printable(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`));
   }
 
   dispose(): void {
