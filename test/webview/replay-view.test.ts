@@ -146,7 +146,7 @@ describe('webview: the replay view in Chromium', () => {
     // A bvec slot's page text, as a probe printed it, lands in a tooltip.
     await send(page, { ...showE1, title: evil, observed: { ret: 4, bytes: 0x3000, missing: [], bvecs: [{ idx: 0, offset: 0x100, len: 0xf00, page: evil }] } });
     await page.waitForSelector('[data-testid="bvec"]');
-    const titles = await page.evaluate(() => [document.querySelector('h1')!.textContent, ...[...document.querySelectorAll('[title]')].map((e) => e.getAttribute('title'))]);
+    const titles = await page.evaluate(() => [document.querySelector('h1')!.textContent, ...Array.from(document.querySelectorAll('[title]')).map((e) => e.getAttribute('title'))]);
     assert.ok(titles.some((t) => t!.includes('bv_page \\x1b[2J')), titles.join(' | '));
     for (const t of titles) assert.doesNotMatch(t!, /[\u0000-\u001f\u007f-\u009f]/);
     await page.close();
