@@ -5,7 +5,8 @@ import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
 import type { VariantId } from '../protocol/dto';
-import { FORMATS, printable, printableJson, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import type { VariantDecisionDto } from '../protocol/trace-calls';
+import { FORMATS, printable, printableJson, replayTrace, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
 
 export class UsageError extends Error {}
 
@@ -25,6 +26,14 @@ function row(c: TraceCallResult): string {
   return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${printable(c.comm ?? '?').padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
 }
 
+/** Which variant replayed the trace and why, and any call that disagrees. */
+function variantLines(d: VariantDecisionDto): string[] {
+  const lines = [`variant ${d.variant} (${d.by}): ${d.reason}`];
+  if (d.contradiction) lines.push(`warning: ${d.contradiction}`);
+  if (d.conflict) lines.push(`warning: ${d.conflict}`);
+  return lines;
+}
+
 export async function replayCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -33,7 +42,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     options: {
       format: { type: 'string', default: 'auto' },
       variant: { type: 'string', default: 'auto' },
-      kernel: { type: 'string', default: '6.12' },
+      kernel: { type: 'string' },
       json: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
     },
@@ -45,23 +54,29 @@ export async function replayCommand(argv: string[]): Promise<number> {
   }
   const variant = values.variant as VariantId | 'auto';
   if (variant !== 'auto' && !VARIANTS.includes(variant)) throw new UsageError(`--variant: expected auto or one of ${VARIANTS.join(', ')}`);
-  if (!kernelProfile(values.kernel!)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
+  if (values.kernel !== undefined && !kernelProfile(values.kernel)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
 
   const file = positionals[0]!;
   // JSON output carries every replay; the table keeps only its lines.
   const calls: TraceCallResult[] = [];
   const rows: string[] = [];
   const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
-  let summary;
+  let outcome;
   try {
-    summary = await readTraceFile(file, {
-      format,
-      onCall: (call) => {
-        const result = replayTraceCall(call, values.kernel!, variant);
-        verdicts[result.verdict]++;
-        if (values.json) calls.push(result);
-        else rows.push(row(result));
-      },
+    outcome = await replayTrace({ variant, kernel: values.kernel ?? null }, (replay) => {
+      // A second reading (the calls chose another variant) starts afresh.
+      calls.length = 0;
+      rows.length = 0;
+      Object.assign(verdicts, { match: 0, mismatch: 0, incomplete: 0 });
+      return readTraceFile(file, {
+        format,
+        onCall: (call, trace) => {
+          const result = replay(call, trace);
+          verdicts[result.verdict]++;
+          if (values.json) calls.push(result);
+          else rows.push(row(result));
+        },
+      });
     });
   } catch (error) {
     if (error instanceof TraceError) {
@@ -70,18 +85,22 @@ export async function replayCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  const { summary, decision } = outcome;
   const mismatches = verdicts.mismatch;
   if (values.json) {
     const out = {
       file,
       format: summary.format,
+      kernelRelease: summary.kernelRelease,
+      kernel: outcome.kernel,
+      variant: decision,
       calls: calls.map(({ lines: _lines, ...rest }) => rest),
       skipped: summary.skipped,
       lost: summary.lost,
     };
     process.stdout.write(printableJson(JSON.stringify(out, null, 2)) + '\n');
   } else {
-    const lines = [`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)`];
+    const lines = [`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)`, ...variantLines(decision)];
     if (rows.length) lines.push(HEADER, ...rows);
     lines.push(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete`);
     if (summary.skipped.lines) {

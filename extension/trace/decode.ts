@@ -86,6 +86,8 @@ function slotsAtExit(exit: Readonly<Record<string, string>> | null): ObservedDto
 export interface DecodedCall {
   /** The call as the engine takes it, or null when too little was recorded. */
   readonly input: CallDto | null;
+  /** The iterator's kind as recorded, even when the call is too incomplete to replay. */
+  readonly iter: CallDto['iter'] | null;
   readonly observed: ObservedDto;
   readonly missing: string[];
 }
@@ -226,7 +228,7 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
   if (call.graph && !exit) missing.push('return value (not recorded by this tracer)');
   const seenTooBig = seen.message();
   if (seenTooBig) missing.push(`kernel result not compared: ${seenTooBig}`);
-  if (!entry) return { input: null, observed, missing };
+  if (!entry) return { input: null, iter: null, observed, missing };
 
   // What the model is given: each number exact, or the call is not replayed.
   const numbers = new ModelNumbers();
@@ -260,7 +262,7 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
   const tooBig = numbers.message();
   if (tooBig) blocking.push(tooBig);
   missing.push(...blocking);
-  if (blocking.length) return { input: null, observed, missing };
+  if (blocking.length) return { input: null, iter, observed, missing };
 
   const events: EventDto[] = [];
   const input: CallDto = {
@@ -279,5 +281,5 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
     kernel: kernelVersion,
     nofault: num(field(entry, 'nofault')) === 1,
   };
-  return { input, observed, missing };
+  return { input, iter, observed, missing };
 }

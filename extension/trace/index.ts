@@ -1,4 +1,4 @@
-export { TraceReader, TraceError, type TraceReaderOptions, type TraceSummary } from './reader';
+export { TraceReader, TraceError, type TraceFacts, type TraceReaderOptions, type TraceSummary } from './reader';
 export { detectFormat, FORMATS, type TraceFormat } from './detect';
 export { decodeCall, type DecodedCall, type ObservedDto } from './decode';
 export type { RawCall } from './reconstruct';
@@ -6,3 +6,5 @@ export { replayTraceCall, type TraceCallResult } from './verdict';
 export { forView, observedForView, traceRecords, type ObservedForView, type TraceRecords } from './observed-view';
 export { recipe, ARCHES, RecipeError, type Arch, type Recipe } from './recipes';
 export { printable, printableJson } from './printable';
+export { replayTrace, decodingKernel, type ReplayOne, type TraceReplayOptions, type TraceReplayOutcome } from './trace-replay';
+export { callEvidence, VariantInference, type CallEvidence } from './variant-inference';

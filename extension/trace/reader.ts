@@ -13,12 +13,24 @@ export interface TraceReaderOptions {
   readonly find?: Find;
   /** 'auto' (default) detects from the first lines. */
   readonly format?: TraceFormat | 'auto';
-  readonly onCall: (call: RawCall) => void;
+  /** Each call, with what the trace says of itself (known before its first event line). */
+  readonly onCall: (call: RawCall, trace: TraceFacts) => void;
   /** How many skipped lines to keep as examples. */
   readonly skippedExamples?: number;
 }
 
-export interface TraceSummary {
+/** What a trace records about the machine it was taken on (SHARED-DECISIONS 1). */
+export interface TraceFacts {
+  /** `uname -r` from a "# pinscope: kernel_release=… arch=…" line before the first event. */
+  readonly kernelRelease: string | null;
+  readonly arch: string | null;
+}
+
+/** The line recordings and recipes put at a trace's top. */
+const FACTS_LINE = /^# pinscope: kernel_release=(\S+)(?:\s+arch=(\S+))?/;
+const FACTS_KEYWORD = '# pinscope:';
+
+export interface TraceSummary extends TraceFacts {
   readonly format: TraceFormat;
   readonly lines: number;
   readonly bytes: number;
@@ -48,13 +60,16 @@ export class TraceReader {
   private readonly skippedExamples: SkippedLine[] = [];
   private calls = 0;
   private sawText = false;
+  private facts: TraceFacts = { kernelRelease: null, arch: null };
+  /** A line other than a comment was read: a facts line after it no longer counts (it belongs at the top). */
+  private pastTop = false;
 
   constructor(private readonly options: TraceReaderOptions) {
     this.format = options.format && options.format !== 'auto' ? options.format : null;
     this.reconstructor = new Reconstructor({
       onCall: (call) => {
         this.calls++;
-        options.onCall(call);
+        options.onCall(call, this.facts);
       },
     });
     this.scanner = new LineScanner({ decode: options.decode, find: options.find, onLine: (text, line) => this.line(text, line) });
@@ -63,7 +78,7 @@ export class TraceReader {
 
   private useParser(parser: LineParser): void {
     this.parser = parser;
-    this.scanner.setKeywords(parser.keywords);
+    this.scanner.setKeywords(parser.keywords && [...parser.keywords, FACTS_KEYWORD]);
   }
 
   push(chunk: Uint8Array): void {
@@ -75,6 +90,14 @@ export class TraceReader {
   }
 
   private line(text: string, line: number): void {
+    if (!this.pastTop) {
+      if (text.startsWith(FACTS_KEYWORD)) {
+        const m = FACTS_LINE.exec(text);
+        if (m) this.facts = { kernelRelease: m[1]!, arch: m[2] ?? null };
+        return;
+      }
+      if (!text.startsWith('#') && text.trim() !== '') this.pastTop = true;
+    }
     if (!this.parser) {
       this.buffered.push([text, line]);
       if (this.buffered.length >= DETECT_LINES) this.detect();
@@ -116,6 +139,7 @@ export class TraceReader {
       calls: this.calls,
       skipped: { lines: this.skippedCount, examples: this.skippedExamples },
       lost: this.reconstructor.lost,
+      ...this.facts,
     };
   }
 }
