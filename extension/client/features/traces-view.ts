@@ -23,6 +23,11 @@ const VERDICT_ICON: Record<TraceCallSummaryDto['verdict'], vscode.ThemeIcon> = {
   incomplete: new vscode.ThemeIcon('question'),
 };
 
+/** Which variant replayed the trace and why, and any calls against it (one sentence each). */
+export function variantText(v: LoadedTrace['variant']): string {
+  return [`Replayed as ${v.variant}: ${v.reason}`, v.contradiction, v.conflict].filter(Boolean).join('\n');
+}
+
 function tally(calls: readonly TraceCallSummaryDto[]): string {
   const count = (v: string) => calls.filter((c) => c.verdict === v).length;
   return `${calls.length} call(s): ${count('match')} match, ${count('mismatch')} mismatch, ${count('incomplete')} incomplete`;
@@ -47,7 +52,9 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'trace') {
       const item = new vscode.TreeItem(vscode.workspace.asRelativePath(node.trace.path), vscode.TreeItemCollapsibleState.Expanded);
-      item.description = `${node.trace.format} — ${tally(node.trace.calls)}`;
+      const v = node.trace.variant;
+      item.description = printable(`${node.trace.format} — ${v.variant}${v.contradiction || v.conflict ? ' ⚠' : ''} — ${tally(node.trace.calls)}`);
+      item.tooltip = printable(variantText(v));
       item.iconPath = new vscode.ThemeIcon('pulse');
       item.resourceUri = vscode.Uri.file(node.trace.path);
       return item;
@@ -108,7 +115,10 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       { location: vscode.ProgressLocation.Notification, title: `Pinscope: replaying ${vscode.workspace.asRelativePath(file)}`, cancellable: true },
       (_progress, token) => {
         const settings = vscode.workspace.getConfiguration('pinscope');
-        const params = { path: file.fsPath, kernel: settings.get<string>('kernel', '6.12'), variant: settings.get<string>('variant', 'auto') };
+        // The kernel only when the user set one: else the release the trace records decides (then 6.12).
+        const kernel = settings.inspect<string>('kernel');
+        const chosen = kernel?.workspaceFolderValue ?? kernel?.workspaceValue ?? kernel?.globalValue;
+        const params = { path: file.fsPath, ...(chosen ? { kernel: chosen } : {}), variant: settings.get<string>('variant', 'auto') };
         return this.client.sendRequest(TraceLoadRequest.method, params, token) as Promise<TraceLoadResult>;
       },
     );
@@ -122,7 +132,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const skipped = result.skipped.lines ? `; ${result.skipped.lines} line(s) skipped (first at line ${result.skipped.examples[0]?.line})` : '';
     const anomalies = result.calls.filter((c) => c.anomalies.length).length;
     const summary = `${tally(result.calls)}; ${anomalies} with anomalies${skipped}${result.lost ? `; ${result.lost} events lost` : ''}`;
-    this.log.info(`${file.fsPath} (${result.format}): ${summary}`);
+    this.log.info(printable(`${file.fsPath} (${result.format}): ${summary}; ${variantText(result.variant).replace(/\n/g, '; ')}`));
     void vscode.window.showInformationMessage(`Pinscope: ${summary}`);
     return result;
   }
@@ -181,7 +191,9 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const s = detail.summary;
     await this.revealSource(trace, s);
     const title = printable(`trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`);
-    if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing });
+    const v = trace.variant;
+    const variant = { reason: `${v.variant}: ${v.reason}`, warning: v.contradiction ?? v.conflict };
+    if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing, variant });
     else this.panel.showMessage(printable(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`));
   }
 
