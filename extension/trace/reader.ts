@@ -78,7 +78,8 @@ export class TraceReader {
 
   private useParser(parser: LineParser): void {
     this.parser = parser;
-    this.scanner.setKeywords(parser.keywords && [...parser.keywords, FACTS_KEYWORD]);
+    // The facts line is looked for only at the top: past it, no extra search per chunk.
+    this.scanner.setKeywords(parser.keywords && !this.pastTop ? [...parser.keywords, FACTS_KEYWORD] : parser.keywords);
   }
 
   push(chunk: Uint8Array): void {
@@ -96,7 +97,10 @@ export class TraceReader {
         if (m) this.facts = { kernelRelease: m[1]!, arch: m[2] ?? null };
         return;
       }
-      if (!text.startsWith('#') && text.trim() !== '') this.pastTop = true;
+      if (!text.startsWith('#') && text.trim() !== '') {
+        this.pastTop = true;
+        if (this.parser) this.scanner.setKeywords(this.parser.keywords);
+      }
     }
     if (!this.parser) {
       this.buffered.push([text, line]);
