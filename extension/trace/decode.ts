@@ -151,13 +151,14 @@ function segmentsOf(call: RawCall, nrSegs: number, count: number | null, iovOffs
   return { segments, recorded, complete: segments.length === nrSegs };
 }
 
-function pinRounds(call: RawCall): PinRoundDto[] {
+/** The detailed pin rounds; a number a double cannot hold is noted, never used rounded (the rounds feed the model's faults). */
+function pinRounds(call: RawCall, seen: ModelNumbers): PinRoundDto[] {
   return call.pins
     .filter((p) => p.detailed)
-    .map((p) => ({
+    .map((p, i) => ({
       start: addressText(field(p.fields, 'start')) ?? '0x0',
-      nrPages: num(field(p.fields, 'nrPages')) ?? 0,
-      gupFlags: num(field(p.fields, 'gupFlags')) ?? 0,
+      nrPages: seen.take(`pin round ${i + 1} nr_pages`, field(p.fields, 'nrPages')) ?? 0,
+      gupFlags: seen.take(`pin round ${i + 1} gup_flags`, field(p.fields, 'gupFlags')) ?? 0,
       ret: p.ret ?? 0,
     }));
 }
@@ -175,9 +176,10 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
   const missing: string[] = [];
   const entry = call.entry;
   const exit = call.exit;
-  const rounds = pinRounds(call);
   // What the kernel was seen to do: a value past 2^53 is named, never compared rounded.
   const seen = new ModelNumbers();
+  const roundNumbers = new ModelNumbers();
+  const rounds = pinRounds(call, roundNumbers);
 
   const ret = seen.take('ret', field(exit, 'ret'), signed64);
   const succeeded = ret !== null && ret >= 0;
@@ -232,6 +234,7 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
 
   // What the model is given: each number exact, or the call is not replayed.
   const numbers = new ModelNumbers();
+  numbers.tooBig.push(...roundNumbers.tooBig);
   const blocking: string[] = [];
   const iter = iterKind(numbers.take('type', field(entry, 'type')), kernel);
   const origLen = numbers.take('orig_len', field(entry, 'origLen'));

@@ -110,3 +110,18 @@ describe('trace: IOVEC segments covering the count', () => {
     assert.ok(result.missing.includes('iovec segments (4 of 5 recorded)'), result.missing.join('; '));
   });
 });
+
+describe('trace: exact numbers in pin rounds', () => {
+  it('a pin round whose nr_pages is past 2^53 is named, and the call not compared', async () => {
+    const lines = [
+      ...UBUF.slice(0, 2),
+      '        workload-366     [000] ...1.    13.429641: pupf_entry: (pin_user_pages_fast+0x4/0x60) start=0x7f0000001000 nr_pages=18446744073709551615 gup_flags=0x1 pages=0xffff888101f1ce38',
+      '        workload-366     [000] .....    13.429680: pupf_exit: (iov_iter_extract_pages+0xe9/0x750 <- pin_user_pages_fast) ret=4',
+      UBUF[2]!,
+    ];
+    const [call] = await calls(file('huge-round.trace', lines));
+    const result = replayTraceCall(call!, '6.12', 'v3');
+    assert.equal(result.verdict, 'incomplete');
+    assert.ok(result.missing.some((m) => m.includes('pin round 1 nr_pages=18446744073709551615')), result.missing.join('; '));
+  });
+});
