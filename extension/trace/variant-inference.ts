@@ -51,6 +51,8 @@ export function callEvidence(c: EvidenceInput): CallEvidence | null {
   if (!nonEmpty) return null;
   if (c.ret === 0) {
     // §1.5 "Error on first call": V0 breaks out with nothing and builds an empty BVEC; V1+ return the error.
+    // (V1 also returns 0 after a bytes overrun with nothing extracted, but that needs an extractor
+    // reporting more than it was asked, which the kernel's never does: §2.5 clamps to maxsize.)
     const why = failedRound ? `its first pin_user_pages_fast failed (${errnoName(failedRound.ret)}) and it returned 0` : 'an empty success (0) for a non-empty request';
     return { variants: ['v0'], rule: `${why}: only v0 turns a failed first extraction into an empty success` };
   }
