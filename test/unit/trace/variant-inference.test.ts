@@ -2,13 +2,14 @@
 // what its calls did that only some variants can do, else the newest; a
 // forced variant wins but calls that disagree are still named (issue 14, item 2).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRelease, variantOfRelease } from '../../../extension/engine/kernel-releases';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { callEvidence, decodingKernel, recipe, replayTrace, VariantInference, type TraceCallResult } from '../../../extension/trace';
 import { pinscope } from '../../support/cli';
+import { SHARED_DATA } from '../../support/shared-data';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-variant-'));
 function file(name: string, lines: readonly string[]): string {
@@ -192,6 +193,18 @@ describe('variant: decided per trace', () => {
     const forced = await readTraceFile(file('early-release.trace', [release('6.8.0-45-generic'), ...HEADER, ...ALL_PINNED(13)]), { format: 'kprobe', onCall: (_c, t) => assert.equal(t.kernelRelease, '6.8.0-45-generic') });
     assert.equal(forced.kernelRelease, '6.8.0-45-generic');
     assert.equal(forced.arch, 'x86_64');
+  });
+
+  it('real traces of the Debian 6.12.117 guest, the release line put on top as the recipes do: v3 by release, every format, calls as before', async () => {
+    for (const name of ['fgraph_kprobe/efault.trace.txt', 'bpftrace_json/efault.bt.txt', 'tracecmd/efault.report.txt', 'kprobe/efault.trace.txt']) {
+      const text = readFileSync(join(SHARED_DATA, name), 'utf8');
+      const plain = await replay(file(`plain-${name.replace('/', '-')}`, [text]));
+      const tagged = await replay(file(`tagged-${name.replace('/', '-')}`, [release('6.12.117+deb12-amd64'), text]));
+      assert.deepEqual([tagged.decision.variant, tagged.decision.by, tagged.decision.conflict], ['v3', 'release', null], name);
+      assert.equal(plain.decision.by, 'behaviour', `${name}: without the line, the -EFAULT returns decide`);
+      assert.deepEqual(tagged.results.map((r) => [r.verdict, r.line - 1]), plain.results.map((r) => [r.verdict, r.line]), name);
+      assert.ok(tagged.results.every((r) => r.verdict !== 'mismatch'), name);
+    }
   });
 
   it('keeps a few lines per rule, not one per call', () => {
