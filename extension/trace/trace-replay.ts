@@ -10,8 +10,9 @@ import type { VariantId } from '../protocol/dto';
 import type { VariantDecisionDto } from '../protocol/trace-calls';
 import type { TraceFacts } from './reader';
 import type { RawCall } from './reconstruct';
+import { decodeCall } from './decode';
 import { replayTraceCall, type TraceCallResult } from './verdict';
-import { VariantInference } from './variant-inference';
+import { evidenceOf, VariantInference } from './variant-inference';
 
 export interface TraceReplayOptions {
   /** 'auto': decided per trace (VariantInference). */
@@ -59,4 +60,24 @@ export async function replayTrace<S extends TraceFacts>(options: TraceReplayOpti
   const kernel = decodingKernel(options.kernel, summary.kernelRelease);
   if (decision.variant === first.provisional()) return { summary, decision, kernel, passes: 1 };
   return { summary: await read(decision.variant), decision, kernel, passes: 2 };
+}
+
+/**
+ * The decision alone, from one reading that decodes each call but replays
+ * none: for a consumer that writes each call as it is replayed (a streaming
+ * table) and so must know the variant before its first row. `pass` reads the
+ * trace once, calling `observe` for each call.
+ */
+export async function decideVariant<S extends TraceFacts>(
+  options: TraceReplayOptions,
+  pass: (observe: (call: RawCall, trace: TraceFacts) => void) => Promise<S>,
+): Promise<{ summary: S; decision: VariantDecisionDto; kernel: string }> {
+  const forced = options.variant === 'auto' ? null : options.variant;
+  let inference: VariantInference | null = null;
+  const summary = await pass((call, trace) => {
+    inference ??= new VariantInference(forced, trace.kernelRelease);
+    inference.observe(evidenceOf(decodeCall(call, decodingKernel(options.kernel, trace.kernelRelease))), call.line);
+  });
+  const decision = (inference ?? new VariantInference(forced, summary.kernelRelease)).decision();
+  return { summary, decision, kernel: decodingKernel(options.kernel, summary.kernelRelease) };
 }

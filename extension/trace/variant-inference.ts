@@ -8,6 +8,7 @@ import { EIO, ENOMEM, errnoName } from '../engine/errno';
 import { variantOfRelease } from '../engine/kernel-releases';
 import type { IterKind, PinRoundDto, VariantId } from '../protocol/dto';
 import type { VariantDecisionDto } from '../protocol/trace-calls';
+import type { DecodedCall } from './decode';
 
 export const NEWEST: VariantId = 'v3';
 const ALL: readonly VariantId[] = ['v0', 'v1', 'v2', 'v3'];
@@ -73,6 +74,14 @@ export function callEvidence(c: EvidenceInput): CallEvidence | null {
     if (sum !== c.bytes) return { variants: ['v0', 'v1'], rule: `a new iterator counting ${c.bytes} bytes over bvecs of ${sum}: only v0 and v1 count a batch that overran the array` };
   }
   return null;
+}
+
+const numberOr = (value: unknown): number | null => (typeof value === 'number' ? value : null);
+
+/** The evidence of a decoded call (no replay needed: it reads only what the kernel did). */
+export function evidenceOf(decoded: DecodedCall): CallEvidence | null {
+  const o = decoded.observed;
+  return callEvidence({ iter: decoded.iter, origLen: numberOr(o.args?.origLen), count: numberOr(o.args?.count), ret: o.ret, bytes: o.bytes, pinRounds: o.pinRounds, bvecs: o.bvecs });
 }
 
 /** How many lines of each rule are kept as examples. */

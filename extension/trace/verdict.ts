@@ -4,7 +4,7 @@ import { CallError } from '../engine/call';
 import type { CallDto, ReplayResultDto, VariantId } from '../protocol/dto';
 import { decodeCall, type ObservedDto } from './decode';
 import type { RawCall } from './reconstruct';
-import { callEvidence, NEWEST, type CallEvidence } from './variant-inference';
+import { evidenceOf, NEWEST, type CallEvidence } from './variant-inference';
 
 export interface TraceCallResult {
   readonly pid: number | null;
@@ -25,7 +25,6 @@ export interface TraceCallResult {
   readonly evidence: CallEvidence | null;
 }
 
-const numberOr = (value: unknown): number | null => (typeof value === 'number' ? value : null);
 
 /** Replays a traced call through `variant` ('auto' here is the newest: a whole trace decides with VariantInference). */
 export function replayTraceCall(call: RawCall, kernel: string, variant: VariantId | 'auto'): TraceCallResult {
@@ -72,14 +71,6 @@ export function replayTraceCall(call: RawCall, kernel: string, variant: VariantI
     missing,
     differences,
     marker: call.marker,
-    evidence: callEvidence({
-      iter: decoded.iter,
-      origLen: numberOr(observed.args?.origLen),
-      count: numberOr(observed.args?.count),
-      ret: observed.ret,
-      bytes: observed.bytes,
-      pinRounds: observed.pinRounds,
-      bvecs: observed.bvecs,
-    }),
+    evidence: evidenceOf(decoded),
   };
 }

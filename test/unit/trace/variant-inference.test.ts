@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRelease, variantOfRelease } from '../../../extension/engine/kernel-releases';
 import { readTraceFile } from '../../../extension/node/trace-file';
-import { callEvidence, decodingKernel, recipe, replayTrace, replayTraceCall, VariantInference, type RawCall, type TraceCallResult } from '../../../extension/trace';
+import { callEvidence, decideVariant, decodingKernel, recipe, replayTrace, replayTraceCall, VariantInference, type RawCall, type TraceCallResult } from '../../../extension/trace';
 import { pinscope } from '../../support/cli';
 import { SHARED_DATA } from '../../support/shared-data';
 
@@ -234,6 +234,22 @@ describe('variant: decided per trace', () => {
       assert.equal(plain.decision.by, 'behaviour', `${name}: without the line, the -EFAULT returns decide`);
       assert.deepEqual(tagged.results.map((r) => [r.verdict, r.line - 1]), plain.results.map((r) => [r.verdict, r.line]), name);
       assert.ok(tagged.results.every((r) => r.verdict !== 'mismatch'), name);
+    }
+  });
+
+  it('decideVariant (decode only, for a streaming table) decides as the replaying reading does', async () => {
+    const traces = [
+      [release('6.8.0-45-generic'), ...HEADER, ...FIRST_PAGE_FAULTS('v0')],
+      [...HEADER, ...ALL_PINNED(13), ...FIRST_PAGE_FAULTS('v0')],
+      [...HEADER, ...FIRST_PAGE_FAULTS('v0', 13), ...FIRST_PAGE_FAULTS('v3', 14)],
+      [...HEADER, ...ALL_PINNED(13)],
+    ];
+    for (const [i, lines] of traces.entries()) {
+      const path = file(`decide-${i}.trace`, lines);
+      const replayed = await replay(path);
+      const decided = await decideVariant({ variant: 'auto', kernel: null }, (observe) => readTraceFile(path, { onCall: observe }));
+      assert.deepEqual(decided.decision, replayed.decision, `trace ${i}`);
+      assert.equal(decided.kernel, replayed.kernel);
     }
   });
 
