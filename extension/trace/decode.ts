@@ -117,7 +117,8 @@ function iterKind(type: number | null, kernel: KernelProfile): CallDto['iter'] |
 
 /** The IOVEC segments as recorded, exactly: from the bpftrace lines, or a probe's iovN_base/iovN_len slots. */
 function recordedSegments(call: RawCall): Array<{ base: string | null; len: Exact | null }> {
-  if (call.segments.length) return call.segments.map((seg) => ({ base: addressText(seg?.base), len: exactNumber(seg?.len) }));
+  // Array.from visits the holes a lost segment line leaves (map would skip them).
+  if (call.segments.length) return Array.from(call.segments, (seg) => ({ base: addressText(seg?.base), len: exactNumber(seg?.len) }));
   const found: Array<{ base: string | null; len: Exact | null }> = [];
   for (let i = 0; call.iov; i++) {
     const base = call.iov[`iov${i}_base`] ?? (i === 0 ? call.iov.seg0 : undefined);
@@ -139,7 +140,7 @@ function segmentsOf(call: RawCall, nrSegs: number, count: number | null, iovOffs
   let total = 0;
   for (const [i, seg] of recordedSegments(call).entries()) {
     if (i >= nrSegs) break;
-    const len = numbers.take(`iov${i}_len`, typeof seg.len === 'string' ? seg.len : seg.len === null ? undefined : String(seg.len));
+    const len = numbers.exact(`iov${i}_len`, seg.len);
     if (seg.base === null || len === null) break;
     segments.push({ addr: seg.base, len });
     total += len;

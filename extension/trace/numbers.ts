@@ -54,7 +54,11 @@ export class ModelNumbers {
 
   /** The value as a number, or null when absent or past 2^53 (then noted). */
   take(field: string, text: string | undefined, read: (t: string | undefined) => Exact | null = exactNumber): number | null {
-    const value = read(text);
+    return this.exact(field, read(text));
+  }
+
+  /** An exact value already read: the number, or null when absent or past 2^53 (then noted). */
+  exact(field: string, value: Exact | null): number | null {
     if (typeof value === 'string') {
       this.tooBig.push(`${field}=${value}`);
       return null;

@@ -1,13 +1,14 @@
 // u64 fields are read exactly, and an IOVEC call whose recorded segments
 // already hold its count is replayed (issue 14, items 3 and 4).
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { replayTraceCall, type RawCall } from '../../../extension/trace';
 import { addressText, exactNumber, signed64 } from '../../../extension/trace/numbers';
 import { pinscope } from '../../support/cli';
+import { SHARED_DATA } from '../../support/shared-data';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-exact-'));
 function file(name: string, lines: readonly string[]): string {
@@ -123,5 +124,17 @@ describe('trace: exact numbers in pin rounds', () => {
     const result = replayTraceCall(call!, '6.12', 'v3');
     assert.equal(result.verdict, 'incomplete');
     assert.ok(result.missing.some((m) => m.includes('pin round 1 nr_pages=18446744073709551615')), result.missing.join('; '));
+  });
+});
+
+describe('trace: a lost segment line', () => {
+  it('a bpftrace call missing one of its segment lines is incomplete, saying how many were recorded (no crash on the hole)', async () => {
+    const lines = readFileSync(join(SHARED_DATA, 'bpftrace/iovec.bt.txt'), 'utf8').split('\n');
+    const hole = lines.findIndex((l) => l.startsWith('xui_iov ') && l.includes(' idx=1 '));
+    lines.splice(hole, 1);
+    const [first] = await calls(file('hole.bt.txt', lines));
+    const result = replayTraceCall(first!, '6.12', 'v3');
+    assert.equal(result.verdict, 'incomplete');
+    assert.ok(result.missing.includes('iovec segments (1 of 4 recorded)'), result.missing.join('; '));
   });
 });
