@@ -23,7 +23,8 @@ function row(c: TraceCallResult): string {
   const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
   const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
   const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
-  return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${printable(c.comm ?? '?').padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
+  // Printable as a whole (escaping twice changes nothing): whoever writes the row writes no raw control byte.
+  return printable(`${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${printable(c.comm ?? '?').padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`);
 }
 
 /** Which variant replayed the trace and why, and any call that disagrees. */
