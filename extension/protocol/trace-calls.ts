@@ -1,4 +1,5 @@
 // The summary of one traced call, shared by the Traces view, the trace editor and the server.
+import type { VariantId } from './dto';
 
 /** One call of a loaded trace, as the Traces view lists it. */
 export interface TraceCallSummaryDto {
@@ -22,7 +23,7 @@ export interface TraceCallSummaryDto {
 
 /** Which variant a trace was replayed with, and why (decided once per trace). */
 export interface VariantDecisionDto {
-  readonly variant: 'v0' | 'v1' | 'v2' | 'v3';
+  readonly variant: VariantId;
   /** forced: --variant or the setting; release: the kernel release the trace records; behaviour: what its calls did; newest: nothing told. */
   readonly by: 'forced' | 'release' | 'behaviour' | 'newest';
   /** One sentence: the release and the rule, or the trace lines that decided. */
