@@ -3,7 +3,7 @@
 // same reconstruction the text formats use. Memory: the metadata plus a
 // page batch (or one decompressed chunk) per CPU.
 import type { TraceEvent } from '../events';
-import { TraceError, type TraceSummary } from '../reader';
+import { TraceError, type TraceFacts, type TraceSummary } from '../reader';
 import { Reconstructor, type RawCall } from '../reconstruct';
 import { DatError } from './bytes';
 import { CpuPages } from './cpu';
@@ -19,7 +19,8 @@ export { bytesSource, type ByteSource } from './source';
 export interface ReadTraceDatOptions {
   /** UTF-8 bytes -> text (the shell's decoder). */
   readonly decode: (bytes: Uint8Array) => string;
-  readonly onCall: (call: RawCall) => void;
+  /** Each call, with what the file says of the machine (its UNAME option). */
+  readonly onCall: (call: RawCall, trace: TraceFacts) => void;
   /** Bytes of the file accounted for so far, of the total. */
   readonly onProgress?: (read: number, total: number) => void;
   /** Checked between pages: stops with "cancelled". */
@@ -54,11 +55,12 @@ export async function readTraceDat(source: ByteSource, options: ReadTraceDatOpti
 
 async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<TraceDatSummary> {
   const file = await openTraceDat(source, options.decode);
+  const facts = factsOf(file.uname);
   let calls = 0;
   const reconstructor = new Reconstructor({
     onCall: (call) => {
       calls++;
-      options.onCall(call);
+      options.onCall(call, facts);
     },
   });
   const maker = new EventMaker(file, options.decode);
@@ -126,6 +128,7 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
   reconstructor.end();
   const notes = [...file.notes, ...[...maker.problems].map(([event, why]) => `${event}: print fmt only partly rendered (${why})`)];
   return {
+    ...facts,
     format: 'tracecmd',
     lines: records,
     bytes: source.size,
@@ -143,6 +146,12 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
       notes,
     },
   };
+}
+
+/** The UNAME option, "SYSNAME NODENAME RELEASE MACHINE" (e.g. "Linux (none) 6.12.117+deb12-amd64 x86_64"). */
+function factsOf(uname: string | null): TraceFacts {
+  const m = uname ? /^(\S+) (\S+) (\S+) (\S+)$/.exec(uname.trim()) : null;
+  return m ? { kernelRelease: m[3]!, arch: m[4]! } : { kernelRelease: null, arch: null };
 }
 
 /**

@@ -77,6 +77,8 @@ describe('trace: trace.dat read natively', function () {
       const native = await read(join(SHARED_DATA, dat.path));
       const report = await read(join(SHARED_DATA, dat.text_rendering));
       assert.equal(native.summary.dat.version, 7);
+      // The machine, from the file's UNAME option (the text report does not say).
+      assert.deepEqual([native.summary.kernelRelease, native.summary.arch], ['6.12.117+deb12-amd64', 'x86_64']);
       assert.equal(native.summary.dat.compression, 'zstd');
       assert.deepEqual(native.summary.skipped, { lines: 0, examples: [] });
       // The kernel's own per-CPU counts, as the manifest recorded them from trace-cmd's stats.
