@@ -90,7 +90,7 @@ export function variantOfRelease(text: string): ReleaseVariant {
     return { variant: 'v3', reason: r.rc !== null ? `7.1-rc${r.rc} has the fixes (merged for 7.1-rc5): V3` : `7.1 ships the fixed function (V3)` };
   }
   const fixedAt = FIXED_STABLE[line];
-  if (fixedAt === undefined) return { variant: 'v0', reason: `the ${line} line ships V0b (it ended before the 2026 fixes)` };
+  if (fixedAt === undefined) return { variant: 'v0', reason: `the ${line} line ships V0b (not one of the stable lines that took the 2026 fixes, §1.1)` };
   if (abiStyle(r)) {
     return { variant: 'v0', reason: `${line}.0${r.suffix.replace(/^(-\d+).*/, '$1')} carries a distribution ABI number, not the stable sublevel: taken as ${line} before its fix (${line}.${fixedAt}), V0b` };
   }
