@@ -68,38 +68,40 @@ function scrollFrames(page: Page, step: number, frames: number): Promise<number[
   );
 }
 
-/** Frame intervals while the overview's timeline is zoomed (wheel) or dragged one event per frame, or left idle. */
+/**
+ * Frame intervals while the overview's timeline is zoomed (a wheel event every frame) or dragged
+ * (a pointer move every frame), or left idle. Given as text: tsx rewrites serialised functions
+ * with helpers the page does not have.
+ */
+const OVERVIEW_FRAMES = `([gesture, frames]) => new Promise((resolve) => {
+  const canvas = document.querySelector('[data-testid="overview-timeline"]');
+  const box = canvas.getBoundingClientRect();
+  const x = box.left + box.width / 2;
+  const y = box.top + 20;
+  const times = [];
+  let last = performance.now();
+  if (gesture === 'pan') {
+    // Zoomed in first, so that there is room to pan.
+    for (let i = 0; i < 10; i++) canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: -300, clientX: x, clientY: y, cancelable: true }));
+    canvas.dispatchEvent(new PointerEvent('pointerdown', { clientX: x, clientY: y, pointerId: 1 }));
+  }
+  const tick = (now) => {
+    times.push(now - last);
+    last = now;
+    if (times.length >= frames) {
+      if (gesture === 'pan') canvas.dispatchEvent(new PointerEvent('pointerup', { clientX: x, clientY: y, pointerId: 1 }));
+      return resolve(times.slice(1));
+    }
+    const n = times.length;
+    if (gesture === 'zoom') canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: n % 40 < 20 ? -120 : 120, clientX: x, clientY: y, cancelable: true }));
+    if (gesture === 'pan') canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: x + ((n % 60) - 30) * 8, clientY: y, pointerId: 1, buttons: 1 }));
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})`;
+
 function overviewFrames(page: Page, gesture: 'zoom' | 'pan' | 'idle', frames: number): Promise<number[]> {
-  return page.evaluate(
-    ([gesture, frames]) =>
-      new Promise<number[]>((resolve) => {
-        const canvas = document.querySelector('[data-testid="overview-timeline"]') as HTMLCanvasElement;
-        const box = canvas.getBoundingClientRect();
-        const x = box.left + box.width / 2;
-        const y = box.top + 20;
-        const times: number[] = [];
-        let last = performance.now();
-        if (gesture === 'pan') {
-          // Zoomed in first, so that there is room to pan.
-          for (let i = 0; i < 10; i++) canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: -300, clientX: x, clientY: y, cancelable: true }));
-          canvas.dispatchEvent(new PointerEvent('pointerdown', { clientX: x, clientY: y, pointerId: 1 }));
-        }
-        const tick = (now: number) => {
-          times.push(now - last);
-          last = now;
-          if (times.length >= frames) {
-            if (gesture === 'pan') canvas.dispatchEvent(new PointerEvent('pointerup', { clientX: x, clientY: y, pointerId: 1 }));
-            return resolve(times.slice(1));
-          }
-          const n = times.length;
-          if (gesture === 'zoom') canvas.dispatchEvent(new WheelEvent('wheel', { deltaY: n % 40 < 20 ? -120 : 120, clientX: x, clientY: y, cancelable: true }));
-          if (gesture === 'pan') canvas.dispatchEvent(new PointerEvent('pointermove', { clientX: x + ((n % 60) - 30) * 8, clientY: y, pointerId: 1, buttons: 1 }));
-          requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      }),
-    [gesture, frames] as const,
-  );
+  return page.evaluate(`(${OVERVIEW_FRAMES})(${JSON.stringify([gesture, frames])})`) as Promise<number[]>;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

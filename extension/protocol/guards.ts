@@ -1,5 +1,6 @@
 // Runtime checks for every message that crosses the webview boundary: a
 // message is only used after its guard accepted it.
+import { CELL_FIELDS } from './trace-overview';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type SavedState, type WebviewToHost } from './webview';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -22,7 +23,7 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
     case 'showing':
       return typeof value.title === 'string' && isRecord(value.call) && Array.isArray(value.call.segments);
     case 'requestOverview':
-      return Number.isInteger(value.traceId) && isFiniteNumber(value.from) && isFiniteNumber(value.to) && isCount(value.bins);
+      return Number.isInteger(value.traceId) && isFiniteNumber(value.from) && isFiniteNumber(value.to) && isCount(value.bins) && isCount(value.firstLane);
     case 'requestCalls':
       return Number.isInteger(value.traceId) && Number.isInteger(value.query) && isSelection(value.selection) && isCount(value.start) && isCount(value.count);
     default:
@@ -42,10 +43,10 @@ function isRange(value: unknown): boolean {
   return isRecord(value) && isFiniteNumber(value.from) && isFiniteNumber(value.to);
 }
 
-const SELECTION_FIELDS = ['time', 'tasks', 'bytes', 'pages', 'rounds', 'duration'];
+const SELECTION_RANGES = ['time', 'bytes', 'pages', 'rounds', 'duration'];
 
 function isSelection(value: unknown): boolean {
-  return isRecord(value) && Object.entries(value).every(([key, range]) => SELECTION_FIELDS.includes(key) && isRange(range));
+  return isRecord(value) && Object.entries(value).every(([key, v]) => (key === 'pid' ? Number.isInteger(v) : SELECTION_RANGES.includes(key) && isRange(v)));
 }
 
 const isNumbers = (value: unknown) => Array.isArray(value) && value.every(isFiniteNumber);
@@ -57,10 +58,10 @@ function isOverview(value: unknown): boolean {
   if (!isRecord(window) || !isFiniteNumber(window.from) || !isFiniteNumber(window.to) || !isCount(window.bins)) return false;
   if (value.time !== null && !isRange(value.time)) return false;
   const lanes = value.lanes;
-  if (!Array.isArray(lanes) || !lanes.every((l) => isRecord(l) && isCount(l.first) && isCount(l.count) && typeof l.label === 'string')) return false;
-  if (!isNumbers(value.cells) || (value.cells as number[]).length % 4 !== 0) return false;
+  if (!isCount(value.firstLane) || !Array.isArray(lanes) || !lanes.every((l) => isRecord(l) && (l.pid === null || Number.isInteger(l.pid)) && typeof l.label === 'string')) return false;
+  if (!isNumbers(value.cells) || (value.cells as number[]).length % CELL_FIELDS !== 0) return false;
   const pins = value.pins;
-  if (pins !== null && !(isRecord(pins) && isNumbers(pins.outstanding) && isNumbers(pins.peak))) return false;
+  if (pins !== null && !(isRecord(pins) && isNumbers(pins.pinned) && isNumbers(pins.unpinned) && isNumbers(pins.outstanding))) return false;
   const histograms = value.histograms;
   return (
     Array.isArray(histograms) &&

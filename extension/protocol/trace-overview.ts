@@ -9,23 +9,22 @@ export interface RangeDto {
   readonly to: number;
 }
 
-/** Kinds of a timeline cell, in the order they are drawn over one another. */
-export const CELL_KINDS = ['match', 'mismatch', 'incomplete', 'anomaly'] as const;
-export type CellKind = (typeof CELL_KINDS)[number];
+/** What colours a timeline cell: the first of anomaly, mismatch, incomplete its calls have, else match. */
+export type CellKind = 'match' | 'mismatch' | 'incomplete' | 'anomaly';
 
-/** Consecutive tasks (in the order of their first call) drawn as one row of the timeline. */
+/** Numbers per cell in `TraceOverviewDto.cells`: lane, bin, calls, mismatch, incomplete, with an anomaly. */
+export const CELL_FIELDS = 6;
+
+/** A row of the timeline: one task (tasks in the order of their first call). */
 export interface OverviewLaneDto {
-  /** Ordinal of the lane's first task. */
-  readonly first: number;
-  /** Tasks in the lane. */
-  readonly count: number;
-  /** "dd[4711]" for one task, "412 tasks" for many. */
+  readonly pid: number | null;
+  /** "dd[4711]". */
   readonly label: string;
 }
 
 export type HistogramKind = 'bytes' | 'pages' | 'rounds' | 'duration';
 
-/** Calls per class of one quantity: classes [edges[i], edges[i+1]), the last one open. */
+/** Calls per class of one quantity: class i holds [edges[i], edges[i+1]) (the last one closed). */
 export interface OverviewHistogramDto {
   readonly kind: HistogramKind;
   /** "bytes", "pages", "rounds", "µs". */
@@ -45,11 +44,16 @@ export interface TraceOverviewDto {
   readonly time: RangeDto | null;
   /** The time window binned (seconds) and its number of columns. */
   readonly window: { readonly from: number; readonly to: number; readonly bins: number };
+  /** The task rows shown: tasks [firstLane, firstLane + lanes.length) of `tasks`. */
+  readonly firstLane: number;
   readonly lanes: readonly OverviewLaneDto[];
-  /** Flat quadruples (lane, bin, kind, calls) of the non-empty cells; kind indexes CELL_KINDS. */
+  /** Flat CELL_FIELDS-tuples of the non-empty cells (a call counts once in `calls`, and again in each of the others it is). */
   readonly cells: readonly number[];
-  /** Pages pinned minus pages unpinned since the start of the trace, per bin: at its end and its peak; null when not recorded. */
-  readonly pins: { readonly outstanding: readonly number[]; readonly peak: readonly number[] } | null;
+  /**
+   * Per bin of the same window: pages pinned by the calls' GUP rounds, unpin events, and the pins
+   * outstanding at the bin's end (the whole trace's balance since its start); null when not recorded.
+   */
+  readonly pins: { readonly pinned: readonly number[]; readonly unpinned: readonly number[]; readonly outstanding: readonly number[] } | null;
   readonly histograms: readonly OverviewHistogramDto[];
 }
 
@@ -57,8 +61,8 @@ export interface TraceOverviewDto {
 export interface CallSelectionDto {
   /** Entry time, seconds. */
   readonly time?: RangeDto;
-  /** Task ordinals, as lanes count them. */
-  readonly tasks?: RangeDto;
+  /** One task. */
+  readonly pid?: number;
   readonly bytes?: RangeDto;
   readonly pages?: RangeDto;
   readonly rounds?: RangeDto;

@@ -139,7 +139,12 @@ export interface RequestOverviewMessage {
   readonly from: number;
   readonly to: number;
   readonly bins: number;
+  /** The first task row to show (rows page through the tasks OVERVIEW_LANES at a time). */
+  readonly firstLane: number;
 }
+
+/** Task rows of the overview's timeline at a time. */
+export const OVERVIEW_LANES = 100;
 
 /** Bins for a window the webview asked for (not a new view). */
 export interface OverviewBinsMessage {

@@ -1,18 +1,18 @@
-// Overview bins for tests and benches of the webview, made the way the
-// server bins a trace (lanes of consecutive tasks, one cell per lane, bin and
-// kind, pins outstanding per bin, log2 histograms) from calls described by a
-// function, so a million calls need no trace file and no array of calls.
+// Overview bins for benches of the webview, made as the server bins a trace
+// (a row per task for the tasks shown, cells per row and bin, the pin balance
+// per bin, log2 histograms) from calls described by a function, so a million
+// calls need no trace file and no array of calls.
 import type { OverviewHistogramDto, TraceOverviewDto } from '../../extension/protocol/trace-overview';
 
 export interface SyntheticCall {
   readonly task: number;
   /** Entry time, seconds. */
   readonly time: number;
-  /** 0 match, 1 mismatch, 2 incomplete, 3 anomaly. */
+  /** 0 match, 1 mismatch, 2 incomplete, 3 match with an anomaly. */
   readonly kind: number;
   readonly bytes: number;
   readonly pages: number;
-  /** Pages pinned minus pages unpinned by this call by its end. */
+  /** Pages the call pinned (> 0) or unpin events it saw (< 0). */
   readonly pinDelta: number;
 }
 
@@ -33,7 +33,6 @@ function log2Histogram(kind: OverviewHistogramDto['kind'], unit: string, values:
 export function syntheticOverview(options: { calls: number; tasks: number; lanes: number; bins: number; call: (i: number) => SyntheticCall; label?: (task: number) => string; traceId?: number }): TraceOverviewDto {
   const { calls, tasks, bins } = options;
   const lanes = Math.min(options.lanes, tasks);
-  const perLane = Math.ceil(tasks / lanes);
   let from = Infinity;
   let to = -Infinity;
   for (let i = 0; i < calls; i++) {
@@ -43,39 +42,41 @@ export function syntheticOverview(options: { calls: number; tasks: number; lanes
   }
   to = to > from ? to : from + 1;
   const span = to - from;
-  const cells = new Map<number, number>();
-  const pinsByBin = new Float64Array(bins);
+  // [calls, mismatch, incomplete, anomalous] per cell of the rows shown (the first `lanes` tasks).
+  const cells = new Map<number, number[]>();
+  const pinned = new Array<number>(bins).fill(0);
+  const unpinned = new Array<number>(bins).fill(0);
   const bytes = new Float64Array(calls);
   const pages = new Float64Array(calls);
   for (let i = 0; i < calls; i++) {
     const c = options.call(i);
     const bin = Math.min(bins - 1, Math.floor(((c.time - from) / span) * bins));
-    const lane = Math.floor(c.task / perLane);
-    const key = (lane * bins + bin) * 4 + c.kind;
-    cells.set(key, (cells.get(key) ?? 0) + 1);
-    pinsByBin[bin]! += c.pinDelta;
+    if (c.pinDelta > 0) pinned[bin]! += c.pinDelta;
+    else unpinned[bin]! -= c.pinDelta;
     bytes[i] = c.bytes;
     pages[i] = c.pages;
+    if (c.task >= lanes) continue;
+    const key = c.task * bins + bin;
+    let counts = cells.get(key);
+    if (!counts) cells.set(key, (counts = [0, 0, 0, 0]));
+    counts[0]!++;
+    if (c.kind > 0) counts[c.kind]!++;
   }
   const flat: number[] = [];
-  for (const [key, n] of [...cells].sort((a, b) => a[0] - b[0])) flat.push(Math.floor(key / 4 / bins), Math.floor(key / 4) % bins, key % 4, n);
+  for (const [key, counts] of [...cells].sort((a, b) => a[0] - b[0])) flat.push(Math.floor(key / bins), key % bins, ...counts);
   const outstanding: number[] = [];
   let running = 0;
-  for (let b = 0; b < bins; b++) outstanding.push((running += pinsByBin[b]!));
-  const laneList = Array.from({ length: Math.ceil(tasks / perLane) }, (_, l) => {
-    const first = l * perLane;
-    const count = Math.min(perLane, tasks - first);
-    return { first, count, label: count === 1 ? (options.label?.(first) ?? `task ${first}`) : `${count.toLocaleString('en')} tasks` };
-  });
+  for (let b = 0; b < bins; b++) outstanding.push((running += pinned[b]! - unpinned[b]!));
   return {
     traceId: options.traceId ?? 1,
     calls,
     tasks,
     time: { from, to },
     window: { from, to, bins },
-    lanes: laneList,
+    firstLane: 0,
+    lanes: Array.from({ length: lanes }, (_, task) => ({ pid: 1000 + task, label: options.label?.(task) ?? `task[${1000 + task}]` })),
     cells: flat,
-    pins: { outstanding, peak: outstanding.map((v, b) => Math.max(v, outstanding[b - 1] ?? 0)) },
+    pins: { pinned, unpinned, outstanding },
     histograms: [log2Histogram('bytes', 'bytes', bytes), log2Histogram('pages', 'pages', pages)],
   };
 }

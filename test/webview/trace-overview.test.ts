@@ -12,7 +12,13 @@ import { openView, send } from '../support/webview-page';
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1">';
 /** Theme colours chosen so that each kind is one pure channel mix. */
-const THEME = `:root { --vscode-testing-iconPassed: #00c000; --vscode-errorForeground: #ff0000; --vscode-descriptionForeground: #808080; --vscode-charts-orange: #ff8000; --vscode-charts-blue: #0000ff; }`;
+const THEME: Record<string, string> = {
+  '--vscode-testing-iconPassed': '#00c000',
+  '--vscode-errorForeground': '#ff0000',
+  '--vscode-descriptionForeground': '#808080',
+  '--vscode-charts-orange': '#ff8000',
+  '--vscode-charts-blue': '#0000ff',
+};
 
 /** Ten 1-second bins over three single-task lanes; every number known. */
 const OVERVIEW: TraceOverviewDto = {
@@ -21,17 +27,18 @@ const OVERVIEW: TraceOverviewDto = {
   tasks: 3,
   time: { from: 0, to: 10 },
   window: { from: 0, to: 10, bins: 10 },
+  firstLane: 0,
   lanes: [
-    { first: 0, count: 1, label: 'dd[4711]' },
-    { first: 1, count: 1, label: HOSTILE },
-    { first: 2, count: 1, label: 'fio[9]' },
+    { pid: 4711, label: 'dd[4711]' },
+    { pid: 4712, label: HOSTILE },
+    { pid: 9, label: 'fio[9]' },
   ],
-  // lane 0, bin 2: 5 match; lane 1, bin 5: 3 match and 1 mismatch; lane 2, bin 7: 1 with an anomaly; lane 2, bin 8: 2 incomplete.
-  cells: [0, 2, 0, 5, 1, 5, 0, 3, 1, 5, 1, 1, 2, 7, 3, 1, 2, 8, 2, 2],
-  pins: { outstanding: [0, 0, 4, 4, 4, 8, 8, 9, 9, 9], peak: [0, 0, 4, 4, 4, 8, 8, 9, 9, 9] },
+  // [lane, bin, calls, mismatch, incomplete, anomalous]: 5 matches; 4 calls with a mismatch; 1 with an anomaly; 2 incomplete.
+  cells: [0, 2, 5, 0, 0, 0, 1, 5, 4, 1, 0, 0, 2, 7, 1, 0, 0, 1, 2, 8, 2, 0, 2, 0],
+  pins: { pinned: [0, 0, 4, 0, 0, 5, 0, 1, 0, 0], unpinned: [0, 0, 0, 0, 0, 1, 0, 0, 0, 0], outstanding: [0, 0, 4, 4, 4, 8, 8, 9, 9, 9] },
   histograms: [
-    { kind: 'bytes', unit: 'bytes', edges: [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384], counts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 3, 0], unknown: 0 },
-    { kind: 'duration', unit: 'µs', edges: [0, 1, 2, 4, 8], counts: [0, 2, 6, 4, 0], unknown: 0 },
+    { kind: 'bytes', unit: 'bytes', edges: [0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768], counts: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, 3, 0], unknown: 0 },
+    { kind: 'duration', unit: 'µs', edges: [0, 1, 2, 4, 8], counts: [2, 6, 4, 0], unknown: 0 },
   ],
 };
 
@@ -54,7 +61,9 @@ async function posted(page: Page): Promise<WebviewToHost[]> {
 }
 
 async function showOverview(page: Page, overview: TraceOverviewDto = OVERVIEW): Promise<void> {
-  await page.addStyleTag({ content: THEME });
+  await page.evaluate((vars) => {
+    for (const [key, value] of Object.entries(vars)) document.documentElement.style.setProperty(key, value);
+  }, THEME);
   await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: 'suite.trace', overview });
   await page.waitForSelector('[data-testid="overview-timeline"]');
 }
@@ -124,12 +133,12 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
     await showOverview(page);
     const cell = await cellCentre(page, 1, 5);
     await page.mouse.move(cell.x, cell.y);
-    assert.equal(await page.locator('[data-testid="overview-tip"]').innerText(), `${HOSTILE} · 5.00 s – 6.00 s · 3 match, 1 mismatch`);
+    assert.equal(await page.locator('[data-testid="overview-tip"]').innerText(), `${HOSTILE} · 5.00 s – 6.00 s · 4 calls: 1 mismatch`);
     const canvas = page.locator('[data-testid="overview-timeline"]');
     const pinsTop = Number(await canvas.getAttribute('data-pins-top'));
     const box = (await canvas.boundingBox())!;
     await page.mouse.move(cell.x, box.y + pinsTop + 40);
-    assert.equal(await page.locator('[data-testid="overview-tip"]').innerText(), '5.00 s – 6.00 s · 8 pins outstanding at its end, peak 8');
+    assert.equal(await page.locator('[data-testid="overview-tip"]').innerText(), '5.00 s – 6.00 s · 8 pins outstanding at its end (5 pinned, 1 unpinned in it)');
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.deepEqual(cspErrors, []);
@@ -137,13 +146,13 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
   });
 
   it('clicking a cell lists the calls of its tasks in its time; a row click replays that call', async () => {
-    const { page } = await openView(browser, pagingHost((s) => (s.tasks ? 4 : 12), 20));
+    const { page } = await openView(browser, pagingHost((s) => (s.pid ? 4 : 12), 20));
     await showOverview(page);
     const cell = await cellCentre(page, 1, 5);
     await page.mouse.click(cell.x, cell.y);
     await page.waitForFunction(() => /^4 calls/.test(document.querySelector('[data-testid="call-list-heading"]')!.textContent ?? ''));
     const asked = (await posted(page)).filter((m): m is RequestCallsMessage => m.type === 'requestCalls');
-    assert.deepEqual(asked.at(-1)!.selection, { time: { from: 5, to: 6 }, tasks: { from: 1, to: 2 } });
+    assert.deepEqual(asked.at(-1)!.selection, { time: { from: 5, to: 6 }, pid: 4712 });
     assert.equal(await page.locator('[data-testid="call-list-heading"]').innerText(), `4 calls — ${HOSTILE}, 5.00 s – 6.00 s`);
     assert.equal(await page.locator('[data-testid="trace-call"]').count(), 4);
     assert.match(await page.locator('[data-testid="trace-call"]').first().innerText(), /<img src=x onerror="window.__pwned=1"> \[4711\]/);
@@ -154,7 +163,7 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
   });
 
   it('a click that picks one call opens it; a pin-balance point lists every task’s calls in its time; a histogram bar lists its class', async () => {
-    const { page } = await openView(browser, pagingHost((s) => (s.tasks ? 1 : s.bytes ? 9 : 6), 40));
+    const { page } = await openView(browser, pagingHost((s) => (s.pid ? 1 : s.bytes ? 9 : 6), 40));
     await showOverview(page);
     const cell = await cellCentre(page, 2, 7);
     await page.mouse.click(cell.x, cell.y);
@@ -173,7 +182,7 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
     await page.mouse.click(hbox.x + barLeft + 13.5 * barPx, hbox.y + hbox.height / 2);
     await page.waitForFunction(() => /^9 calls/.test(document.querySelector('[data-testid="call-list-heading"]')!.textContent ?? ''));
     const asked = (await posted(page)).filter((m): m is RequestCallsMessage => m.type === 'requestCalls').map((m) => m.selection);
-    assert.deepEqual(asked.slice(-3), [{ time: { from: 7, to: 8 }, tasks: { from: 2, to: 3 } }, { time: { from: 7, to: 8 } }, { bytes: { from: 4096, to: 8192 } }]);
+    assert.deepEqual(asked.slice(-3), [{ time: { from: 7, to: 8 }, pid: 9 }, { time: { from: 7, to: 8 } }, { bytes: { from: 4096, to: 8192 } }]);
     assert.equal(await page.locator('[data-testid="call-list-heading"]').innerText(), '9 calls — Bytes per call: 4 Ki–8 Ki bytes');
     await page.close();
   });
@@ -183,8 +192,8 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
     await showOverview(page);
     const cell = await cellCentre(page, 0, 2);
     // Zoom in about the matches in bin 2 (2–3 s).
-    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -250);
     await page.mouse.move(cell.x, cell.y);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -250);
     await page.waitForFunction(() => (window as unknown as { __posted: WebviewToHost[] }).__posted.some((m) => m.type === 'requestOverview'));
     const request = (await posted(page)).filter((m) => m.type === 'requestOverview').at(-1) as Extract<WebviewToHost, { type: 'requestOverview' }>;
     assert.equal(request.traceId, 4);
@@ -193,7 +202,7 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
     // Bins for that window: one cell of lane 2 at the window's middle.
     const bins = 40;
     const middle = (request.from + request.to) / 2;
-    const finer: TraceOverviewDto = { ...OVERVIEW, window: { from: request.from, to: request.to, bins }, cells: [2, bins / 2, 1, 1], pins: null };
+    const finer: TraceOverviewDto = { ...OVERVIEW, window: { from: request.from, to: request.to, bins }, cells: [2, bins / 2, 1, 1, 0, 0], pins: null };
     await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'overviewBins', overview: finer });
     const canvas = page.locator('[data-testid="overview-timeline"]');
     const left = Number(await canvas.getAttribute('data-plot-left'));
@@ -225,8 +234,8 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
 
   it('bins that are not numbers (a forged message) are not drawn', async () => {
     const { page } = await openView(browser);
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: 'x', overview: { ...OVERVIEW, cells: ['<b>', 1, 2, 3] } });
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: 'x', overview: { ...OVERVIEW, lanes: [{ first: 0, count: 1, label: { toString: 1 } }] } });
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: 'x', overview: { ...OVERVIEW, cells: ['<b>', 1, 2, 3, 4, 5] } });
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: 'x', overview: { ...OVERVIEW, lanes: [{ pid: 1, label: { toString: 1 } }] } });
     await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: 'after' });
     await page.waitForSelector('[data-testid="error"]');
     assert.equal(await page.locator('[data-testid="overview-timeline"]').count(), 0);

@@ -110,7 +110,7 @@ function render(message: HostToWebview): void {
         open: (index) => post({ type: 'openTraceCall', traceId, index }),
       });
       const overview = overviewView(message.overview, {
-        bins: (from, to, bins) => post({ type: 'requestOverview', traceId, from, to, bins }),
+        bins: (from, to, bins, firstLane) => post({ type: 'requestOverview', traceId, from, to, bins, firstLane }),
         list: (selection, label) => list.show(selection, label, true),
       });
       trace = { overview, list };

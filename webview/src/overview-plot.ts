@@ -2,7 +2,7 @@
 // time a pixel column shows, which bin and lane a point falls in, and the
 // timeline's cells as an image of one pixel per cell (drawn scaled, so a
 // frame of pan or zoom costs one image copy however many calls there are).
-import { CELL_KINDS, type CellKind, type OverviewHistogramDto, type RangeDto, type TraceOverviewDto } from '../../extension/protocol/trace-overview';
+import { CELL_FIELDS, type CellKind, type OverviewHistogramDto, type RangeDto, type TraceOverviewDto } from '../../extension/protocol/trace-overview';
 
 /** The time window on screen, in seconds, and the pixel span it is drawn across. */
 export class TimeScale {
@@ -54,25 +54,24 @@ export function binRange(overview: TraceOverviewDto, bin: number): RangeDto {
   return { from: from + bin * width, to: bin === bins - 1 ? to : from + (bin + 1) * width };
 }
 
-/** Calls per kind in each non-empty cell, keyed lane * bins + bin. */
+/** Each non-empty cell's [calls, mismatch, incomplete, anomalous], keyed lane * bins + bin. */
 export function cellCounts(overview: TraceOverviewDto): Map<number, number[]> {
   const cells = new Map<number, number[]>();
   const { bins } = overview.window;
   const flat = overview.cells;
-  for (let i = 0; i + 3 < flat.length; i += 4) {
+  for (let i = 0; i + CELL_FIELDS <= flat.length; i += CELL_FIELDS) {
     const lane = flat[i]!;
     const bin = flat[i + 1]!;
-    const kind = flat[i + 2]!;
-    if (lane >= overview.lanes.length || bin >= bins || kind >= CELL_KINDS.length) continue;
+    if (lane < 0 || lane >= overview.lanes.length || bin < 0 || bin >= bins) continue;
     const key = lane * bins + bin;
     let counts = cells.get(key);
     if (!counts) cells.set(key, (counts = [0, 0, 0, 0]));
-    counts[kind]! += flat[i + 3]!;
+    for (let k = 0; k < 4; k++) counts[k]! += flat[i + 2 + k]!;
   }
   return cells;
 }
 
-/** The kind a cell is coloured by: the one a reader most needs to see. */
+/** The kind a cell is coloured by: the one a reader most needs to see ([calls, mismatch, incomplete, anomalous]). */
 export function shownKind(counts: readonly number[]): CellKind {
   if (counts[3]) return 'anomaly';
   if (counts[1]) return 'mismatch';
@@ -91,10 +90,11 @@ export function cellImage(overview: TraceOverviewDto, cells: Map<number, number[
   const { bins } = overview.window;
   const pixels = new Uint8ClampedArray(bins * overview.lanes.length * 4);
   let most = 1;
-  for (const counts of cells.values()) most = Math.max(most, counts[0]! + counts[1]! + counts[2]! + counts[3]!);
+  for (const counts of cells.values()) most = Math.max(most, counts[0]!);
   const scale = Math.log1p(most);
   for (const [key, counts] of cells) {
-    const total = counts[0]! + counts[1]! + counts[2]! + counts[3]!;
+    const total = counts[0]!;
+    if (total <= 0) continue;
     const [r, g, b] = palette[shownKind(counts)];
     const at = key * 4;
     pixels[at] = r;
@@ -126,10 +126,15 @@ export function timeLabel(seconds: number, span: number): string {
 /** The range of values histogram class i holds, as a selection range and as text. */
 export function histogramClass(histogram: OverviewHistogramDto, i: number): { range: RangeDto; label: string } {
   const from = histogram.edges[i]!;
-  const next = histogram.edges[i + 1];
+  const last = i === histogram.counts.length - 1;
+  const next = last ? undefined : histogram.edges[i + 1];
   const binary = histogram.kind === 'bytes';
-  const range = { from, to: next ?? Number.MAX_SAFE_INTEGER };
-  const label = next === undefined ? `≥ ${shortNumber(from, binary)} ${histogram.unit}` : next - from === 1 ? `${shortNumber(from, binary)} ${histogram.unit}` : `${shortNumber(from, binary)}–${shortNumber(next - 1, binary)} ${histogram.unit}`;
+  // The last class is closed: it holds its upper edge too.
+  const range = { from, to: next ?? (histogram.edges[i + 1] ?? from) + 1 };
+  // Counts of things (pages, rounds) name their last value; bytes and times the edge they stop short of.
+  const counted = histogram.kind === 'pages' || histogram.kind === 'rounds';
+  const end = counted ? range.to - 1 : range.to;
+  const label = end === from || (counted && range.to - from === 1) ? `${shortNumber(from, binary)} ${histogram.unit}` : `${shortNumber(from, binary)}–${shortNumber(end, binary)} ${histogram.unit}`;
   return { range, label };
 }
 

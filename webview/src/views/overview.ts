@@ -5,12 +5,13 @@
 // the call. A click on a cell, a point or a bar lists those calls. Text from
 // the trace (task names) is drawn with fillText or put in text nodes.
 import type { CallSelectionDto, OverviewHistogramDto, TraceOverviewDto } from '../../../extension/protocol/trace-overview';
+import { OVERVIEW_LANES } from '../../../extension/protocol/webview';
 import { h } from '../dom';
 import { binOf, binRange, cellCounts, cellImage, histogramClass, shortNumber, ticks, timeLabel, TimeScale, type Palette, type Rgb } from '../overview-plot';
 
 export interface OverviewHost {
-  /** Bins for the window [from, to) in `bins` columns (after a zoom or pan). */
-  bins(from: number, to: number, bins: number): void;
+  /** Bins for the window [from, to) in `bins` columns and task rows from `firstLane` (after a zoom, pan or scroll). */
+  bins(from: number, to: number, bins: number, firstLane: number): void;
   /** List the calls `selection` picks; `label` says which they are. */
   list(selection: CallSelectionDto, label: string): void;
 }
@@ -78,10 +79,13 @@ function sizedCanvas(canvas: HTMLCanvasElement, width: number, height: number): 
 
 const rgbText = ([r, g, b]: Rgb) => `rgb(${r}, ${g}, ${b})`;
 
+/** "4 calls: 1 mismatch, 2 with anomalies" from [calls, mismatch, incomplete, anomalous]. */
 function cellText(counts: readonly number[] | undefined): string {
-  if (!counts) return 'no calls';
-  const names = ['match', 'mismatch', 'incomplete', 'with anomalies'];
-  return counts.map((n, k) => (n ? `${n.toLocaleString('en')} ${names[k]}` : '')).filter(Boolean).join(', ');
+  if (!counts?.[0]) return 'no calls';
+  const [calls, ...rest] = counts as [number, number, number, number];
+  const names = ['mismatch', 'incomplete', 'with anomalies'];
+  const parts = rest.map((n, k) => (n ? `${n.toLocaleString('en')} ${names[k]}` : '')).filter(Boolean);
+  return `${calls.toLocaleString('en')} call${calls === 1 ? '' : 's'}: ${parts.length ? parts.join(', ') : 'all match'}`;
 }
 
 export function overviewView(first: TraceOverviewDto, host: OverviewHost): OverviewView {
@@ -90,9 +94,9 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
   const colours = themePalette();
   /** The whole trace's time (or call-order) range: zoom and pan stay inside it. */
   const limit = first.time ?? { from: first.window.from, to: first.window.to };
-  const laneCount = Math.max(1, data.lanes.length);
+  const laneCount = Math.max(1, Math.min(first.tasks, OVERVIEW_LANES));
   const lanePx = Math.max(2, Math.min(18, Math.floor(MAX_TIMELINE_PX / laneCount)));
-  const timelinePx = lanePx * data.lanes.length;
+  const timelinePx = lanePx * Math.min(first.tasks, laneCount);
   const pinsTop = timelinePx + AXIS_PX + 8;
   const height = pinsTop + (data.pins ? PINS_PX + AXIS_PX : 0);
   let width = 0;
@@ -104,7 +108,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     'data-testid': 'overview-timeline',
     tabindex: '0',
     role: 'img',
-    'aria-label': `Timeline of ${first.calls.toLocaleString('en')} calls in ${first.tasks.toLocaleString('en')} tasks. Plus and minus zoom, arrows pan, 0 shows the whole trace; click a cell to list its calls.`,
+    'aria-label': `Timeline of ${first.calls.toLocaleString('en')} calls in ${first.tasks.toLocaleString('en')} tasks. Plus and minus zoom, arrows pan, 0 shows the whole trace, Page Up and Down show other tasks; click a cell to list its calls.`,
   }) as HTMLCanvasElement;
   const tip = h('div', { class: 'overview-tip', 'data-testid': 'overview-tip', role: 'status' });
   const image = document.createElement('canvas');
@@ -150,7 +154,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     context.imageSmoothingEnabled = false;
     const x0 = scale.x(data.window.from);
     const x1 = scale.x(data.window.to);
-    if (data.window.bins && data.lanes.length) context.drawImage(image, x0, 0, x1 - x0, timelinePx);
+    if (data.window.bins && data.lanes.length) context.drawImage(image, x0, 0, x1 - x0, data.lanes.length * lanePx);
     if (data.pins) drawPins(context);
     if (chosen) {
       context.strokeStyle = colours.accent;
@@ -161,6 +165,11 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     context.strokeStyle = colours.grid;
     context.strokeRect(GUTTER_PX - 0.5, -0.5, scale.width + 1, timelinePx + 1);
     axis(context, timelinePx + 2);
+    if (data.firstLane > 0 || data.firstLane + data.lanes.length < data.tasks) {
+      context.textBaseline = 'top';
+      context.fillStyle = colours.text;
+      context.fillText(`tasks ${(data.firstLane + 1).toLocaleString('en')}–${(data.firstLane + data.lanes.length).toLocaleString('en')} of ${data.tasks.toLocaleString('en')}`, 2, timelinePx + 4, GUTTER_PX - 6);
+    }
     if (data.pins) {
       context.textBaseline = 'top';
       context.fillStyle = colours.text;
@@ -170,15 +179,16 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     }
   };
 
-  const pinsMax = () => Math.max(1, ...(data.pins?.peak ?? [0]));
   const drawPins = (context: CanvasRenderingContext2D) => {
     const pins = data.pins!;
-    const most = pinsMax();
-    const y = (v: number) => pinsTop + PINS_PX - (v / most) * (PINS_PX - 4);
+    let most = 1;
+    for (const v of pins.outstanding) most = Math.max(most, Math.abs(v));
+    const y = (v: number) => pinsTop + PINS_PX - (Math.max(0, v) / most) * (PINS_PX - 4);
     const binPx = (scale.x(data.window.to) - scale.x(data.window.from)) / Math.max(1, data.window.bins);
+    // Under the balance, faintly: the area it encloses.
     context.fillStyle = colours.accent;
-    context.globalAlpha = 0.3;
-    pins.peak.forEach((v, b) => {
+    context.globalAlpha = 0.25;
+    pins.outstanding.forEach((v, b) => {
       if (v > 0) context.fillRect(scale.x(binRange(data, b).from), y(v), Math.max(1, binPx), pinsTop + PINS_PX - y(v));
     });
     context.globalAlpha = 1;
@@ -222,7 +232,8 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     if (!hit) return '';
     if (hit.kind === 'cell') return `${hit.lane.label} · ${timeText(hit.time)} · ${cellText(hit.counts)}`;
     const pins = data.pins!;
-    return `${timeText(hit.time)} · ${pins.outstanding[hit.bin]?.toLocaleString('en')} pins outstanding at its end, peak ${pins.peak[hit.bin]?.toLocaleString('en')}`;
+    const n = (values: readonly number[]) => (values[hit.bin] ?? 0).toLocaleString('en');
+    return `${timeText(hit.time)} · ${n(pins.outstanding)} pins outstanding at its end (${n(pins.pinned)} pinned, ${n(pins.unpinned)} unpinned in it)`;
   };
 
   const choose = (x: number, y: number) => {
@@ -234,7 +245,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     const x1 = scale.x(hit.time.to);
     if (hit.kind === 'cell') {
       chosen = { x0, x1, y0: hit.laneIndex * lanePx, y1: (hit.laneIndex + 1) * lanePx };
-      host.list({ ...selectTime, tasks: { from: hit.lane.first, to: hit.lane.first + hit.lane.count } }, `${hit.lane.label}, ${timeText(hit.time)}`);
+      host.list({ ...selectTime, ...(hit.lane.pid === null ? {} : { pid: hit.lane.pid }) }, `${hit.lane.label}, ${timeText(hit.time)}`);
     } else {
       chosen = { x0, x1, y0: pinsTop, y1: pinsTop + PINS_PX };
       host.list(selectTime, `every task, ${timeText(hit.time)}`);
@@ -250,7 +261,16 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     chosen = null;
     if (!frame) frame = requestAnimationFrame(() => ((frame = 0), draw()));
     clearTimeout(refine);
-    refine = window.setTimeout(() => host.bins(scale.from, scale.to, Math.max(1, Math.floor(scale.width / PX_PER_BIN))), REFINE_MS);
+    refine = window.setTimeout(() => host.bins(scale.from, scale.to, Math.max(1, Math.floor(scale.width / PX_PER_BIN)), firstLane), REFINE_MS);
+  };
+  /** Other task rows: asked at once (the rows held are of other tasks). */
+  let firstLane = first.firstLane;
+  const scrollLanes = (by: number) => {
+    const next = Math.max(0, Math.min(Math.max(0, data.tasks - laneCount), firstLane + by));
+    if (next === firstLane) return;
+    firstLane = next;
+    clearTimeout(refine);
+    host.bins(scale.from, scale.to, Math.max(1, Math.floor(scale.width / PX_PER_BIN)), firstLane);
   };
   const minSpan = () => (limit.to - limit.from) / 1e6 || 1e-6;
 
@@ -274,6 +294,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     (event) => {
       event.preventDefault();
       const { x } = point(event);
+      if (event.shiftKey) return scrollLanes(Math.sign(event.deltaY) * Math.ceil(laneCount / 4));
       moved(scale.zoom(Math.max(GUTTER_PX, x), Math.exp(event.deltaY * 0.002), limit, minSpan()));
     },
     { passive: false },
@@ -310,6 +331,10 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
       ArrowRight: () => scale.pan(-scale.width / 5, limit),
       '0': () => new TimeScale(limit.from, limit.to, GUTTER_PX, scale.width),
     };
+    if (event.key === 'PageDown' || event.key === 'PageUp') {
+      event.preventDefault();
+      return scrollLanes(event.key === 'PageDown' ? laneCount : -laneCount);
+    }
     const next = keys[event.key];
     if (!next) return;
     event.preventDefault();
@@ -322,12 +347,17 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     { 'data-testid': 'overview-summary' },
     `${first.calls.toLocaleString('en')} calls in ${first.tasks.toLocaleString('en')} tasks`,
     first.time ? `, ${timeText(first.time)}` : ', no timestamps (calls in trace order)',
-    first.lanes.length && first.lanes.some((l) => l.count > 1) ? `; ${first.lanes.length} lanes of consecutive tasks` : '',
+    first.tasks > first.lanes.length ? `; the timeline shows ${laneCount} tasks at a time (Page Down, or Shift and the wheel, for more)` : '',
   );
   const legend = h(
     'p',
     { class: 'overview-legend' },
-    ...(['match', 'mismatch', 'incomplete', 'anomaly'] as const).map((kind) => h('span', {}, h('span', { class: 'swatch', style: `background: ${rgbText(colours.palette[kind])}` }), kind === 'anomaly' ? 'anomaly ' : `${kind} `)),
+    ...(['match', 'mismatch', 'incomplete', 'anomaly'] as const).map((kind) => {
+      // Through the CSSOM: the CSP allows no style attributes.
+      const swatch = h('span', { class: 'swatch' });
+      swatch.style.background = rgbText(colours.palette[kind]);
+      return h('span', {}, swatch, `${kind} `);
+    }),
   );
   const element = h(
     'section',
@@ -351,7 +381,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
   return {
     element,
     receive(next) {
-      if (next.traceId !== first.traceId || next.lanes.length !== first.lanes.length) return;
+      if (next.traceId !== first.traceId || next.firstLane !== firstLane) return;
       data = next;
       cells = cellCounts(data);
       paintCells();
