@@ -2,7 +2,7 @@
 // comes off the disk, and trace-cmd's binary trace.dat through
 // `trace-cmd report` when trace-cmd is installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -12,9 +12,20 @@ const GZIP = [0x1f, 0x8b];
 const TRACE_DAT = [0x17, 0x08, 0x44, 0x74, 0x72, 0x61, 0x63, 0x69, 0x6e, 0x67]; // "\x17\x08Dtracing"
 
 export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
-  /** Bytes read so far of the total (for progress reports). */
-  readonly onProgress?: (read: number, total: number) => void;
+  /** Bytes read so far of the total, and lines read (for progress reports). */
+  readonly onProgress?: (read: number, total: number, lines: number) => void;
   readonly signal?: AbortSignal;
+  /**
+   * A gzip file or a trace.dat is not seekable as text: when given, the text
+   * the reader sees is also written to this file, so that a call's lines can
+   * be read again by byte offset (the offsets the reader reports are the copy's).
+   */
+  readonly copyTo?: string;
+}
+
+export interface ReadTraceResult extends TraceSummary {
+  /** The text was written to copyTo (the file is gzip or trace.dat); false: the offsets are the file's own. */
+  readonly copied: boolean;
 }
 
 function startsWith(bytes: Buffer, magic: number[]): boolean {
@@ -70,7 +81,19 @@ async function* plainChunks(path: string, progress: (bytes: number) => void): As
   }
 }
 
-export async function readTraceFile(path: string, options: ReadTraceOptions): Promise<TraceSummary> {
+/** A TraceReader over Node Buffers: decoding and the keyword search straight from the Buffer. */
+export function newReader(options: Omit<TraceReaderOptions, 'decode' | 'find'>): TraceReader {
+  return new TraceReader({
+    ...options,
+    // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.
+    decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
+    // Buffer's native search. The scanner only searches the chunks pushed to it, all Buffers:
+    // no check per call (it runs once per line of the file).
+    find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
+  });
+}
+
+export async function readTraceFile(path: string, options: ReadTraceOptions): Promise<ReadTraceResult> {
   let total: number;
   try {
     const stat = statSync(path);
@@ -83,11 +106,14 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   if (total === 0) throw new TraceError(`${path} is empty`);
   const magic = head(path);
   let read = 0;
+  let readerLines = () => 0;
   const progress = (bytes: number) => {
     read += bytes;
-    options.onProgress?.(read, total);
+    options.onProgress?.(read, total, readerLines());
   };
   let chunks: AsyncIterable<Buffer | Uint8Array>;
+  const plain = !startsWith(magic, TRACE_DAT) && !startsWith(magic, GZIP);
+  const copy = !plain && options.copyTo ? openSync(options.copyTo, 'w', 0o600) : null;
   if (startsWith(magic, TRACE_DAT)) {
     chunks = traceCmdReport(path);
   } else if (startsWith(magic, GZIP)) {
@@ -97,23 +123,42 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   } else {
     chunks = plainChunks(path, progress);
   }
-  const reader = new TraceReader({
-    ...options,
-    // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.
-    decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
-    // Buffer's native search. The scanner only searches the chunks pushed below, all Buffers:
-    // no check per call (it runs once per line of the file).
-    find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
-  });
+  const reader = newReader(options);
+  readerLines = () => reader.lines;
   try {
     for await (const chunk of chunks) {
       if (options.signal?.aborted) throw new TraceError('cancelled');
-      reader.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      if (copy !== null) writeFully(copy, bytes);
+      reader.push(bytes);
     }
   } catch (error) {
     if (error instanceof TraceError) throw error;
     if ((error as Error).name === 'AbortError') throw new TraceError('cancelled');
     throw new TraceError(`${path}: ${(error as Error).message}`);
+  } finally {
+    if (copy !== null) closeSync(copy);
   }
-  return reader.end();
+  return { ...reader.end(), copied: copy !== null };
+}
+
+function writeFully(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** Bytes [start, start + length) of a file (fewer at its end). */
+export function readRange(path: string, start: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buffer, done, length - done, start + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buffer.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -2,7 +2,7 @@
 // callback each, in start order), a summary at the end. Memory holds only
 // the calls still open and the unfinished tail line.
 import { detectFormat, parserFor, type TraceFormat } from './detect';
-import type { SkippedLine } from './events';
+import type { SkippedLine, TraceEvent } from './events';
 import type { LineParser } from './formats/ftrace';
 import { LineScanner, looksLikeText, type Decode, type Find } from './line-scanner';
 import { Reconstructor, type RawCall } from './reconstruct';
@@ -14,8 +14,13 @@ export interface TraceReaderOptions {
   /** 'auto' (default) detects from the first lines. */
   readonly format?: TraceFormat | 'auto';
   readonly onCall: (call: RawCall) => void;
+  /** A line of a task whose call was already handed out (see Reconstructor). */
+  readonly onLate?: (event: TraceEvent) => void;
   /** How many skipped lines to keep as examples. */
   readonly skippedExamples?: number;
+  /** The bytes pushed start at this line and byte offset of the file (a call's lines read again). */
+  readonly firstLine?: number;
+  readonly firstByte?: number;
 }
 
 export interface TraceSummary {
@@ -25,6 +30,8 @@ export interface TraceSummary {
   readonly calls: number;
   readonly skipped: { readonly lines: number; readonly examples: readonly SkippedLine[] };
   readonly lost: ReadonlyArray<{ readonly line: number; readonly cpu: number | null; readonly count: number }>;
+  /** Lines of a task that came after its call was handed out (counted, not attached). */
+  readonly late: number;
 }
 
 /** Why a file cannot be read as a trace. */
@@ -42,7 +49,7 @@ export class TraceReader {
   private format: TraceFormat | null;
   private parser: LineParser | null = null;
   private readonly reconstructor: Reconstructor;
-  private readonly buffered: Array<[string, number]> = [];
+  private readonly buffered: Array<[string, number, number, number]> = [];
   private skippedCount = 0;
   private readonly skippedExamples: SkippedLine[] = [];
   private calls = 0;
@@ -55,14 +62,26 @@ export class TraceReader {
         this.calls++;
         options.onCall(call);
       },
+      ...(options.onLate ? { onLate: options.onLate } : {}),
     });
-    this.scanner = new LineScanner({ decode: options.decode, find: options.find, onLine: (text, line) => this.line(text, line) });
+    this.scanner = new LineScanner({
+      decode: options.decode,
+      find: options.find,
+      onLine: (text, line, start, end) => this.line(text, line, start, end),
+      ...(options.firstLine !== undefined ? { firstLine: options.firstLine } : {}),
+      ...(options.firstByte !== undefined ? { firstByte: options.firstByte } : {}),
+    });
     if (this.format) this.useParser(parserFor(this.format));
   }
 
   private useParser(parser: LineParser): void {
     this.parser = parser;
     this.scanner.setKeywords(parser.keywords);
+  }
+
+  /** Lines read so far. */
+  get lines(): number {
+    return this.scanner.lines;
   }
 
   push(chunk: Uint8Array): void {
@@ -73,9 +92,9 @@ export class TraceReader {
     this.scanner.push(chunk);
   }
 
-  private line(text: string, line: number): void {
+  private line(text: string, line: number, start: number, end: number): void {
     if (!this.parser) {
-      this.buffered.push([text, line]);
+      this.buffered.push([text, line, start, end]);
       if (this.buffered.length >= DETECT_LINES) this.detect();
       return;
     }
@@ -85,6 +104,8 @@ export class TraceReader {
       if (this.skippedExamples.length < (this.options.skippedExamples ?? 5)) this.skippedExamples.push({ line, reason: events });
       return;
     }
+    if (events.length === 0) return;
+    this.reconstructor.at(line, start, end);
     for (const event of events) this.reconstructor.feed(event);
   }
 
@@ -98,7 +119,7 @@ export class TraceReader {
     }
     this.useParser(parserFor(this.format));
     const lines = this.buffered.splice(0);
-    for (const [text, line] of lines) this.line(text, line);
+    for (const [text, line, start, end] of lines) this.line(text, line, start, end);
   }
 
   end(): TraceSummary {
@@ -112,6 +133,7 @@ export class TraceReader {
       calls: this.calls,
       skipped: { lines: this.skippedCount, examples: this.skippedExamples },
       lost: this.reconstructor.lost,
+      late: this.reconstructor.late,
     };
   }
 }
