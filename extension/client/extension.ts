@@ -84,9 +84,10 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     registerCommand('pinscope.goToTracedCall', (text?: string, traceId?: number) => traces.goTo(typeof text === 'string' ? text : undefined, traceId)),
     registerCommand('pinscope.unloadTrace', (node: Parameters<TracesView['unload']>[0]) => traces.unload(node)),
     registerCommand('pinscope.openWholeTraceFile', (arg?: Parameters<TracesView['openWholeFile']>[0]) => traces.openWholeFile(arg)),
-    registerCommand('pinscope.showTraceOverview', (node?: { trace?: { path: string } }) =>
-      node?.trace ? vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(node.trace.path), TRACE_EDITOR_VIEW_TYPE) : undefined,
-    ),
+    registerCommand('pinscope.showTraceOverview', async (node?: { trace?: { path: string } }) => {
+      const path = node?.trace?.path ?? (await traces.pickLoaded())?.path;
+      if (path) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), TRACE_EDITOR_VIEW_TYPE);
+    }),
   );
   context.subscriptions.push(callSites.start(indexed.event), variants.start(indexed.event));
   const ready: Promise<void> = client.start().then(

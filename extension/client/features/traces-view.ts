@@ -304,6 +304,11 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     return located.row;
   }
 
+  /** The one trace loaded, or the one the user picks. */
+  pickLoaded(): Promise<TraceInfoDto | undefined> {
+    return this.traces.length === 1 ? Promise.resolve(this.traces[0]) : this.pickTrace();
+  }
+
   private async pickTrace(): Promise<TraceInfoDto | undefined> {
     const picked = await vscode.window.showQuickPick(
       this.traces.map((trace) => ({ label: vscode.workspace.asRelativePath(trace.path), description: `${n(trace.totals.calls)} calls`, trace })),

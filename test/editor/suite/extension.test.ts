@@ -258,7 +258,7 @@ describe('Pinscope in a real VS Code', () => {
     const lines = (await vscode.commands.executeCommand('pinscope.revealTraceLine', shortCall)) as vscode.TextEditor;
     assert.equal(lines.document.uri.scheme, 'pinscope-trace-call');
     assert.match(lines.document.lineAt(lines.selection.active.line).text, /^15 ▌ .*xui_entry:/);
-    assert.equal(vscode.workspace.textDocuments.some((d) => d.uri.path.endsWith('direct-io.trace') && d.uri.scheme === 'file'), false, 'the trace file is not opened as text');
+    assert.equal(vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('direct-io.trace') && e.document.uri.scheme === 'file'), false, 'the trace file is not shown as text');
     // Replay Call at Cursor, from the call site.
     const atCursor = nextRender();
     const site = await vscode.window.showTextDocument(workspaceFile('fs/netfs/direct_write.c'));
