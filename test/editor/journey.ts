@@ -92,7 +92,7 @@ async function overviewOpensCalls(page: Page): Promise<void> {
   await page.keyboard.press('Enter');
   const frame = await overviewFrame(page);
   const summary = await frame.locator('[data-testid="overview-summary"]').innerText();
-  if (!/^5 calls in 1 tasks/.test(summary)) throw new Error(`the overview says: ${summary}`);
+  if (!/^5 calls in 1 task, /.test(summary)) throw new Error(`the overview says: ${summary}`);
   await frame.locator('[data-testid="call-list-heading"]', { hasText: '5 calls — all' }).waitFor({ timeout: 20_000 });
   await page.screenshot({ path: join(SHOTS, 'journey-overview.png') });
   await frame.locator('[data-testid="trace-call"]').nth(1).click();

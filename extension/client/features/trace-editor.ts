@@ -17,7 +17,7 @@ import type { TracesView } from './traces-view';
 
 export const TRACE_EDITOR_VIEW_TYPE = 'pinscope.traceFile';
 /** Time columns of the first paint (the webview asks for its own width after a zoom). */
-const FIRST_BINS = 600;
+const FIRST_BINS = 400;
 
 interface TraceDocument extends vscode.CustomDocument {
   /** The trace the server holds for this file, once loaded. */

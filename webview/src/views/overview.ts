@@ -93,7 +93,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
   let cells = cellCounts(data);
   const colours = themePalette();
   /** The whole trace's time (or call-order) range: zoom and pan stay inside it. */
-  const limit = first.time ?? { from: first.window.from, to: first.window.to };
+  const limit = { from: first.window.from, to: first.window.to };
   const laneCount = Math.max(1, Math.min(first.tasks, OVERVIEW_LANES));
   const lanePx = Math.max(2, Math.min(18, Math.floor(MAX_TIMELINE_PX / laneCount)));
   const timelinePx = lanePx * Math.min(first.tasks, laneCount);
@@ -261,7 +261,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     chosen = null;
     if (!frame) frame = requestAnimationFrame(() => ((frame = 0), draw()));
     clearTimeout(refine);
-    refine = window.setTimeout(() => host.bins(scale.from, scale.to, Math.max(1, Math.floor(scale.width / PX_PER_BIN)), firstLane), REFINE_MS);
+    refine = window.setTimeout(() => host.bins(scale.from, scale.to, wantedBins(), firstLane), REFINE_MS);
   };
   /** Other task rows: asked at once (the rows held are of other tasks). */
   let firstLane = first.firstLane;
@@ -270,7 +270,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     if (next === firstLane) return;
     firstLane = next;
     clearTimeout(refine);
-    host.bins(scale.from, scale.to, Math.max(1, Math.floor(scale.width / PX_PER_BIN)), firstLane);
+    host.bins(scale.from, scale.to, wantedBins(), firstLane);
   };
   const minSpan = () => (limit.to - limit.from) / 1e6 || 1e-6;
 
@@ -283,7 +283,13 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     canvas.dataset.lanePx = String(lanePx);
     canvas.dataset.pinsTop = String(pinsTop);
     draw();
+    // More bins than pixel columns would drop cells when drawn: ask for as many as fit.
+    if (data.window.bins > wantedBins()) {
+      clearTimeout(refine);
+      refine = window.setTimeout(() => host.bins(scale.from, scale.to, wantedBins(), firstLane), 0);
+    }
   };
+  const wantedBins = () => Math.max(1, Math.floor(scale.width / PX_PER_BIN));
 
   const point = (event: MouseEvent) => {
     const box = canvas.getBoundingClientRect();
@@ -345,7 +351,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
   const summary = h(
     'p',
     { 'data-testid': 'overview-summary' },
-    `${first.calls.toLocaleString('en')} calls in ${first.tasks.toLocaleString('en')} tasks`,
+    `${first.calls.toLocaleString('en')} call${first.calls === 1 ? '' : 's'} in ${first.tasks.toLocaleString('en')} task${first.tasks === 1 ? '' : 's'}`,
     first.time ? `, ${timeText(first.time)}` : ', no timestamps (calls in trace order)',
     first.tasks > first.lanes.length ? `; the timeline shows ${laneCount} tasks at a time (Page Down, or Shift and the wheel, for more)` : '',
   );
