@@ -82,6 +82,8 @@ async function main(): Promise<void> {
   try {
     console.log(`${server.description} + Chromium ${browser.version()}; trace ${TRACE} (${size.toFixed(0)} MiB)`);
     const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+    mkdirSync(SHOTS, { recursive: true });
+    const failed = (error: Error) => page.screenshot({ path: join(SHOTS, 'bench-failed.png') }).then(() => Promise.reject(error), () => Promise.reject(error));
     await page.goto(server.workbenchUrl(WORKSPACE));
     const sidebar = page.locator('.activitybar a[aria-label="Pinscope"]');
     await sidebar.waitFor({ timeout: 60_000 });
@@ -121,7 +123,7 @@ async function main(): Promise<void> {
     await call.waitFor({ timeout: 30_000 });
     const clicked = performance.now();
     await call.click();
-    await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith('call 1,')));
+    await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith('call 1,'))).catch(failed);
     const replayMs = performance.now() - clicked;
     clearInterval(sampler);
     const hostAfter = rssMiB(extensionHost);

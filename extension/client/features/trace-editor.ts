@@ -74,7 +74,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
           const page = await this.ask(TraceCallsRequest, { traceId: message.traceId, filter: filterOf(message.selection), offset: message.start, limit: Math.min(message.count, TRACE_CALL_PAGE) });
           post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'traceCallRows', traceId: message.traceId, query: message.query, start: message.start, total: page?.total ?? null, calls: page?.calls.map(listedRow) ?? [] });
         } else if (message.type === 'openTraceCall') {
-          await this.traces.openCall(message.traceId, message.index);
+          await this.traces.openCall(message.traceId, message.index, { revealSource: false });
         }
       } catch (error) {
         this.log.warn(`the trace editor of ${title}: ${(error as Error).message}`);

@@ -436,9 +436,10 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
 
   /**
    * The call's replay beside the code, shown first (whatever happens to the
-   * reveal), then its call site or, when the workspace has none, its lines.
+   * reveal), then its call site or, when the workspace has none, its lines
+   * (not from the trace editor, which they would cover).
    */
-  async openCall(traceId: number, index: number): Promise<void> {
+  async openCall(traceId: number, index: number, options: { revealSource?: boolean } = {}): Promise<void> {
     const detail = await sendRequest(this.client, TraceCallRequest, { traceId, index });
     const trace = this.traces.find((t) => t.traceId === traceId);
     if (!detail) {
@@ -450,13 +451,16 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const title = `call ${n(index + 1)}, trace line ${n(s.line)}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`;
     if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing });
     else this.panel.showMessage(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`);
+    if (options.revealSource === false) return;
     try {
       const site = await this.callSite(s.caller);
       if (site) {
         const at = new vscode.Position(site.line, 0);
-        await vscode.window.showTextDocument(site.uri, { viewColumn: vscode.ViewColumn.One, preserveFocus: true, selection: new vscode.Range(at, at) });
+        const editor = await vscode.window.showTextDocument(site.uri, { viewColumn: this.panel.codeColumn(), preserveFocus: true, selection: new vscode.Range(at, at) });
+        if (editor.viewColumn) this.panel.keepBeside(editor.viewColumn);
       } else if (trace) {
-        await this.lines.show(traceLinesUri(traceId, index, trace.path), s.line, vscode.ViewColumn.One);
+        const editor = await this.lines.show(traceLinesUri(traceId, index, trace.path), s.line, this.panel.codeColumn());
+        if (editor.viewColumn) this.panel.keepBeside(editor.viewColumn);
       }
     } catch (error) {
       // The replay is on screen already; a reveal that fails only goes to the log.

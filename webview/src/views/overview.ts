@@ -315,6 +315,8 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     if (drag && Math.abs(event.clientX - drag.x) > 3) {
       drag.moved = true;
       moved(drag.scale.pan(event.clientX - drag.x, limit));
+      // While dragging, the readout waits (a text change each move costs a layout).
+      return;
     }
     tip.textContent = describe(x, y);
   });
