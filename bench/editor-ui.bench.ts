@@ -125,6 +125,12 @@ async function main(): Promise<void> {
     await call.click();
     await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith('call 1,'))).catch(failed);
     const replayMs = performance.now() - clicked;
+    // Another call, the replay panel open already: what choosing the next call costs.
+    const next = page.locator('.monaco-list-row', { hasText: /^call 8 · / }).first();
+    const clickedNext = performance.now();
+    await next.click();
+    await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith('call 8,'))).catch(failed);
+    const nextReplayMs = performance.now() - clickedNext;
     clearInterval(sampler);
     const hostAfter = rssMiB(extensionHost);
     const serverAfter = rssMiB(languageServer);
@@ -145,7 +151,8 @@ async function main(): Promise<void> {
     console.log(`extension host RSS ${hostBefore.toFixed(0)} MiB before, peak ${hostPeak.toFixed(0)} MiB, ${hostAfter.toFixed(0)} MiB after: growth ${(hostAfter - hostBefore).toFixed(0)} MiB (peak ${(hostPeak - hostBefore).toFixed(0)}) — goal ≤ 50 MiB: ${verdict(hostAfter - hostBefore <= 50)}`);
     console.log(`language server RSS ${serverBefore.toFixed(0)} MiB before, peak ${serverPeak.toFixed(0)} MiB, ${serverAfter.toFixed(0)} MiB after (its heap: the trace bench; the load runs in a worker)`);
     console.log(`Traces view first rows ${firstRowsMs.toFixed(0)} ms after the summary — goal ≤ 1000 ms: ${verdict(firstRowsMs <= 1000)}`);
-    console.log(`a chosen call's replay on screen ${replayMs.toFixed(0)} ms after the click — goal ≤ 300 ms: ${verdict(replayMs <= 300)}`);
+    console.log(`a chosen call's replay on screen ${replayMs.toFixed(0)} ms after the click, the replay panel opened for it (a new webview) — goal ≤ 300 ms: ${verdict(replayMs <= 300)}`);
+    console.log(`the next call's replay on screen ${nextReplayMs.toFixed(0)} ms after the click, the panel open — goal ≤ 300 ms: ${verdict(nextReplayMs <= 300)}`);
     console.log(`the overview (Show Trace Overview → canvas in the webview, a new editor and webview included) ${overviewMs.toFixed(0)} ms; its first paint inside the webview: npm run bench webview`);
     console.log(`screenshots: .test-results/bench-traces.png, bench-replay.png, bench-overview.png`);
   } finally {

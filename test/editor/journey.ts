@@ -110,7 +110,7 @@ async function overviewOpensCalls(page: Page): Promise<void> {
 }
 
 export async function runJourney(server: VsCodeServer, browser: Browser, workspace: string): Promise<{ title: string; state: 'passed' | 'failed'; error?: string }> {
-  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line, also after a what-if through v0';
+  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line, also after a what-if through v0 → Show Trace Overview lists the calls and one replays';
   mkdirSync(SHOTS, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   try {

@@ -2,8 +2,8 @@
 // trace at a glance (the overview) above its calls, both asked of the server
 // a window or a page at a time; choosing a call opens its replay (as the
 // Traces view does). The file is loaded once: showing the editor again, or
-// opening it after the Traces view loaded it, asks the server for the trace
-// it holds. Closing the editor unloads the trace.
+// opening it after the Traces view loaded it, uses the trace the server
+// holds. Closing the editor unloads the trace.
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { isWebviewToHost } from '../../protocol/guards';
@@ -60,7 +60,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
       try {
         if (message.type === 'ready') {
           // Shown again after being hidden (or restored): the trace the server holds, not a new load.
-          const held = document.trace && this.traces.loaded.find((t) => t.traceId === document.trace!.traceId);
+          const held = this.traces.loaded.find((t) => (document.trace ? t.traceId === document.trace.traceId : t.path === document.uri.fsPath));
           document.trace = held || (await this.traces.open(document.uri));
           if (!document.trace) return post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: `Pinscope could not read ${document.uri.fsPath}.` });
           document.histograms ??= (await histogramsOf(this.ask, document.trace.traceId)) ?? undefined;
