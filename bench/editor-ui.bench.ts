@@ -126,10 +126,12 @@ async function main(): Promise<void> {
     await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith('call 1,'))).catch(failed);
     const replayMs = performance.now() - clicked;
     // Another call, the replay panel open already: what choosing the next call costs.
-    const next = page.locator('.monaco-list-row', { hasText: /^call 8 · / }).first();
+    // The task's second call (its number depends on how the tasks interleave).
+    const next = page.locator('.monaco-list-row', { hasText: /^call \d[\d,]* · / }).nth(1);
+    const number = /^call ([\d,]+) · /.exec(await next.innerText())![1];
     const clickedNext = performance.now();
     await next.click();
-    await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith('call 8,'))).catch(failed);
+    await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith(`call ${number},`))).catch(failed);
     const nextReplayMs = performance.now() - clickedNext;
     clearInterval(sampler);
     const hostAfter = rssMiB(extensionHost);

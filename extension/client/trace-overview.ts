@@ -99,7 +99,8 @@ export async function overviewOf(
   return {
     traceId,
     calls: trace.totals.calls,
-    tasks: trace.totals.tasks,
+    // Tasks with a call in the window: the rows page through these.
+    tasks: timeline.tasks,
     time: time ? { from: time.first, to: time.last } : null,
     window: { from: timeline.from, to: timeline.to, bins: timeline.buckets },
     firstLane: view.firstLane,

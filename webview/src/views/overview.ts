@@ -92,7 +92,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
   let data = first;
   let cells = cellCounts(data);
   const colours = themePalette();
-  /** The whole trace's time (or call-order) range: zoom and pan stay inside it. */
+  /** The whole trace's time range (the first window): zoom and pan stay inside it. */
   const limit = { from: first.window.from, to: first.window.to };
   const laneCount = Math.max(1, Math.min(first.tasks, OVERVIEW_LANES));
   const lanePx = Math.max(2, Math.min(18, Math.floor(MAX_TIMELINE_PX / laneCount)));
@@ -144,7 +144,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     context.textBaseline = 'middle';
     const every = Math.max(1, Math.ceil(12 / lanePx));
     data.lanes.forEach((lane, i) => {
-      if (i % every === 0) context.fillText(lane.label, 2, i * lanePx + lanePx / 2, GUTTER_PX - 6);
+      if (i % every === 0) context.fillText(lane.label, 2, Math.max(6, i * lanePx + lanePx / 2), GUTTER_PX - 6);
     });
     // The cells: one image copy, scaled to the window on screen.
     context.save();
@@ -259,6 +259,8 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
   const moved = (next: TimeScale) => {
     scale = next;
     chosen = null;
+    // The rows are the tasks with a call in the window: a new window starts from its first.
+    firstLane = 0;
     if (!frame) frame = requestAnimationFrame(() => ((frame = 0), draw()));
     clearTimeout(refine);
     refine = window.setTimeout(() => host.bins(scale.from, scale.to, wantedBins(), firstLane), REFINE_MS);
