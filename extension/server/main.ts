@@ -116,7 +116,7 @@ connection.onInitialize((params: InitializeParams) => {
 async function indexWorkspace(): Promise<IndexStatusParams> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => null);
   const abort = new AbortController();
-  progress?.token.onCancellationRequested(() => abort.abort());
+  progress?.token?.onCancellationRequested(() => abort.abort());
   progress?.begin('Pinscope: indexing', 0, 'reading C files', true);
   const { exclude } = await settings();
   const status = await index.build(folders, {
