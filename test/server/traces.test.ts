@@ -56,7 +56,7 @@ describe('server: a trace as a paged resource over LSP', () => {
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'pinscope-traces-'));
     server = await startServer();
-    server.connection.onNotification(TraceLoadProgressNotification.method, (p: TraceLoadProgressParams) => progress.push(p));
+    server.connection.onNotification(TraceLoadProgressNotification.method, (p: TraceLoadProgressParams) => void progress.push(p));
   });
   after(async () => {
     await server?.stop();
