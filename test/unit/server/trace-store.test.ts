@@ -13,7 +13,7 @@ import { inProcessLoader } from '../../../extension/server/index-loaders';
 import { TraceStore } from '../../../extension/server/trace-store';
 import { forView, observedForView, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
 import { REPO_ROOT } from '../../support/fixtures';
-import { requireSharedData, SHARED_DATA, traceFiles } from '../../support/shared-data';
+import { SHARED_DATA, traceFiles } from '../../support/shared-data';
 
 async function streamed(path: string, variant: 'v0' | 'v3' | 'auto'): Promise<TraceCallResult[]> {
   const direct: Array<TraceCallResult & { index: number }> = [];
@@ -69,8 +69,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     for (const variant of ['v3', 'v0'] as const) await checkEveryCall(join(REPO_ROOT, 'samples/traces/direct-io.trace'), variant);
   });
 
-  it('every real trace of shared/data, every call: read again by offset and replayed, it equals the streamed one', async function () {
-    requireSharedData(this);
+  it('every real trace of shared/data, every call: read again by offset and replayed, it equals the streamed one', async () => {
     const files = traceFiles().filter((f) => !f.path.endsWith('.dat'));
     assert.ok(files.length >= 20, 'the real traces are all there');
     let calls = 0;
@@ -81,8 +80,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     assert.ok(calls > 50);
   });
 
-  it('a gzip trace is read again from a decompressed copy, freed on unload', async function () {
-    requireSharedData(this);
+  it('a gzip trace is read again from a decompressed copy, freed on unload', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinscope-gz-'));
     try {
       const path = join(dir, 'efault.trace.gz');
