@@ -106,9 +106,8 @@ export class Reconstructor {
   private queue: RawCall[] = [];
   private head = 0;
   private readonly settled = new Set<RawCall>();
-  /** Every call not yet settled, oldest first, looked at again when due. */
-  private watch: Watched[] = [];
-  private watchHead = 0;
+  /** Every call not yet settled, in a min-heap by the line it is due to be looked at again. */
+  private watch = new DueHeap();
   private readonly releaseLines: number;
   private next = 0;
   /** Where the line being fed sits in the stream. */
@@ -128,7 +127,7 @@ export class Reconstructor {
     this.lineNo = line;
     this.lineStart = start;
     this.lineEnd = end;
-    if (this.watchHead < this.watch.length && this.watch[this.watchHead]!.due <= line) this.review(line);
+    if (this.watch.due(line)) this.review(line);
   }
 
   /** Tasks seen and calls not yet handed out (tests of the bound). */
@@ -206,8 +205,8 @@ export class Reconstructor {
 
   /** Hands out the calls whose task has been quiet for releaseLines lines, and forgets tasks with nothing left. */
   private review(line: number): void {
-    while (this.watchHead < this.watch.length && this.watch[this.watchHead]!.due <= line) {
-      const { call, task } = this.watch[this.watchHead++]!;
+    while (this.watch.due(line)) {
+      const { call, task } = this.watch.pop();
       if (this.settled.has(call) || (task.open !== call && task.last !== call)) continue; // handed out already
       const quietSince = call.lastLine;
       if (line - quietSince < this.releaseLines) {
@@ -219,10 +218,6 @@ export class Reconstructor {
       task.last = null;
       if (task.open === null && task.pendingIov === null && task.marker === null) this.tasks.delete(task.key);
       this.settle(call);
-    }
-    if (this.watchHead > 1024 && this.watchHead * 2 > this.watch.length) {
-      this.watch = this.watch.slice(this.watchHead);
-      this.watchHead = 0;
     }
   }
 
@@ -388,7 +383,49 @@ export class Reconstructor {
     this.queue = [];
     this.head = 0;
     this.settled.clear();
-    this.watch = [];
-    this.watchHead = 0;
+    this.watch = new DueHeap();
+  }
+}
+
+/** Watched calls by the line they are due at, earliest on top. */
+class DueHeap {
+  private readonly items: Watched[] = [];
+
+  /** Something is due at or before `line`. */
+  due(line: number): boolean {
+    return this.items.length > 0 && this.items[0]!.due <= line;
+  }
+
+  push(item: Watched): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]!.due <= item.due) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  pop(): Watched {
+    const items = this.items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= items.length) break;
+        const r = l + 1;
+        const child = r < items.length && items[r]!.due < items[l]!.due ? r : l;
+        if (items[child]!.due >= last.due) break;
+        items[i] = items[child]!;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
   }
 }
