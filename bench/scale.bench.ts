@@ -3,9 +3,20 @@
 // from 66,667 tasks, and a 1 GiB dense log (about a million calls).
 // Baselines, same run and files: the CLI built from PINSCOPE_BENCH_BASELINE_REF
 // (default: the commit before this work), and the legacy store that answers
-// every call's summary (TraceLoadRequest). Each measurement runs in its own
-// process (peak RSS from /proc/PID/status VmHWM; heap after a full GC).
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+// every call's summary (TraceLoadRequest). The CLI and the built language
+// server run as their own processes (RSS from /proc/PID/status: VmHWM the
+// peak, VmRSS after the load); the server is driven over LSP like the editor.
+import { execFileSync, spawn } from 'node:child_process';
+import {
+  createProtocolConnection,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+} from 'vscode-languageserver-protocol/node';
+import { TraceCallRequest, TraceCallsRequest, TraceLoadRequest, TraceOpenRequest, type TraceLoadResult, type TraceOpenResult } from '../extension/protocol/lsp';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DIR, generateLog, generateTasks, GiB } from './generate';
@@ -18,12 +29,70 @@ const HEAP_GOAL_MIB = 150;
 
 interface StoreFigures {
   readonly seconds: number;
-  readonly heapMiB: number;
-  readonly arrayBuffersMiB: number;
+  /** The language server process: RSS after the load (heap, columns, code), and its peak during the load (main thread and worker). */
+  readonly rssMiB: number;
+  readonly peakMiB: number;
   readonly answerBytes: number;
   readonly firstPageMs: number;
   readonly detailMs: number;
   readonly calls: number;
+}
+
+function vm(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  try {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The built language server as the editor runs it (a process over stdio): load FILE through the request the editor sends. */
+async function store(kind: 'new' | 'legacy', path: string): Promise<StoreFigures | string> {
+  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  connection.listen();
+  try {
+    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await connection.sendNotification(InitializedNotification.type, {});
+    const start = process.hrtime.bigint();
+    let answerBytes: number;
+    let calls: number;
+    let traceId: number;
+    if (kind === 'new') {
+      const opened = (await connection.sendRequest(TraceOpenRequest.method, { path })) as TraceOpenResult;
+      if (!opened.ok) return opened.error;
+      answerBytes = JSON.stringify(opened).length;
+      ({ traceId } = opened.trace);
+      calls = opened.trace.totals.calls;
+    } else {
+      const loaded = (await connection.sendRequest(TraceLoadRequest.method, { path })) as TraceLoadResult;
+      if (!loaded.ok) return loaded.error;
+      answerBytes = JSON.stringify(loaded).length;
+      ({ traceId } = loaded);
+      calls = loaded.calls.length;
+    }
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    let t = process.hrtime.bigint();
+    if (kind === 'new') await connection.sendRequest(TraceCallsRequest.method, { traceId, offset: 0, limit: 500 });
+    const firstPageMs = kind === 'new' ? Number(process.hrtime.bigint() - t) / 1e6 : 0;
+    // A chosen call's detail: the median of 21 calls spread over the trace.
+    const times: number[] = [];
+    for (let k = 0; k <= 20; k++) {
+      t = process.hrtime.bigint();
+      await connection.sendRequest(TraceCallRequest.method, { traceId, index: Math.floor(((calls - 1) * k) / 20) });
+      times.push(Number(process.hrtime.bigint() - t) / 1e6);
+    }
+    times.sort((a, b) => a - b);
+    // Let the server's idle GC run before reading its RSS.
+    await new Promise((r) => setTimeout(r, 1500));
+    return { seconds, rssMiB: vm(child.pid!, 'VmRSS'), peakMiB: vm(child.pid!, 'VmHWM'), answerBytes, firstPageMs, detailMs: times[10]!, calls };
+  } finally {
+    await connection.sendRequest(ShutdownRequest.type).catch(() => undefined);
+    await connection.sendNotification(ExitNotification.type).catch(() => undefined);
+    connection.dispose();
+    child.kill();
+  }
 }
 
 /** Runs a command, sampling its peak RSS; resolves with seconds and peak MiB. */
@@ -68,60 +137,6 @@ async function baselineCli(): Promise<string | null> {
   }
 }
 
-/** In a child process: load FILE into a store, report figures as JSON on stdout. */
-async function storeChild(kind: 'new' | 'legacy', path: string): Promise<void> {
-  const { TraceStore } = await import('../extension/server/trace-store');
-  const { workerLoader } = await import('../extension/server/index-loaders');
-  const store = new TraceStore(workerLoader(join(REPO, 'dist', 'trace-worker.js')));
-  const start = process.hrtime.bigint();
-  let answerBytes: number;
-  let calls: number;
-  let traceId: number;
-  if (kind === 'new') {
-    const opened = await store.open({ path });
-    if (!opened.ok) throw new Error(opened.error);
-    answerBytes = JSON.stringify(opened).length;
-    calls = opened.trace.totals.calls;
-    traceId = opened.trace.traceId;
-  } else {
-    const loaded = await store.load({ path }, {});
-    if (!loaded.ok) throw new Error(loaded.error);
-    answerBytes = JSON.stringify(loaded).length;
-    calls = loaded.calls.length;
-    traceId = loaded.traceId;
-  }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  let t = process.hrtime.bigint();
-  if (kind === 'new') JSON.stringify(store.index(traceId)!.calls({}, 0, 500));
-  const firstPageMs = kind === 'new' ? Number(process.hrtime.bigint() - t) / 1e6 : 0;
-  // A chosen call's detail: the median of 21 calls spread over the trace.
-  const times: number[] = [];
-  for (let k = 0; k <= 20; k++) {
-    t = process.hrtime.bigint();
-    store.call(traceId, Math.floor(((calls - 1) * k) / 20));
-    times.push(Number(process.hrtime.bigint() - t) / 1e6);
-  }
-  times.sort((a, b) => a - b);
-  for (let k = 0; k < 3; k++) global.gc?.();
-  const memory = process.memoryUsage();
-  const figures: StoreFigures = {
-    seconds,
-    heapMiB: memory.heapUsed / MiB,
-    arrayBuffersMiB: memory.arrayBuffers / MiB,
-    answerBytes,
-    firstPageMs,
-    detailMs: times[10]!,
-    calls,
-  };
-  process.stdout.write(JSON.stringify(figures));
-}
-
-function store(kind: 'new' | 'legacy', path: string): StoreFigures | string {
-  const run = spawnSync(process.execPath, ['--expose-gc', __filename, 'store', kind, path], { encoding: 'utf8', maxBuffer: 16 * MiB });
-  if (run.status !== 0) return `failed: ${run.stderr.trim().split('\n').slice(-2).join(' ')}`;
-  return JSON.parse(run.stdout) as StoreFigures;
-}
-
 const f = (n: number, digits = 0) => n.toFixed(digits);
 
 async function measure(label: string, path: string, baseline: string | null, legacyToo: boolean): Promise<void> {
@@ -135,21 +150,20 @@ async function measure(label: string, path: string, baseline: string | null, leg
       (old ? `; baseline ${BASELINE_REF}: ${f(old.seconds, 2)} s, ${f(old.peakMiB)} MiB (${f(old.peakMiB / ours.peakMiB, 1)}× ours)` : '') +
       ` — goal ≤ ${CLI_GOAL_MIB} MiB: ${ours.peakMiB <= CLI_GOAL_MIB ? 'met' : 'MISSED'}`,
   );
-  const s = store('new', path);
-  if (typeof s === 'string') console.log(`  server store: ${s}`);
+  const s = await store('new', path);
+  if (typeof s === 'string') console.log(`  language server: ${s}`);
   else {
-    const held = s.heapMiB + s.arrayBuffersMiB;
     console.log(
-      `  server store (worker load, columns): ${f(s.seconds, 2)} s to the summary (${f(s.seconds / ours.seconds, 2)}× the CLI), ${f(s.calls)} calls; ` +
-        `after load heap ${f(s.heapMiB)} MiB + columns ${f(s.arrayBuffersMiB)} MiB = ${f(held)} MiB — goal ≤ ${HEAP_GOAL_MIB} MiB: ${held <= HEAP_GOAL_MIB ? 'met' : 'MISSED'}; ` +
-        `load answer ${f(s.answerBytes / 1024, 1)} KiB; first page of 500 ${f(s.firstPageMs, 1)} ms; a call's detail (read again + replay) median ${f(s.detailMs, 2)} ms`,
+      `  language server, pinscope/trace/open (worker load, columns): ${f(s.seconds, 2)} s to the summary (${f(s.seconds / ours.seconds, 2)}× the CLI), ${f(s.calls)} calls; ` +
+        `RSS after the load ${f(s.rssMiB)} MiB (peak during it ${f(s.peakMiB)} MiB) — goal ≤ ${HEAP_GOAL_MIB} MiB: ${s.rssMiB <= HEAP_GOAL_MIB ? 'met' : 'MISSED'}; ` +
+        `load answer ${f(s.answerBytes / 1024, 1)} KiB; first page of 500 rows ${f(s.firstPageMs, 1)} ms; a call's detail (read again + replay) median ${f(s.detailMs, 2)} ms`,
     );
   }
   if (legacyToo) {
-    const l = store('legacy', path);
-    if (typeof l === 'string') console.log(`  baseline, legacy store (every summary in the answer): ${l}`);
-    else console.log(`  baseline, legacy store (every summary in the answer): ${f(l.seconds, 2)} s, heap after load ${f(l.heapMiB)} MiB, load answer ${f(l.answerBytes / MiB, 1)} MiB`);
-  } else console.log('  (the legacy store is not run on this file: it holds an object per call)');
+    const l = await store('legacy', path);
+    if (typeof l === 'string') console.log(`  baseline, legacy pinscope/trace/load (every summary in the answer): ${l}`);
+    else console.log(`  baseline, legacy pinscope/trace/load (every summary in the answer): ${f(l.seconds, 2)} s, RSS after the load ${f(l.rssMiB)} MiB (peak ${f(l.peakMiB)} MiB), load answer ${f(l.answerBytes / MiB, 1)} MiB; a call's detail median ${f(l.detailMs, 2)} ms`);
+  } else console.log('  (the legacy load is not run on this file: it holds an object per call)');
 }
 
 async function main(): Promise<void> {
@@ -167,5 +181,4 @@ async function main(): Promise<void> {
   console.log(`\ngoals: CLI table mode ≤ ${CLI_GOAL_MIB} MiB peak RSS; server ≤ ${HEAP_GOAL_MIB} MiB after the load (heap + columns), on all three`);
 }
 
-if (process.argv[2] === 'store') void storeChild(process.argv[3] as 'new' | 'legacy', process.argv[4]!);
-else void main();
+void main();
