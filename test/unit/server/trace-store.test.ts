@@ -3,6 +3,7 @@
 // of every real trace (and the bundled sample, and a gzip copy of one) it must
 // equal what streaming the whole trace gave.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -97,6 +98,13 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a trace.dat is read again from the text trace-cmd report gave (a copy), every call equal to the streamed one', async function () {
+    if (spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' }).error) this.skip(); // trace.dat needs trace-cmd (see bad-input.test.ts)
+    const { store } = await checkEveryCall(join(SHARED_DATA, 'tracecmd/efault.trace.dat'), 'auto');
+    assert.equal(store.list()[0]!.seek, 'decompressed-copy');
+    store.dispose();
   });
 
   it('opening the same file again answers the loaded trace; reload reads it again', async () => {
