@@ -22,6 +22,7 @@ import {
   IndexStatusNotification,
   RecipeRequest,
   ReplayCallRequest,
+  ServerMemoryRequest,
   TraceBinsRequest,
   TraceCallRequest,
   TraceCallsRequest,
@@ -185,6 +186,10 @@ onLongRequest(connection, TraceOpenRequest, 'Pinscope: reading the trace', async
   return result;
 });
 onRequest(connection, TraceListRequest, () => traces.list());
+onRequest(connection, ServerMemoryRequest, () => {
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapUsed, heapTotal, external, arrayBuffers };
+});
 onRequest(connection, TraceUnloadRequest, (params) => {
   const ok = traces.unload(params.traceId);
   if (ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
