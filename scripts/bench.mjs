@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { importMetaShim } from './esbuild-shims.mjs';
 
-const benches = ['engine', 'trace', 'source', 'webview', 'editor-ui'];
+const benches = ['engine', 'trace', 'scale', 'source', 'webview', 'editor-ui'];
 // The webview bench loads the built bundle.
 const built = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(1);
@@ -24,7 +24,7 @@ for (const name of benches.filter((b) => !only || b === only)) {
     outfile: `out/bench/${name}.bench.js`,
     bundle: true,
     platform: 'node',
-    external: ['playwright-core'],
+    external: ['playwright-core', 'esbuild'],
     format: 'cjs',
     target: 'es2022',
     logLevel: 'warning',

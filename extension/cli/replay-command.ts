@@ -1,11 +1,13 @@
 // `pinscope replay FILE`: every netfs_extract_user_iter call in a trace,
-// replayed through the model and compared with what the kernel did.
+// replayed through the model and compared with what the kernel did. The
+// table and --jsonl stream (constant memory); --json is one document.
 import { parseArgs } from 'node:util';
 import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
 import type { VariantId } from '../protocol/dto';
 import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import { StreamOut } from './output';
 
 export class UsageError extends Error {}
 
@@ -30,6 +32,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       variant: { type: 'string', default: 'auto' },
       kernel: { type: 'string', default: '6.12' },
       json: { type: 'boolean', default: false },
+      jsonl: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
     },
   });
@@ -41,25 +44,32 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const variant = values.variant as VariantId | 'auto';
   if (variant !== 'auto' && !VARIANTS.includes(variant)) throw new UsageError(`--variant: expected auto or one of ${VARIANTS.join(', ')}`);
   if (!kernelProfile(values.kernel!)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
+  if (values.json && values.jsonl) throw new UsageError('replay: --json and --jsonl: choose one');
 
   const file = positionals[0]!;
-  // JSON output carries every replay; the table keeps only its lines.
-  const calls: TraceCallResult[] = [];
-  const rows: string[] = [];
+  const out = new StreamOut();
+  // --json is one document: it holds every call until the end. The table and --jsonl write each call as it is replayed.
+  const calls: Array<[number, Omit<TraceCallResult, 'lines'>]> = [];
   const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
+  let count = 0;
+  if (!values.json && !values.jsonl) out.write(HEADER + '\n');
   let summary;
   try {
     summary = await readTraceFile(file, {
       format,
+      beforeChunk: () => out.ready(),
       onCall: (call) => {
-        const result = replayTraceCall(call, values.kernel!, variant);
+        const { lines: _lines, ...result } = replayTraceCall(call, values.kernel!, variant);
         verdicts[result.verdict]++;
-        if (values.json) calls.push(result);
-        else rows.push(row(result));
+        count++;
+        if (values.json) calls.push([call.index, result]);
+        else if (values.jsonl) out.write(JSON.stringify({ index: call.index, ...result }) + '\n');
+        else out.write(row(result as TraceCallResult) + '\n');
       },
     });
   } catch (error) {
     if (error instanceof TraceError) {
+      await out.end();
       process.stderr.write(`pinscope: ${error.message}\n`);
       return 2;
     }
@@ -67,22 +77,22 @@ export async function replayCommand(argv: string[]): Promise<number> {
   }
   const mismatches = verdicts.mismatch;
   if (values.json) {
-    const out = {
-      file,
-      format: summary.format,
-      calls: calls.map(({ lines: _lines, ...rest }) => rest),
-      skipped: summary.skipped,
-      lost: summary.lost,
-    };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    // Start order (a call released late, behind one that never returned, comes out of it).
+    calls.sort((a, b) => a[0] - b[0]);
+    const doc = { file, format: summary.format, calls: calls.map(([, c]) => c), skipped: summary.skipped, lost: summary.lost };
+    out.write(JSON.stringify(doc, null, 2) + '\n');
+  } else if (values.jsonl) {
+    // The last line says what the file held besides its calls.
+    out.write(JSON.stringify({ summary: { file, format: summary.format, lines: summary.lines, calls: count, verdicts, skipped: summary.skipped, lost: summary.lost, late: summary.late } }) + '\n');
   } else {
-    process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)\n`);
-    if (rows.length) process.stdout.write([HEADER, ...rows].join('\n') + '\n');
-    process.stdout.write(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete\n`);
+    out.write(`${file}: ${summary.format}, ${summary.lines} lines, ${count} call(s)\n`);
+    out.write(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete\n`);
     if (summary.skipped.lines) {
-      process.stdout.write(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
+      out.write(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
     }
-    for (const lost of summary.lost) process.stdout.write(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
+    for (const lost of summary.lost) out.write(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
+    if (summary.late) out.write(`${summary.late} line(s) came after their call was complete (counted, not attached)\n`);
   }
+  await out.end();
   return values.strict && mismatches > 0 ? 1 : 0;
 }

@@ -21,6 +21,8 @@ export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
    * be read again by byte offset (the offsets the reader reports are the copy's).
    */
   readonly copyTo?: string;
+  /** Awaited before each chunk is read on: lets a slow consumer (a pipe) hold the reading back. */
+  readonly beforeChunk?: () => Promise<void> | void;
 }
 
 export interface ReadTraceResult extends TraceSummary {
@@ -128,6 +130,7 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   try {
     for await (const chunk of chunks) {
       if (options.signal?.aborted) throw new TraceError('cancelled');
+      await options.beforeChunk?.();
       const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
       if (copy !== null) writeFully(copy, bytes);
       reader.push(bytes);

@@ -18,6 +18,8 @@ export interface IndexLoadOptions {
   readonly onProgress?: (progress: { bytes: number; total: number; lines: number; calls: number }) => void;
   /** Each call as it is replayed (the CLI's table), before it is let go. */
   readonly onCall?: (result: TraceCallResult, raw: RawCall) => void;
+  /** Replay only calls whose index % of === part (another reader replays the rest; see mergeColumns). */
+  readonly share?: { readonly part: number; readonly of: number };
 }
 
 export interface IndexLoadResult {
@@ -27,16 +29,19 @@ export interface IndexLoadResult {
 
 export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLoadResult> {
   const builder = new IndexBuilder();
+  const share = options.share && options.share.of > 1 ? options.share : null;
   const summary = await readTraceFile(options.path, {
     format: options.format,
     ...(options.copyTo ? { copyTo: options.copyTo } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     onCall: (raw) => {
+      if (share && raw.index % share.of !== share.part) return builder.add(raw, null);
       const result = replayTraceCall(raw, options.kernel, options.variant);
       builder.add(raw, result);
       options.onCall?.(result, raw);
     },
-    onLate: (event) => builder.late(event),
+    // Late lines are counted once (by the first part).
+    onLate: (event) => (share?.part ?? 0) === 0 && builder.late(event),
     onProgress: (bytes, total, lines) => options.onProgress?.({ bytes, total, lines, calls: builder.calls }),
   });
   return { columns: builder.finish(), summary };

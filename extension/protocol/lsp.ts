@@ -281,6 +281,18 @@ export type TraceBinsParams = TraceRefParams &
 /** The overview's numbers, binned on the server. */
 export const TraceBinsRequest = request<TraceBinsParams, TraceBinsDto | null>('pinscope/trace/bins');
 
+/** The language server's memory (process.memoryUsage(), bytes), for benchmarks and the log. */
+export interface ServerMemoryResult {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  /** Typed arrays (a loaded trace's columns), part of external. */
+  readonly arrayBuffers: number;
+}
+
+export const ServerMemoryRequest = request<Record<string, never>, ServerMemoryResult>('pinscope/server/memory');
+
 /** Re-index the workspace from scratch (Pinscope: Reindex Workspace). */
 export const IndexRebuildRequest = request<Record<string, never>, IndexStatusParams>('pinscope/index/rebuild');
 

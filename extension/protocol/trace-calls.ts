@@ -138,6 +138,8 @@ export interface TraceInfoDto {
   /** Events the tracer says it lost. */
   readonly lost: number;
   readonly loadMs: number;
+  /** Bytes the server's index of the trace holds (its typed-array columns). */
+  readonly indexBytes: number;
 }
 
 export interface TraceTaskDto {

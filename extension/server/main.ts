@@ -22,6 +22,7 @@ import {
   IndexStatusNotification,
   RecipeRequest,
   ReplayCallRequest,
+  ServerMemoryRequest,
   TraceBinsRequest,
   TraceCallRequest,
   TraceCallsRequest,
@@ -58,7 +59,9 @@ const parser = createCParser(loadCParserWasm());
 const analysis = new DocumentAnalysis(parser);
 const index = new WorkspaceIndex(parser);
 // The bundle puts trace-worker.js beside server.js.
-const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js')));
+// PINSCOPE_TRACE_WORKERS overrides how many workers share a load (the scale bench compares 1 and 2).
+const loadWorkers = Number(process.env.PINSCOPE_TRACE_WORKERS) || undefined;
+const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js'), loadWorkers));
 process.on('exit', () => traces.dispose());
 
 let folders: string[] = [];
@@ -116,7 +119,7 @@ connection.onInitialize((params: InitializeParams) => {
 async function indexWorkspace(): Promise<IndexStatusParams> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => null);
   const abort = new AbortController();
-  progress?.token.onCancellationRequested(() => abort.abort());
+  progress?.token?.onCancellationRequested(() => abort.abort());
   progress?.begin('Pinscope: indexing', 0, 'reading C files', true);
   const { exclude } = await settings();
   const status = await index.build(folders, {
@@ -185,6 +188,10 @@ onLongRequest(connection, TraceOpenRequest, 'Pinscope: reading the trace', async
   return result;
 });
 onRequest(connection, TraceListRequest, () => traces.list());
+onRequest(connection, ServerMemoryRequest, () => {
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapUsed, heapTotal, external, arrayBuffers };
+});
 onRequest(connection, TraceUnloadRequest, (params) => {
   const ok = traces.unload(params.traceId);
   if (ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);

@@ -135,6 +135,7 @@ export class TraceStore {
       skipped: built.skipped,
       lost: built.lost,
       loadMs: Date.now() - started,
+      indexBytes: index.bytes,
     };
     if (!built.copied) removeQuietly(copyTo);
     this.traces.set(traceId, {

@@ -182,19 +182,28 @@ export class IndexBuilder {
     return id;
   }
 
-  add(raw: RawCall, result: TraceCallResult): void {
+  /**
+   * Records a call. Without its result (another builder replays it, see
+   * mergeColumns) only its task and caller are interned, so that every
+   * builder of the same trace numbers them alike.
+   */
+  add(raw: RawCall, result: TraceCallResult | null): void {
     const i = raw.index;
     if (i >= this.capacity) this.grow(Math.max(i + 1, Math.ceil(this.capacity * 1.5)));
     this.count = Math.max(this.count, i + 1);
     const c = this.columns;
+    const task = this.taskOf(raw.pid, raw.cpu, raw.comm);
+    // The caller as decodeCall reports it (the return's call site).
+    const caller = this.strings.id(raw.caller);
+    if (!result) return;
     c.spanStart[i] = raw.spanStart;
     c.spanBytes[i] = raw.spanEnd - raw.spanStart;
     c.spanLead[i] = raw.line - raw.spanLine;
     c.line[i] = raw.line;
     c.lastDelta[i] = raw.lastLine - raw.line;
-    c.task[i] = this.taskOf(raw.pid, raw.cpu, raw.comm);
+    c.task[i] = task;
     c.cpu[i] = raw.cpu ?? -1;
-    c.caller[i] = this.strings.id(result.observed.caller);
+    c.caller[i] = caller;
     c.entryTs[i] = raw.entryTs ?? NaN;
     c.durationUs[i] = raw.entryTs !== null && raw.exitTs !== null ? (raw.exitTs - raw.entryTs) * 1e6 : NaN;
     c.tailS[i] = raw.entryTs !== null && raw.lastTs !== null ? raw.lastTs - raw.entryTs : NaN;
@@ -244,4 +253,32 @@ export class IndexBuilder {
       records: { pinRounds: this.sawRounds, unpins: this.sawUnpins },
     };
   }
+}
+
+/**
+ * One index from builders that each replayed a share of the calls (call i by
+ * builder i % parts.length) and interned every call's task and caller alike.
+ */
+export function mergeColumns(parts: readonly IndexColumns[]): IndexColumns {
+  const [first, ...rest] = parts;
+  if (!first) throw new Error('mergeColumns: no parts');
+  for (const part of rest) {
+    if (part.count !== first.count || part.strings.length !== first.strings.length || part.taskPid.length !== first.taskPid.length) {
+      throw new Error('mergeColumns: the parts did not read the same trace');
+    }
+  }
+  const of = parts.length;
+  const merged = { ...first } as Record<string, unknown>;
+  for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) {
+    const out = first[key] as unknown as { [i: number]: number };
+    for (let k = 1; k < of; k++) {
+      const from = parts[k]![key] as unknown as { [i: number]: number };
+      for (let i = k; i < first.count; i += of) out[i] = from[i]!;
+    }
+    merged[key] = out;
+  }
+  return {
+    ...(merged as unknown as IndexColumns),
+    records: { pinRounds: parts.some((p) => p.records.pinRounds), unpins: parts.some((p) => p.records.unpins) },
+  };
 }

@@ -23,6 +23,8 @@ export interface ScanOptions {
 }
 
 const NEWLINE = 10;
+/** A dense log is scanned whole; every this many chunks the keyword scan measures it again. */
+const DENSE_RECHECK = 16;
 const CR = 13;
 
 /** Without a native search no keywords are set (see setKeywords), so only newlines are looked for. */
@@ -41,6 +43,8 @@ export class LineScanner {
   private needles: Uint8Array[] | null = null;
   /** Share of relevant lines in the last chunk: when high, keyword jumping costs more than it saves. */
   private dense = false;
+  /** Chunks scanned whole since the density was last measured. */
+  private denseChunks = 0;
   bytes = 0;
 
   constructor(private readonly options: ScanOptions) {
@@ -106,7 +110,11 @@ export class LineScanner {
       this.emit(chunk, pos, nl);
       pos = nl + 1;
     }
-    if (this.needles) this.dense = false;
+    // Look at the density again now and then (a log may turn sparse).
+    if (this.needles && ++this.denseChunks >= DENSE_RECHECK) {
+      this.dense = false;
+      this.denseChunks = 0;
+    }
   }
 
   /** Lines of chunk[start..end] holding a keyword; the others are only counted. */

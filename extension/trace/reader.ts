@@ -79,6 +79,11 @@ export class TraceReader {
     this.scanner.setKeywords(parser.keywords);
   }
 
+  /** Tasks and calls the reconstructor holds now (what bounds the reader's memory). */
+  get held(): { tasks: number; calls: number } {
+    return this.reconstructor.held;
+  }
+
   /** Lines read so far. */
   get lines(): number {
     return this.scanner.lines;

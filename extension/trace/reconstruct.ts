@@ -4,19 +4,20 @@
 // calls whose pieces are missing, saying what is missing.
 //
 // Bounded: a call is handed out once nothing more can change it — its task
-// started another call, or it returned and RELEASE_LINES lines went by without
-// anything of its task (bvecs and the caller's unpins come soon after the
-// return), or it stayed open that long with nothing of its task (its return
-// was lost). Calls come out in start order, except that no more than
+// started another call, or it returned and RELEASE_LINES relevant lines (lines
+// with an event: noise does not count) went by without anything of its task
+// (bvecs and the caller's unpins come soon after the return; in the real
+// traces within 900 lines), or it stayed open that long with nothing of its
+// task (its return was lost). Calls come out in start order, except that no more than
 // MAX_WAITING calls wait behind one still open. Tasks with nothing pending
 // are forgotten, so memory grows with neither the tasks nor the calls. A line
 // of a task whose call was already handed out is counted as late (onLate).
 import type { TraceEvent } from './events';
 
-/** Lines after a call's last event before it is handed out. */
-export const RELEASE_LINES = 50_000;
+/** Relevant lines after a call's last event before it is handed out. */
+export const RELEASE_LINES = 10_000;
 /** Calls handed out in start order wait at most this many behind one that is still open. */
-export const MAX_WAITING = 20_000;
+export const MAX_WAITING = 5_000;
 
 export interface PinRound {
   line: number;
@@ -37,6 +38,8 @@ export interface RawCall {
   readonly lines: number[];
   /** Line of the call's last event so far. */
   lastLine: number;
+  /** The reconstructor's count of relevant lines at the call's last event (its release clock). */
+  lastTick: number;
   /**
    * Bytes [spanStart, spanEnd) of the stream hold every line of the call (and
    * the marker it took): read them again from spanLine on and the call comes
@@ -92,10 +95,10 @@ export interface ReconstructOptions {
   readonly releaseLines?: number;
 }
 
-/** A call waiting to be handed out, and the task it belongs to. */
+/** A call waiting to be handed out, and the task it belongs to (both let go once it is: the heap keeps only the line). */
 interface Watched {
-  readonly call: RawCall;
-  readonly task: TaskState;
+  call: RawCall | null;
+  task: TaskState | null;
   /** Look again at this line. */
   readonly due: number;
 }
@@ -106,15 +109,16 @@ export class Reconstructor {
   private queue: RawCall[] = [];
   private head = 0;
   private readonly settled = new Set<RawCall>();
-  /** Every call not yet settled, oldest first, looked at again when due. */
-  private watch: Watched[] = [];
-  private watchHead = 0;
+  /** Every call not yet settled, in a min-heap by the line it is due to be looked at again. */
+  private watch = new DueHeap();
+  private readonly watched = new Map<RawCall, Watched>();
   private readonly releaseLines: number;
   private next = 0;
   /** Where the line being fed sits in the stream. */
   private lineStart = 0;
   private lineEnd = 0;
-  private lineNo = 0;
+  /** Relevant lines fed so far: the clock calls are released by. */
+  private tick = 0;
   /** Lines of a task after its call was handed out. */
   late = 0;
   readonly lost: Array<{ line: number; cpu: number | null; count: number }> = [];
@@ -124,11 +128,11 @@ export class Reconstructor {
   }
 
   /** The next events come from this line, at bytes [start, end) of the stream (end before its newline). */
-  at(line: number, start: number, end: number): void {
-    this.lineNo = line;
+  at(_line: number, start: number, end: number): void {
+    this.tick++;
     this.lineStart = start;
     this.lineEnd = end;
-    if (this.watchHead < this.watch.length && this.watch[this.watchHead]!.due <= line) this.review(line);
+    if (this.watch.due(this.tick)) this.review(this.tick);
   }
 
   /** Tasks seen and calls not yet handed out (tests of the bound). */
@@ -150,6 +154,7 @@ export class Reconstructor {
   private attach(call: RawCall, event: TraceEvent): void {
     call.lines.push(event.line);
     call.lastLine = event.line;
+    call.lastTick = this.tick;
     call.spanEnd = this.lineEnd + 1;
     if (event.ts !== null) call.lastTs = event.ts;
   }
@@ -174,6 +179,7 @@ export class Reconstructor {
       line: pending?.line ?? event.line,
       lines: pending ? [pending.line, event.line] : [event.line],
       lastLine: event.line,
+      lastTick: this.tick,
       spanStart,
       spanEnd: this.lineEnd + 1,
       spanLine,
@@ -200,29 +206,25 @@ export class Reconstructor {
     state.marker = null;
     state.open = call;
     this.queue.push(call);
-    this.watch.push({ call, task: state, due: event.line + this.releaseLines });
+    this.watchAt(call, state, this.tick + this.releaseLines);
     return call;
   }
 
-  /** Hands out the calls whose task has been quiet for releaseLines lines, and forgets tasks with nothing left. */
-  private review(line: number): void {
-    while (this.watchHead < this.watch.length && this.watch[this.watchHead]!.due <= line) {
-      const { call, task } = this.watch[this.watchHead++]!;
-      if (this.settled.has(call) || (task.open !== call && task.last !== call)) continue; // handed out already
-      const quietSince = call.lastLine;
-      if (line - quietSince < this.releaseLines) {
-        this.watch.push({ call, task, due: quietSince + this.releaseLines });
+  /** Hands out the calls whose task has been quiet for releaseLines relevant lines, and forgets tasks with nothing left. */
+  private review(tick: number): void {
+    while (this.watch.due(tick)) {
+      const { call, task } = this.watch.pop();
+      if (!call || !task) continue; // handed out already
+      const quietSince = call.lastTick;
+      if (tick - quietSince < this.releaseLines) {
+        this.watchAt(call, task, quietSince + this.releaseLines);
         continue;
       }
-      // Nothing of its task for releaseLines lines: an open call lost its return.
+      // Nothing of its task for releaseLines relevant lines: an open call lost its return.
       if (task.open === call) this.finish(task, true);
       task.last = null;
       if (task.open === null && task.pendingIov === null && task.marker === null) this.tasks.delete(task.key);
       this.settle(call);
-    }
-    if (this.watchHead > 1024 && this.watchHead * 2 > this.watch.length) {
-      this.watch = this.watch.slice(this.watchHead);
-      this.watchHead = 0;
     }
   }
 
@@ -234,7 +236,19 @@ export class Reconstructor {
     state.last = call;
   }
 
+  private watchAt(call: RawCall, task: TaskState, due: number): void {
+    const entry: Watched = { call, task, due };
+    this.watched.set(call, entry);
+    this.watch.push(entry);
+  }
+
   private settle(call: RawCall): void {
+    const entry = this.watched.get(call);
+    if (entry) {
+      entry.call = null;
+      entry.task = null;
+      this.watched.delete(call);
+    }
     this.settled.add(call);
     while (this.head < this.queue.length && this.settled.has(this.queue[this.head]!)) {
       const next = this.queue[this.head]!;
@@ -285,10 +299,10 @@ export class Reconstructor {
       case 'call-iov':
         // Inside an open call (function_graph opened it, or the entry came first), else for the next entry.
         if (open && !open.iov && !open.exit) {
-          open.iov = { ...event.fields };
+          open.iov = own(event);
           this.attach(open, event);
         } else {
-          state.pendingIov = { fields: { ...event.fields }, line: event.line, start: this.lineStart };
+          state.pendingIov = { fields: own(event), line: event.line, start: this.lineStart };
         }
         return;
       case 'call-open':
@@ -297,7 +311,7 @@ export class Reconstructor {
       case 'call-entry': {
         // function_graph opened this call already: the probe adds its arguments.
         const call = open && open.graph && !open.entry ? open : this.start(event, state, false);
-        call.entry = { ...event.fields };
+        call.entry = own(event);
         if (state.pendingIov && !call.iov) {
           call.iov = state.pendingIov.fields;
           call.lines.push(state.pendingIov.line);
@@ -339,7 +353,7 @@ export class Reconstructor {
       }
       case 'call-new-iter':
         if (!open) return;
-        open.newIter = { ...event.fields };
+        open.newIter = own(event);
         this.attach(open, event);
         return;
       case 'child':
@@ -350,7 +364,7 @@ export class Reconstructor {
         return;
       case 'call-exit': {
         if (!open) return;
-        open.exit = { ...event.fields };
+        open.exit = own(event);
         open.exitTs = event.ts;
         if (event.caller) open.caller = event.caller;
         this.attach(open, event);
@@ -366,7 +380,7 @@ export class Reconstructor {
       case 'call-bvec': {
         const target = open ?? state.last;
         if (!target) return this.orphan(event);
-        target.bvecs.push({ ...event.fields });
+        target.bvecs.push(own(event));
         this.attach(target, event);
         return;
       }
@@ -388,7 +402,55 @@ export class Reconstructor {
     this.queue = [];
     this.head = 0;
     this.settled.clear();
-    this.watch = [];
-    this.watchHead = 0;
+    this.watch = new DueHeap();
+    this.watched.clear();
+  }
+}
+
+/** An event's fields, kept as they are: every parser builds them afresh for each line, so no copy is needed. */
+function own(event: TraceEvent): Record<string, string> {
+  return event.fields as Record<string, string>;
+}
+
+/** Watched calls by the line they are due at, earliest on top. */
+class DueHeap {
+  private readonly items: Watched[] = [];
+
+  /** Something is due at or before `line`. */
+  due(line: number): boolean {
+    return this.items.length > 0 && this.items[0]!.due <= line;
+  }
+
+  push(item: Watched): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]!.due <= item.due) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  pop(): Watched {
+    const items = this.items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= items.length) break;
+        const r = l + 1;
+        const child = r < items.length && items[r]!.due < items[l]!.due ? r : l;
+        if (items[child]!.due >= last.due) break;
+        items[i] = items[child]!;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
   }
 }

@@ -3,6 +3,7 @@
 // of every real trace (and the bundled sample, and a gzip copy of one) it must
 // equal what streaming the whole trace gave.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     for (const variant of ['v3', 'v0'] as const) await checkEveryCall(join(REPO_ROOT, 'samples/traces/direct-io.trace'), variant);
   });
 
-  it('every real trace of shared/data, every call: read again by offset and replayed, it equals the streamed one', async function () {
+  it('every real trace of shared/data, every call: read again by offset and replayed, it equals the streamed one', async () => {
     const files = traceFiles().filter((f) => !f.path.endsWith('.dat'));
     assert.ok(files.length >= 20, 'the real traces are all there');
     let calls = 0;
@@ -80,7 +81,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     assert.ok(calls > 50);
   });
 
-  it('a gzip trace is read again from a decompressed copy, freed on unload', async function () {
+  it('a gzip trace is read again from a decompressed copy, freed on unload', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinscope-gz-'));
     try {
       const path = join(dir, 'efault.trace.gz');
@@ -97,6 +98,13 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('a trace.dat is read again from the text trace-cmd report gave (a copy), every call equal to the streamed one', async function () {
+    if (spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' }).error) this.skip(); // trace.dat needs trace-cmd (see bad-input.test.ts)
+    const { store } = await checkEveryCall(join(SHARED_DATA, 'tracecmd/efault.trace.dat'), 'auto');
+    assert.equal(store.list()[0]!.seek, 'decompressed-copy');
+    store.dispose();
   });
 
   it('opening the same file again answers the loaded trace; reload reads it again', async () => {
