@@ -160,7 +160,19 @@ async function main(): Promise<void> {
   const overviewMessage: HostToWebview = { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: '1,000,000 calls', overview: million };
   const overviewMs = await paint(overviewMessage);
   console.log(
-    `first paint, the overview of 1,000,000 calls in 66,667 tasks (${million.cells.length / 4} cells, ${JSON.stringify(million).length.toLocaleString('en')} bytes of bins): ${overviewMs.toFixed(1)} ms (${(overviewMs / base).toFixed(1)}× baseline) — goal ≤ ${FIRST_PAINT_GOAL_MS} ms: ${overviewMs <= FIRST_PAINT_GOAL_MS ? 'met' : 'MISSED'}`,
+    `first paint, the overview of 1,000,000 calls in 66,667 tasks (${million.cells.length / 6} cells, ${JSON.stringify(million).length.toLocaleString('en')} bytes of bins): ${overviewMs.toFixed(1)} ms (${(overviewMs / base).toFixed(1)}× baseline) — goal ≤ ${FIRST_PAINT_GOAL_MS} ms: ${overviewMs <= FIRST_PAINT_GOAL_MS ? 'met' : 'MISSED'}`,
+  );
+  // The most the timeline can hold: 100 busy tasks, a call of each in every bin (56,000 cells).
+  const busy = syntheticOverview({
+    calls: 1_000_000,
+    tasks: 100,
+    lanes: 100,
+    bins: 560,
+    call: (i) => ({ task: i % 100, time: i * 1e-5, kind: i % 997 === 0 ? 1 : i % 331 === 0 ? 3 : 0, bytes: 4096 << (i % 9), pages: 1 << (i % 9), pinDelta: i % 2 ? 4 : -4 }),
+  });
+  const busyMs = await paint({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: '1,000,000 calls, 100 tasks', overview: busy });
+  console.log(
+    `first paint, the overview of 1,000,000 calls in 100 tasks (every cell filled: ${busy.cells.length / 6} cells, ${JSON.stringify(busy).length.toLocaleString('en')} bytes of bins): ${busyMs.toFixed(1)} ms (${(busyMs / base).toFixed(1)}× baseline) — goal ≤ ${FIRST_PAINT_GOAL_MS} ms: ${busyMs <= FIRST_PAINT_GOAL_MS ? 'met' : 'MISSED'}`,
   );
   const overviewIdle = await overviewFrames(page, 'idle', 61);
   for (const gesture of ['zoom', 'pan'] as const) {
