@@ -1,6 +1,6 @@
 // Two ways to build a trace's index: in worker threads (the server: lenses,
-// hovers and Cancel stay responsive during a load, and two cores share the
-// replays), or in this thread (tests, the CLI).
+// hovers and Cancel stay responsive during a load), or in this thread (tests,
+// the CLI).
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { loadTraceIndex } from '../node/trace-index-load';
@@ -57,14 +57,16 @@ export interface WorkerJob {
 }
 
 /**
- * Reads the trace in worker threads running `script` (dist/trace-worker.js):
- * with two cores, two workers each parse the whole file and replay every
- * other call (replaying costs more than parsing), and their columns are merged.
+ * Reads the trace in worker threads running `script` (dist/trace-worker.js).
+ * With `workers` > 1 each parses the whole file and replays its share of the
+ * calls, and their columns are merged. One by default: measured on a busy
+ * 2-core machine, two workers took 1.7× as long (parsing twice costs about
+ * what the shared replays save); PINSCOPE_TRACE_WORKERS=2 tries it.
  * Cancel ends the workers.
  */
-export function workerLoader(script: string, workers = Math.min(2, availableParallelism())): IndexLoader {
+export function workerLoader(script: string, workers = 1): IndexLoader {
   return async (request, signal, onProgress) => {
-    const of = Math.max(1, workers);
+    const of = Math.max(1, Math.min(workers, availableParallelism()));
     const parts = await Promise.all(
       Array.from({ length: of }, (_, part) =>
         // Only the first part writes the decompressed copy and reports progress.

@@ -59,7 +59,7 @@ const parser = createCParser(loadCParserWasm());
 const analysis = new DocumentAnalysis(parser);
 const index = new WorkspaceIndex(parser);
 // The bundle puts trace-worker.js beside server.js.
-// PINSCOPE_TRACE_WORKERS overrides how many workers share a load (the scale bench compares 1 and 2).
+// PINSCOPE_TRACE_WORKERS: how many workers share a load (default 1; the scale bench compares 1 and 2).
 const loadWorkers = Number(process.env.PINSCOPE_TRACE_WORKERS) || undefined;
 const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js'), loadWorkers));
 process.on('exit', () => traces.dispose());
