@@ -35,6 +35,8 @@ function newlineFind(haystack: Uint8Array, needle: Uint8Array | number, from: nu
 
 export class LineScanner {
   private tail: Uint8Array = new Uint8Array(0);
+  /** Bytes of the unfinished line in the stream (the tail kept may be cut shorter). */
+  private tailBytes = 0;
   private lineNo: number;
   private readonly find: Find;
   /** Stream offset of data[0] for the lines emit() is handed. */
@@ -92,9 +94,6 @@ export class LineScanner {
     else this.scanAll(chunk, start, end);
     this.keepTail(copyOf(chunk, end + 1, chunk.length), chunk.length - end - 1);
   }
-
-  /** Bytes of the unfinished line in the stream (the tail kept may be cut shorter). */
-  private tailBytes = 0;
 
   private keepTail(bytes: Uint8Array, streamBytes: number): void {
     const max = this.options.maxLineBytes ?? 1 << 20;

@@ -110,7 +110,7 @@ export class TraceReader {
       return;
     }
     if (events.length === 0) return;
-    this.reconstructor.at(line, start, end);
+    this.reconstructor.at(start, end);
     for (const event of events) this.reconstructor.feed(event);
   }
 
