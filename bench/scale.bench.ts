@@ -51,9 +51,8 @@ function vm(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /** The built language server as the editor runs it (a process over stdio): load FILE through the request the editor sends. */
-async function store(kind: 'new' | 'legacy', path: string, workers?: number): Promise<StoreFigures | string> {
-  const env = workers ? { ...process.env, PINSCOPE_TRACE_WORKERS: String(workers) } : process.env;
-  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
+async function store(kind: 'new' | 'legacy', path: string): Promise<StoreFigures | string> {
+  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   connection.listen();
   try {
@@ -177,11 +176,6 @@ async function measure(label: string, path: string, baseline: string | null, leg
         `(process RSS ${f(s.rssMiB)} MiB, peak during the load ${f(s.peakMiB)} MiB); ` +
         `load answer ${f(s.answerBytes / 1024, 1)} KiB; first page of 500 rows ${f(s.firstPageMs, 1)} ms; a call's detail (read again + replay) median ${f(s.detailMs, 2)} ms`,
     );
-  }
-  // Both cores against one, same file, back to back.
-  const two = await store('new', path, 2);
-  if (typeof two !== 'string' && typeof s !== 'string') {
-    console.log(`  the same load in two workers sharing the replays (PINSCOPE_TRACE_WORKERS=2): ${f(two.seconds, 2)} s, ${f(two.seconds / s.seconds, 2)}× one worker's (peak RSS ${f(two.peakMiB)} MiB)`);
   }
   if (legacyToo) {
     const l = await store('legacy', path);
