@@ -51,9 +51,8 @@ function vm(pid: number, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 /** The built language server as the editor runs it (a process over stdio): load FILE through the request the editor sends. */
-async function store(kind: 'new' | 'legacy', path: string, workers?: number): Promise<StoreFigures | string> {
-  const env = workers ? { ...process.env, PINSCOPE_TRACE_WORKERS: String(workers) } : process.env;
-  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'], env });
+async function store(kind: 'new' | 'legacy', path: string): Promise<StoreFigures | string> {
+  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   connection.listen();
   try {
@@ -172,16 +171,11 @@ async function measure(label: string, path: string, baseline: string | null, leg
   if (typeof s === 'string') console.log(`  language server: ${s}`);
   else {
     console.log(
-      `  language server, pinscope/trace/open (two workers, columns): ${f(s.seconds, 2)} s to the summary (${f(s.seconds / ours.seconds, 2)}× the CLI), ${f(s.calls)} calls; ` +
+      `  language server, pinscope/trace/open (worker load, columns): ${f(s.seconds, 2)} s to the summary (${f(s.seconds / ours.seconds, 2)}× the CLI), ${f(s.calls)} calls; ` +
         `after the load heap ${f(s.heapMiB)} MiB + columns ${f(s.columnsMiB)} MiB = ${f(s.heapMiB + s.columnsMiB)} MiB — goal ≤ ${HEAP_GOAL_MIB} MiB: ${s.heapMiB + s.columnsMiB <= HEAP_GOAL_MIB ? 'met' : 'MISSED'} ` +
         `(process RSS ${f(s.rssMiB)} MiB, peak during the load ${f(s.peakMiB)} MiB); ` +
         `load answer ${f(s.answerBytes / 1024, 1)} KiB; first page of 500 rows ${f(s.firstPageMs, 1)} ms; a call's detail (read again + replay) median ${f(s.detailMs, 2)} ms`,
     );
-  }
-  // Both cores against one, same file, back to back.
-  const one = await store('new', path, 1);
-  if (typeof one !== 'string' && typeof s !== 'string') {
-    console.log(`  the same load in one worker (PINSCOPE_TRACE_WORKERS=1): ${f(one.seconds, 2)} s; two workers took ${f(s.seconds / one.seconds, 2)}× that (peak RSS ${f(one.peakMiB)} MiB with one)`);
   }
   if (legacyToo) {
     const l = await store('legacy', path);

@@ -6,12 +6,18 @@ import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
 import type { VariantId } from '../protocol/dto';
-import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import type { VariantDecisionDto } from '../protocol/trace-calls';
+import { decideVariant, FORMATS, printable, printableJson, replayTrace, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
 import { StreamOut } from './output';
 
 export class UsageError extends Error {}
 
 const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
+
+/** Lines for the terminal: whatever a trace holds (a task's name is any bytes) shows escaped, never raw. */
+function write(stream: NodeJS.WriteStream, lines: readonly string[]): void {
+  stream.write(lines.map(printable).join('\n') + '\n');
+}
 
 /** One line of the table: made as the call arrives, so the replay need not be kept. */
 function row(c: TraceCallResult): string {
@@ -19,7 +25,16 @@ function row(c: TraceCallResult): string {
   const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
   const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
   const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
-  return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${(c.comm ?? '?').slice(0, 16).padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
+  // Printable as a whole (escaping twice changes nothing): whoever writes the row writes no raw control byte.
+  return printable(`${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${printable(c.comm ?? '?').padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`);
+}
+
+/** Which variant replayed the trace and why, and any call that disagrees. */
+function variantLines(d: VariantDecisionDto): string[] {
+  const lines = [`variant ${d.variant} (${d.by}): ${d.reason}`];
+  if (d.contradiction) lines.push(`warning: ${d.contradiction}`);
+  if (d.conflict) lines.push(`warning: ${d.conflict}`);
+  return lines;
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -30,7 +45,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     options: {
       format: { type: 'string', default: 'auto' },
       variant: { type: 'string', default: 'auto' },
-      kernel: { type: 'string', default: '6.12' },
+      kernel: { type: 'string' },
       json: { type: 'boolean', default: false },
       jsonl: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
@@ -43,56 +58,80 @@ export async function replayCommand(argv: string[]): Promise<number> {
   }
   const variant = values.variant as VariantId | 'auto';
   if (variant !== 'auto' && !VARIANTS.includes(variant)) throw new UsageError(`--variant: expected auto or one of ${VARIANTS.join(', ')}`);
-  if (!kernelProfile(values.kernel!)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
+  if (values.kernel !== undefined && !kernelProfile(values.kernel)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
   if (values.json && values.jsonl) throw new UsageError('replay: --json and --jsonl: choose one');
-
   const file = positionals[0]!;
-  const out = new StreamOut();
-  // --json is one document: it holds every call until the end. The table and --jsonl write each call as it is replayed.
-  const calls: Array<[number, Omit<TraceCallResult, 'lines'>]> = [];
-  const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
-  let count = 0;
-  if (!values.json && !values.jsonl) out.write(HEADER + '\n');
-  let summary;
   try {
-    summary = await readTraceFile(file, {
-      format,
-      beforeChunk: () => out.ready(),
-      onCall: (call) => {
-        const { lines: _lines, ...result } = replayTraceCall(call, values.kernel!, variant);
-        verdicts[result.verdict]++;
-        count++;
-        if (values.json) calls.push([call.index, result]);
-        else if (values.jsonl) out.write(JSON.stringify({ index: call.index, ...result }) + '\n');
-        else out.write(row(result as TraceCallResult) + '\n');
-      },
-    });
+    return values.json ? await wholeDocument(file, format, variant, values.kernel ?? null, values.strict!) : await streamed(file, format, variant, values.kernel ?? null, values.jsonl!, values.strict!);
   } catch (error) {
     if (error instanceof TraceError) {
-      await out.end();
-      process.stderr.write(`pinscope: ${error.message}\n`);
+      write(process.stderr, [`pinscope: ${error.message}`]);
       return 2;
     }
     throw error;
   }
-  const mismatches = verdicts.mismatch;
-  if (values.json) {
-    // Start order (a call released late, behind one that never returned, comes out of it).
-    calls.sort((a, b) => a[0] - b[0]);
-    const doc = { file, format: summary.format, calls: calls.map(([, c]) => c), skipped: summary.skipped, lost: summary.lost };
-    out.write(JSON.stringify(doc, null, 2) + '\n');
-  } else if (values.jsonl) {
+}
+
+/** --json: one document that holds every call (memory grows with the trace). */
+async function wholeDocument(file: string, format: TraceFormat | 'auto', variant: VariantId | 'auto', kernel: string | null, strict: boolean): Promise<number> {
+  const calls: Array<[number, TraceCallResult]> = [];
+  const outcome = await replayTrace({ variant, kernel }, (replay) => {
+    // A second reading (the calls chose another variant) starts afresh.
+    calls.length = 0;
+    return readTraceFile(file, { format, onCall: (call, trace) => calls.push([call.index, replay(call, trace)]) });
+  });
+  const { summary, decision } = outcome;
+  // Start order (a call released late, behind one that never returned, comes out of it).
+  calls.sort((a, b) => a[0] - b[0]);
+  const out = {
+    file,
+    format: summary.format,
+    kernelRelease: summary.kernelRelease,
+    kernel: outcome.kernel,
+    variant: decision,
+    calls: calls.map(([, { lines: _lines, ...rest }]) => rest),
+    skipped: summary.skipped,
+    lost: summary.lost,
+  };
+  process.stdout.write(printableJson(JSON.stringify(out, null, 2)) + '\n');
+  return strict && calls.some(([, c]) => c.verdict === 'mismatch') ? 1 : 0;
+}
+
+/**
+ * The table or --jsonl, a call at a time as it is replayed. With variant auto
+ * the variant is decided first (one reading that decodes the calls and
+ * replays none), so the rows written are final.
+ */
+async function streamed(file: string, format: TraceFormat | 'auto', asked: VariantId | 'auto', askedKernel: string | null, jsonl: boolean, strict: boolean): Promise<number> {
+  const { decision, kernel } = await decideVariant({ variant: asked, kernel: askedKernel }, (observe) => readTraceFile(file, { format, onCall: observe }));
+  const out = new StreamOut();
+  const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
+  let count = 0;
+  if (!jsonl) out.write([...variantLines(decision), HEADER].map(printable).join('\n') + '\n');
+  const summary = await readTraceFile(file, {
+    format,
+    beforeChunk: () => out.ready(),
+    onCall: (call) => {
+      const { lines: _lines, ...result } = replayTraceCall(call, kernel, decision.variant);
+      verdicts[result.verdict]++;
+      count++;
+      if (jsonl) out.write(printableJson(JSON.stringify({ index: call.index, ...result })) + '\n');
+      else out.write(row(result as TraceCallResult) + '\n');
+    },
+  });
+  if (jsonl) {
     // The last line says what the file held besides its calls.
-    out.write(JSON.stringify({ summary: { file, format: summary.format, lines: summary.lines, calls: count, verdicts, skipped: summary.skipped, lost: summary.lost, late: summary.late } }) + '\n');
+    const tail = { file, format: summary.format, kernelRelease: summary.kernelRelease, kernel, variant: decision, lines: summary.lines, calls: count, verdicts, skipped: summary.skipped, lost: summary.lost, late: summary.late };
+    out.write(printableJson(JSON.stringify({ summary: tail })) + '\n');
   } else {
-    out.write(`${file}: ${summary.format}, ${summary.lines} lines, ${count} call(s)\n`);
-    out.write(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete\n`);
+    const lines = [`${file}: ${summary.format}, ${summary.lines} lines, ${count} call(s)`, `${verdicts.match} match, ${verdicts.mismatch} mismatch, ${verdicts.incomplete} incomplete`];
     if (summary.skipped.lines) {
-      out.write(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
+      lines.push(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
     }
-    for (const lost of summary.lost) out.write(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
-    if (summary.late) out.write(`${summary.late} line(s) came after their call was complete (counted, not attached)\n`);
+    for (const lost of summary.lost) lines.push(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}`);
+    if (summary.late) lines.push(`${summary.late} line(s) came after their call was complete (counted, not attached)`);
+    out.write(lines.map(printable).join('\n') + '\n');
   }
   await out.end();
-  return values.strict && mismatches > 0 ? 1 : 0;
+  return strict && verdicts.mismatch > 0 ? 1 : 0;
 }

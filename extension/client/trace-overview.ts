@@ -7,6 +7,7 @@ import type { RequestDescriptor, TraceBinsDto, TraceBinsParams, TraceCallRowDto,
 import { TraceBinsRequest } from '../protocol/lsp';
 import { CELL_FIELDS, type CallSelectionDto, type HistogramKind, type OverviewHistogramDto, type TraceOverviewDto } from '../protocol/trace-overview';
 import { OVERVIEW_LANES } from '../protocol/webview';
+import { printable } from '../trace/printable';
 
 export type Ask = <P, R>(request: RequestDescriptor<P, R>, params: P) => Promise<R>;
 
@@ -63,7 +64,8 @@ export function lanesOf(timeline: Timeline): Pick<TraceOverviewDto, 'lanes' | 'c
     // Server cells: [bucket, calls, mismatch, incomplete, anomalous]; ours put the lane first.
     for (let i = 0; i + 5 <= row.cells.length; i += 5) cells.push(lane, ...row.cells.slice(i, i + 5));
   });
-  const lanes = timeline.rows.map((row) => ({ pid: row.pid, label: `${row.comm ?? '?'}[${row.pid ?? '?'}]` }));
+  // Task names are any bytes a process chose: escaped, as everywhere trace text is shown.
+  const lanes = timeline.rows.map((row) => ({ pid: row.pid, label: printable(`${row.comm ?? '?'}[${row.pid ?? '?'}]`) }));
   return { lanes, cells: cells.length % CELL_FIELDS === 0 ? cells : [] };
 }
 

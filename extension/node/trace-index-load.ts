@@ -2,49 +2,48 @@
 // call read again from the file by its byte offsets and replayed: the same
 // reader, reconstructor and engine as the load, so the same result.
 import type { VariantId } from '../protocol/dto';
-import { replayTraceCall, TraceError, type RawCall, type TraceCallResult, type TraceFormat } from '../trace';
+import type { VariantDecisionDto } from '../protocol/trace-calls';
+import { replayTrace, replayTraceCall, TraceError, type RawCall, type TraceCallResult, type TraceFormat } from '../trace';
 import { IndexBuilder, type IndexColumns } from '../trace/index-columns';
 import type { TraceIndex } from '../trace/trace-index';
 import { newReader, readRange, readTraceFile, type ReadTraceResult } from './trace-file';
 
 export interface IndexLoadOptions {
   readonly path: string;
-  readonly kernel: string;
+  /** null: the trace's release decides (else 6.12). */
+  readonly kernel: string | null;
+  /** 'auto': the trace's release, else its calls decide (the file is then read twice when they chose another than the newest). */
   readonly variant: VariantId | 'auto';
   readonly format: TraceFormat | 'auto';
   /** Where a gzip file or trace.dat is decompressed to, to be read again later. */
   readonly copyTo?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { bytes: number; total: number; lines: number; calls: number }) => void;
-  /** Each call as it is replayed (the CLI's table), before it is let go. */
-  readonly onCall?: (result: TraceCallResult, raw: RawCall) => void;
-  /** Replay only calls whose index % of === part (another reader replays the rest; see mergeColumns). */
-  readonly share?: { readonly part: number; readonly of: number };
 }
 
 export interface IndexLoadResult {
   readonly columns: IndexColumns;
   readonly summary: ReadTraceResult;
+  readonly decision: VariantDecisionDto;
+  /** The kernel version the calls were decoded with. */
+  readonly kernel: string;
 }
 
 export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLoadResult> {
-  const builder = new IndexBuilder();
-  const share = options.share && options.share.of > 1 ? options.share : null;
-  const summary = await readTraceFile(options.path, {
-    format: options.format,
-    ...(options.copyTo ? { copyTo: options.copyTo } : {}),
-    ...(options.signal ? { signal: options.signal } : {}),
-    onCall: (raw) => {
-      if (share && raw.index % share.of !== share.part) return builder.add(raw, null);
-      const result = replayTraceCall(raw, options.kernel, options.variant);
-      builder.add(raw, result);
-      options.onCall?.(result, raw);
-    },
-    // Late lines are counted once (by the first part).
-    onLate: (event) => (share?.part ?? 0) === 0 && builder.late(event),
-    onProgress: (bytes, total, lines) => options.onProgress?.({ bytes, total, lines, calls: builder.calls }),
+  let builder = new IndexBuilder();
+  const outcome = await replayTrace({ variant: options.variant, kernel: options.kernel }, (replay) => {
+    // A second reading (the calls chose another variant) starts afresh.
+    builder = new IndexBuilder();
+    return readTraceFile(options.path, {
+      format: options.format,
+      ...(options.copyTo ? { copyTo: options.copyTo } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onCall: (raw, trace) => builder.add(raw, replay(raw, trace)),
+      onLate: (event) => builder.late(event),
+      onProgress: (bytes, total, lines) => options.onProgress?.({ bytes, total, lines, calls: builder.calls }),
+    });
   });
-  return { columns: builder.finish(), summary };
+  return { columns: builder.finish(), summary: outcome.summary, decision: outcome.decision, kernel: outcome.kernel };
 }
 
 /** What reading a call again needs to know about its trace. */
@@ -52,8 +51,9 @@ export interface Reread {
   /** The file the offsets point into (the trace, or its decompressed copy). */
   readonly path: string;
   readonly format: TraceFormat;
+  /** As the load decided them: the same replay. */
   readonly kernel: string;
-  readonly variant: VariantId | 'auto';
+  readonly variant: VariantId;
 }
 
 /** The call `index` of the trace, read again from its lines and replayed. */

@@ -1,7 +1,7 @@
 // A loaded trace as the server owns it: totals, pages of calls, one call's
 // detail and the overview's bins. Shared by the server, the extension host
 // and the webview; plain JSON, no object per traced call ever crosses.
-import type { AnomalyDto } from './dto';
+import type { AnomalyDto, VariantId } from './dto';
 
 export type TraceVerdict = 'match' | 'mismatch' | 'incomplete';
 export type AnomalyKind = AnomalyDto['kind'];
@@ -126,8 +126,14 @@ export interface TraceInfoDto {
   readonly traceId: number;
   readonly path: string;
   readonly format: string;
+  /** The kernel version the calls were decoded with (asked for, else the trace's release, else 6.12). */
   readonly kernel: string;
+  /** The variant the calls were replayed with (decision.variant). */
   readonly variant: string;
+  /** Which variant, and why (forced, the recorded release, the calls' behaviour). */
+  readonly decision: VariantDecisionDto;
+  /** The `uname -r` the trace records, if any. */
+  readonly kernelRelease: string | null;
   readonly lines: number;
   /** Bytes of the file as read (a gzip file: its decompressed size). */
   readonly bytes: number;
@@ -209,4 +215,21 @@ export interface TraceLinesDto {
   readonly callLines: readonly number[];
   /** Set when the call's span held more lines than are sent (only its own lines and the context were kept). */
   readonly elided: number;
+}
+
+/** Which variant a trace was replayed with, and why (decided once per trace). */
+export interface VariantDecisionDto {
+  readonly variant: VariantId;
+  /** forced: --variant or the setting; release: the kernel release the trace records; behaviour: what its calls did; newest: nothing told. */
+  readonly by: 'forced' | 'release' | 'behaviour' | 'newest';
+  /** One sentence: the release and the rule, or the trace lines that decided. */
+  readonly reason: string;
+  /** The trace's `uname -r`, when it records one. */
+  readonly release: string | null;
+  /** Trace lines whose calls told the variants apart (a few per rule). */
+  readonly lines: readonly number[];
+  /** Calls that no single variant explains, when there are. */
+  readonly contradiction: string | null;
+  /** Calls that disagree with the variant chosen (by release or by force). */
+  readonly conflict: string | null;
 }

@@ -1,24 +1,18 @@
-// Two ways to build a trace's index: in worker threads (the server: lenses,
-// hovers and Cancel stay responsive during a load, and two cores share the
-// replays), or in this thread (tests, the CLI).
-import { availableParallelism } from 'node:os';
+// Two ways to build a trace's index: in a worker thread (the server: lenses,
+// hovers and Cancel stay responsive during a load), or in this thread (tests).
 import { Worker } from 'node:worker_threads';
 import { loadTraceIndex } from '../node/trace-index-load';
 import { TraceError } from '../trace';
-import { mergeColumns } from '../trace/index-columns';
-import type { IndexLoader, IndexRequest, LoadedColumns, LoaderProgress } from './trace-store';
+import type { IndexLoader, LoadedColumns, LoaderProgress } from './trace-store';
 
 /** How often a load reports progress. */
 const PROGRESS_MS = 100;
 
-/** Reads the trace in this thread (replaying the share of calls given, all by default). */
-export const inProcessLoader: IndexLoader = (request, signal, onProgress) => loadShare(request, signal, onProgress, undefined);
-
-export async function loadShare(request: IndexRequest, signal: AbortSignal, onProgress: (p: LoaderProgress) => void, share: { part: number; of: number } | undefined): Promise<LoadedColumns> {
+/** Reads the trace in this thread. */
+export const inProcessLoader: IndexLoader = async (request, signal, onProgress) => {
   let last = 0;
-  const { columns, summary } = await loadTraceIndex({
+  const { columns, summary, decision, kernel } = await loadTraceIndex({
     ...request,
-    ...(share ? { share } : {}),
     signal,
     onProgress: (p) => {
       const now = Date.now();
@@ -27,12 +21,7 @@ export async function loadShare(request: IndexRequest, signal: AbortSignal, onPr
       onProgress(p);
     },
   });
-  const loaded = toLoaded(columns, summary);
   onProgress({ bytes: summary.bytes, total: summary.bytes, lines: summary.lines, calls: columns.count });
-  return loaded;
-}
-
-export function toLoaded(columns: LoadedColumns['columns'], summary: Awaited<ReturnType<typeof loadTraceIndex>>['summary']): LoadedColumns {
   return {
     columns,
     format: summary.format,
@@ -41,8 +30,11 @@ export function toLoaded(columns: LoadedColumns['columns'], summary: Awaited<Ret
     copied: summary.copied,
     skipped: { lines: summary.skipped.lines, examples: summary.skipped.examples },
     lost: summary.lost.reduce((n, l) => n + l.count, 0),
+    kernelRelease: summary.kernelRelease,
+    decision,
+    kernel,
   };
-}
+};
 
 /** Messages from trace-worker.ts. */
 export type WorkerMessage =
@@ -50,53 +42,35 @@ export type WorkerMessage =
   | { readonly type: 'done'; readonly loaded: LoadedColumns }
   | { readonly type: 'error'; readonly message: string; readonly traceError: boolean };
 
-/** What a worker is given. */
-export interface WorkerJob {
-  readonly request: IndexRequest;
-  readonly share: { readonly part: number; readonly of: number };
-}
-
 /**
- * Reads the trace in worker threads running `script` (dist/trace-worker.js):
- * with two cores, two workers each parse the whole file and replay every
- * other call (replaying costs more than parsing), and their columns are merged.
- * Cancel ends the workers.
+ * Reads the trace in a worker thread running `script` (dist/trace-worker.js);
+ * Cancel ends the worker. (Two workers, each parsing and replaying half the
+ * calls, were measured 1.7× slower on this busy 2-core machine: parsing twice
+ * cost about what the shared replays saved.)
  */
-export function workerLoader(script: string, workers = Math.min(2, availableParallelism())): IndexLoader {
-  return async (request, signal, onProgress) => {
-    const of = Math.max(1, workers);
-    const parts = await Promise.all(
-      Array.from({ length: of }, (_, part) =>
-        // Only the first part writes the decompressed copy and reports progress.
-        runWorker(script, { request: part === 0 ? request : { ...request, copyTo: '' }, share: { part, of } }, signal, part === 0 ? onProgress : () => undefined),
-      ),
-    );
-    return parts.length === 1 ? parts[0]! : { ...parts[0]!, columns: mergeColumns(parts.map((p) => p.columns)) };
-  };
-}
-
-function runWorker(script: string, job: WorkerJob, signal: AbortSignal, onProgress: (p: LoaderProgress) => void): Promise<LoadedColumns> {
-  return new Promise<LoadedColumns>((resolve, reject) => {
-    if (signal.aborted) return reject(new TraceError('cancelled'));
-    const worker = new Worker(script, { workerData: job });
-    let settled = false;
-    const settle = (fn: () => void) => {
-      if (settled) return;
-      settled = true;
-      signal.removeEventListener('abort', cancel);
-      fn();
-    };
-    const cancel = () => {
-      settle(() => reject(new TraceError('cancelled')));
-      void worker.terminate();
-    };
-    signal.addEventListener('abort', cancel, { once: true });
-    worker.on('message', (message: WorkerMessage) => {
-      if (message.type === 'progress') onProgress(message.progress);
-      else if (message.type === 'done') settle(() => resolve(message.loaded));
-      else settle(() => reject(message.traceError ? new TraceError(message.message) : new Error(message.message)));
+export function workerLoader(script: string): IndexLoader {
+  return (request, signal, onProgress) =>
+    new Promise<LoadedColumns>((resolve, reject) => {
+      if (signal.aborted) return reject(new TraceError('cancelled'));
+      const worker = new Worker(script, { workerData: request });
+      let settled = false;
+      const settle = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        signal.removeEventListener('abort', cancel);
+        fn();
+      };
+      const cancel = () => {
+        settle(() => reject(new TraceError('cancelled')));
+        void worker.terminate();
+      };
+      signal.addEventListener('abort', cancel, { once: true });
+      worker.on('message', (message: WorkerMessage) => {
+        if (message.type === 'progress') onProgress(message.progress);
+        else if (message.type === 'done') settle(() => resolve(message.loaded));
+        else settle(() => reject(message.traceError ? new TraceError(message.message) : new Error(message.message)));
+      });
+      worker.on('error', (error) => settle(() => reject(error)));
+      worker.on('exit', (code) => settle(() => reject(new Error(`the trace reader stopped (exit code ${code})`))));
     });
-    worker.on('error', (error) => settle(() => reject(error)));
-    worker.on('exit', (code) => settle(() => reject(new Error(`the trace reader stopped (exit code ${code})`))));
-  });
 }

@@ -20,7 +20,7 @@ import type {
   TraceOpenParams,
   TraceOpenResult,
 } from '../protocol/lsp';
-import type { TraceBinsDto } from '../protocol/trace-calls';
+import type { TraceBinsDto, VariantDecisionDto } from '../protocol/trace-calls';
 import { forView, observedForView, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
 import type { IndexColumns } from '../trace/index-columns';
 import { TraceIndex } from '../trace/trace-index';
@@ -29,7 +29,8 @@ import { LegacyTraceStore } from './legacy-trace-store';
 /** What a loader is asked to read. */
 export interface IndexRequest {
   readonly path: string;
-  readonly kernel: string;
+  /** null: the trace's release decides. */
+  readonly kernel: string | null;
   readonly variant: VariantId | 'auto';
   readonly format: TraceFormat | 'auto';
   readonly copyTo: string;
@@ -50,6 +51,10 @@ export interface LoadedColumns {
   readonly copied: boolean;
   readonly skipped: TraceInfoDto['skipped'];
   readonly lost: number;
+  readonly kernelRelease: string | null;
+  readonly decision: VariantDecisionDto;
+  /** The kernel version the calls were decoded with. */
+  readonly kernel: string;
 }
 
 /** Builds a trace's index: in a worker thread on the server (trace-worker.ts), in-process in tests. */
@@ -94,7 +99,7 @@ export class TraceStore {
   constructor(private readonly loader: IndexLoader) {}
 
   async open(params: TraceOpenParams, options: { signal?: AbortSignal; onProgress?: (p: LoaderProgress) => void } = {}): Promise<TraceOpenResult> {
-    const kernel = params.kernel ?? '6.12';
+    const kernel = params.kernel ?? null;
     const variant = (params.variant ?? 'auto') as VariantId | 'auto';
     const format = (params.format ?? 'auto') as TraceFormat | 'auto';
     let key: string;
@@ -126,8 +131,10 @@ export class TraceStore {
       traceId,
       path: params.path,
       format: built.format,
-      kernel,
-      variant,
+      kernel: built.kernel,
+      variant: built.decision.variant,
+      decision: built.decision,
+      kernelRelease: built.kernelRelease,
       lines: built.lines,
       bytes: built.bytes,
       seek: built.copied ? 'decompressed-copy' : 'file',
@@ -143,7 +150,7 @@ export class TraceStore {
       index,
       key,
       copy: built.copied ? copyTo : null,
-      reread: { path: built.copied ? copyTo : params.path, format: built.format, kernel, variant },
+      reread: { path: built.copied ? copyTo : params.path, format: built.format, kernel: built.kernel, variant: built.decision.variant },
     });
     return { ok: true, trace: info, reused: false };
   }

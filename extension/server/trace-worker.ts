@@ -4,13 +4,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { TraceError } from '../trace';
 import { columnBuffers } from '../trace/index-columns';
-import { loadShare, type WorkerJob, type WorkerMessage } from './index-loaders';
+import { inProcessLoader, type WorkerMessage } from './index-loaders';
+import type { IndexRequest } from './trace-store';
 
 const port = parentPort!;
 const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
 
-const job = workerData as WorkerJob;
-loadShare(job.request, new AbortController().signal, (progress) => post({ type: 'progress', progress }), job.share).then(
+inProcessLoader(workerData as IndexRequest, new AbortController().signal, (progress) => post({ type: 'progress', progress })).then(
   (loaded) => post({ type: 'done', loaded }, columnBuffers(loaded.columns)),
   (error: unknown) => post({ type: 'error', message: (error as Error).message, traceError: error instanceof TraceError }),
 );

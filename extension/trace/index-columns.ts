@@ -182,20 +182,13 @@ export class IndexBuilder {
     return id;
   }
 
-  /**
-   * Records a call. Without its result (another builder replays it, see
-   * mergeColumns) only its task and caller are interned, so that every
-   * builder of the same trace numbers them alike.
-   */
-  add(raw: RawCall, result: TraceCallResult | null): void {
+  add(raw: RawCall, result: TraceCallResult): void {
     const i = raw.index;
     if (i >= this.capacity) this.grow(Math.max(i + 1, Math.ceil(this.capacity * 1.5)));
     this.count = Math.max(this.count, i + 1);
     const c = this.columns;
     const task = this.taskOf(raw.pid, raw.cpu, raw.comm);
-    // The caller as decodeCall reports it (the return's call site).
-    const caller = this.strings.id(raw.caller);
-    if (!result) return;
+    const caller = this.strings.id(result.observed.caller);
     c.spanStart[i] = raw.spanStart;
     c.spanBytes[i] = raw.spanEnd - raw.spanStart;
     c.spanLead[i] = raw.line - raw.spanLine;
@@ -209,7 +202,9 @@ export class IndexBuilder {
     c.tailS[i] = raw.entryTs !== null && raw.lastTs !== null ? raw.lastTs - raw.entryTs : NaN;
     const input = result.input;
     c.shape[i] = input ? (ITER_KINDS.indexOf(input.iter) << 1) | (input.dir === 'write' ? 1 : 0) : 0;
-    c.bytes[i] = input ? input.len : (result.observed.args?.origLen ?? NaN);
+    // orig_len past 2^53 is kept as text by decode: a column holds its nearest double.
+    const origLen = result.observed.args?.origLen;
+    c.bytes[i] = input ? input.len : origLen === undefined || origLen === null ? NaN : Number(origLen);
     const observedRounds = result.observed.pinRounds;
     const rounds = observedRounds.length ? observedRounds : (result.predicted?.pinRounds ?? []);
     c.pages[i] = pagesPinned(rounds);
@@ -255,30 +250,3 @@ export class IndexBuilder {
   }
 }
 
-/**
- * One index from builders that each replayed a share of the calls (call i by
- * builder i % parts.length) and interned every call's task and caller alike.
- */
-export function mergeColumns(parts: readonly IndexColumns[]): IndexColumns {
-  const [first, ...rest] = parts;
-  if (!first) throw new Error('mergeColumns: no parts');
-  for (const part of rest) {
-    if (part.count !== first.count || part.strings.length !== first.strings.length || part.taskPid.length !== first.taskPid.length) {
-      throw new Error('mergeColumns: the parts did not read the same trace');
-    }
-  }
-  const of = parts.length;
-  const merged = { ...first } as Record<string, unknown>;
-  for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) {
-    const out = first[key] as unknown as { [i: number]: number };
-    for (let k = 1; k < of; k++) {
-      const from = parts[k]![key] as unknown as { [i: number]: number };
-      for (let i = k; i < first.count; i += of) out[i] = from[i]!;
-    }
-    merged[key] = out;
-  }
-  return {
-    ...(merged as unknown as IndexColumns),
-    records: { pinRounds: parts.some((p) => p.records.pinRounds), unpins: parts.some((p) => p.records.unpins) },
-  };
-}

@@ -35,6 +35,8 @@ function newlineFind(haystack: Uint8Array, needle: Uint8Array | number, from: nu
 
 export class LineScanner {
   private tail: Uint8Array = new Uint8Array(0);
+  /** Bytes of the unfinished line in the stream (the tail kept may be cut shorter). */
+  private tailBytes = 0;
   private lineNo: number;
   private readonly find: Find;
   /** Stream offset of data[0] for the lines emit() is handed. */
@@ -92,9 +94,6 @@ export class LineScanner {
     else this.scanAll(chunk, start, end);
     this.keepTail(copyOf(chunk, end + 1, chunk.length), chunk.length - end - 1);
   }
-
-  /** Bytes of the unfinished line in the stream (the tail kept may be cut shorter). */
-  private tailBytes = 0;
 
   private keepTail(bytes: Uint8Array, streamBytes: number): void {
     const max = this.options.maxLineBytes ?? 1 << 20;
@@ -172,12 +171,16 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** True when the bytes look like text: no NUL and few control characters. */
+/**
+ * False when the bytes hold a NUL, which no text trace has (trace.dat, ELF,
+ * compressed data all do). Other control bytes prove nothing: a task's name
+ * is whatever the process chose, and ftrace prints it raw.
+ */
 export function looksLikeText(sample: Uint8Array): boolean {
-  let control = 0;
-  for (const b of sample) {
-    if (b === 0) return false;
-    if (b < 9 || (b > 13 && b < 32)) control++;
-  }
-  return control <= sample.length / 100;
+  return sample.indexOf(0) < 0;
+}
+
+/** A line no text holds: control characters other than tab, or bytes that were not UTF-8. */
+export function looksBinary(line: string): boolean {
+  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line);
 }

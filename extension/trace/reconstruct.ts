@@ -127,8 +127,8 @@ export class Reconstructor {
     this.releaseLines = options.releaseLines ?? RELEASE_LINES;
   }
 
-  /** The next events come from this line, at bytes [start, end) of the stream (end before its newline). */
-  at(_line: number, start: number, end: number): void {
+  /** The next events come from the line at bytes [start, end) of the stream (end before its newline). */
+  at(start: number, end: number): void {
     this.tick++;
     this.lineStart = start;
     this.lineEnd = end;

@@ -10,6 +10,7 @@ import { isWebviewToHost } from '../../protocol/guards';
 import { TraceCallsRequest, type TraceInfoDto } from '../../protocol/lsp';
 import type { OverviewHistogramDto } from '../../protocol/trace-overview';
 import { TRACE_CALL_PAGE, WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../protocol/webview';
+import { printable } from '../../trace/printable';
 import { sendRequest } from '../lsp-requests';
 import { filterOf, histogramsOf, listedRow, overviewOf, type Ask } from '../trace-overview';
 import { loadPinscopeWebview } from '../webview-host';
@@ -66,7 +67,8 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider<
           document.histograms ??= (await histogramsOf(this.ask, document.trace.traceId)) ?? undefined;
           const overview = document.histograms && (await overviewOf(this.ask, document.trace, document.histograms, { bins: FIRST_BINS, firstLane: 0 }));
           if (!overview) return gone();
-          post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: `${title} (${document.trace.format})`, overview });
+          const v = document.trace.decision;
+          post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: printable(`${title} (${document.trace.format}, replayed as ${v.variant}: ${v.reason})`), overview });
         } else if (message.type === 'requestOverview' && document.trace && document.histograms) {
           const overview = await overviewOf(this.ask, document.trace, document.histograms, message);
           if (overview) post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'overviewBins', overview });

@@ -24,6 +24,7 @@ import {
   type TraceLoadProgressParams,
   type TraceTaskDto,
 } from '../../protocol/lsp';
+import { printable } from '../../trace/printable';
 import { sendRequest, ServerUnavailable } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 import { traceLinesUri, type TraceLinesProvider } from './trace-lines';
@@ -57,6 +58,11 @@ const VERDICT_ICON: Record<TraceCallRowDto['verdict'], vscode.ThemeIcon> = {
 };
 
 const n = (x: number) => x.toLocaleString('en');
+
+/** Which variant replayed the trace and why, and any calls against it (one sentence each). */
+export function variantText(v: TraceInfoDto['decision']): string {
+  return [`Replayed as ${v.variant}: ${v.reason}`, v.contradiction, v.conflict].filter(Boolean).join('\n');
+}
 
 function tally(verdicts: Readonly<Record<'match' | 'mismatch' | 'incomplete', number>>, calls: number, anomalous: number): string {
   return `${n(calls)} call(s): ${n(verdicts.match)} match, ${n(verdicts.mismatch)} mismatch, ${n(verdicts.incomplete)} incomplete${anomalous ? `, ${n(anomalous)} with anomalies` : ''}`;
@@ -126,29 +132,33 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       case 'trace': {
         const t = node.trace;
         const item = new vscode.TreeItem(vscode.workspace.asRelativePath(t.path), vscode.TreeItemCollapsibleState.Expanded);
-        item.description = `${t.format} — ${tally(t.totals.verdicts, t.totals.calls, t.totals.anomalous)}`;
-        item.tooltip = `${t.path}\n${n(t.totals.tasks)} task(s), ${n(t.lines)} lines${t.skipped.lines ? `, ${n(t.skipped.lines)} skipped` : ''}; read in ${(t.loadMs / 1000).toFixed(1)} s`;
+        const v = t.decision;
+        item.description = printable(`${t.format} — ${v.variant}${v.contradiction || v.conflict ? ' ⚠' : ''} — ${tally(t.totals.verdicts, t.totals.calls, t.totals.anomalous)}`);
+        item.tooltip = printable(
+          `${variantText(v)}\n${t.path}\n${n(t.totals.tasks)} task(s), ${n(t.lines)} lines${t.skipped.lines ? `, ${n(t.skipped.lines)} skipped` : ''}; read in ${(t.loadMs / 1000).toFixed(1)} s`,
+        );
         item.iconPath = new vscode.ThemeIcon('pulse');
         item.contextValue = 'pinscope.trace';
         item.id = keyOf(node);
         return item;
       }
       case 'filter': {
-        const item = new vscode.TreeItem(`Filter: ${describeTraceFilter(this.filter)}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(printable(`Filter: ${describeTraceFilter(this.filter)}`), vscode.TreeItemCollapsibleState.None);
         item.iconPath = new vscode.ThemeIcon('filter');
         item.command = { command: 'pinscope.filterTraces', title: 'Change the filter', arguments: [] };
         return item;
       }
       case 'task': {
         const task = node.task;
-        const item = new vscode.TreeItem(`${task.comm ?? '?'} (pid ${task.pid ?? '?'})`, Collapsed);
+        // A task's name is any bytes the process chose: shown escaped.
+        const item = new vscode.TreeItem(printable(`${task.comm ?? '?'} (pid ${task.pid ?? '?'})`), Collapsed);
         item.description = tally(task.verdicts, task.calls, task.anomalous);
         item.iconPath = new vscode.ThemeIcon('person');
         item.id = keyOf(node);
         return item;
       }
       case 'group': {
-        const item = new vscode.TreeItem(node.label, Collapsed);
+        const item = new vscode.TreeItem(printable(node.label), Collapsed);
         item.description = `${n(node.calls)} call(s)`;
         item.iconPath = new vscode.ThemeIcon(node.key.startsWith('mismatch') ? 'error' : node.key.startsWith('anomaly') ? 'warning' : node.key.startsWith('incomplete') ? 'question' : 'symbol-class');
         item.id = keyOf(node);
@@ -156,11 +166,12 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       }
       case 'call': {
         const c = node.call;
-        const item = new vscode.TreeItem(`call ${n(c.index + 1)} · line ${n(c.line)}: ${c.input ?? 'inputs not recorded'}`, vscode.TreeItemCollapsibleState.None);
+        const item = new vscode.TreeItem(printable(`call ${n(c.index + 1)} · line ${n(c.line)}: ${c.input ?? 'inputs not recorded'}`), vscode.TreeItemCollapsibleState.None);
         const ret = c.observedRet === null ? '' : ` → ${c.observedRet}`;
-        item.description = `${c.verdict}${ret}${c.anomalies.length ? ` · ${c.anomalies.join(', ')}` : ''}`;
+        item.description = printable(`${c.verdict}${ret}${c.anomalies.length ? ` · ${c.anomalies.join(', ')}` : ''}`);
         item.tooltip = [`${c.comm ?? '?'}[${c.pid ?? '?'}], lines ${c.line}–${c.lastLine}`, c.durationUs !== null ? `${c.durationUs} µs inside the call` : '', c.caller ? `called from ${c.caller}` : '']
           .filter(Boolean)
+          .map(printable)
           .join('\n');
         item.iconPath = VERDICT_ICON[c.verdict];
         item.contextValue = 'pinscope.tracedCall';
@@ -336,7 +347,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const t = trace.totals;
     const skipped = trace.skipped.lines ? `; ${n(trace.skipped.lines)} line(s) skipped (first at line ${trace.skipped.examples[0]?.line})` : '';
     const summary = `${tally(t.verdicts, t.calls, 0)}; ${n(t.anomalous)} with anomalies${skipped}${trace.lost ? `; ${n(trace.lost)} events lost` : ''}`;
-    this.log.info(`${file.fsPath} (${trace.format}): ${summary}`);
+    this.log.info(printable(`${file.fsPath} (${trace.format}): ${summary}; ${variantText(trace.decision).replace(/\n/g, '; ')}`));
     void vscode.window.showInformationMessage(`Pinscope: ${summary}`);
     return trace;
   }
@@ -359,14 +370,17 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
           progress.report({ increment: percent - reported, message: `${(p.bytes / 2 ** 20).toFixed(0)} of ${(p.total / 2 ** 20).toFixed(0)} MiB, ${n(p.calls)} calls` });
           reported = percent;
         });
-        const params = { path: file.fsPath, kernel: settings.get<string>('kernel', '6.12'), variant: settings.get<string>('variant', 'auto'), loadId };
+        // The kernel only when the user set one: else the release the trace records decides (then 6.12).
+        const kernel = settings.inspect<string>('kernel');
+        const chosen = kernel?.workspaceFolderValue ?? kernel?.workspaceValue ?? kernel?.globalValue;
+        const params = { path: file.fsPath, ...(chosen ? { kernel: chosen } : {}), variant: settings.get<string>('variant', 'auto'), loadId };
         return (this.client.sendRequest(TraceOpenRequest.method, params, token) as Promise<import('../../protocol/lsp').TraceOpenResult>).finally(() => listening.dispose());
       },
     );
     if (!result.ok) {
       if (result.cancelled) return undefined;
-      this.log.error(`${file.fsPath}: ${result.error}`);
-      void vscode.window.showErrorMessage(`Pinscope could not read ${vscode.workspace.asRelativePath(file)}: ${result.error}`);
+      this.log.error(printable(`${file.fsPath}: ${result.error}`));
+      void vscode.window.showErrorMessage(printable(`Pinscope could not read ${vscode.workspace.asRelativePath(file)}: ${result.error}`));
       return undefined;
     }
     const at = this.traces.findIndex((t) => t.traceId === result.trace.traceId);
@@ -448,9 +462,11 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       return;
     }
     const s = detail.summary;
-    const title = `call ${n(index + 1)}, trace line ${n(s.line)}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`;
-    if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing });
-    else this.panel.showMessage(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`);
+    const title = printable(`call ${n(index + 1)}, trace line ${n(s.line)}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`);
+    const v = trace?.decision;
+    const variant = v ? { variant: { reason: `${v.variant}: ${v.reason}`, warning: v.contradiction ?? v.conflict } } : {};
+    if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing, ...variant });
+    else this.panel.showMessage(printable(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`));
     if (options.revealSource === false) return;
     try {
       const site = await this.callSite(s.caller);

@@ -72,10 +72,11 @@ describe('cli: pinscope replay', () => {
     const run = pinscope('replay', join(REPO_ROOT, 'samples/traces/direct-io.trace'));
     assert.equal(run.status, 0, run.stderr);
     const lines = run.stdout.split('\n');
-    assert.match(lines[0]!, /^ +line +pid comm/);
-    assert.deepEqual(lines.slice(1, 5).map((l) => Number(l.trim().split(/\s+/)[0])), [7, 15, 23, 27]);
-    assert.match(lines[5]!, /direct-io\.trace: kprobe, 36 lines, 4 call\(s\)/);
-    assert.equal(lines[6], '4 match, 0 mismatch, 0 incomplete');
+    assert.match(lines[0]!, /^variant v3 /, 'the variant, decided before the first row');
+    assert.match(lines[1]!, /^ +line +pid comm/);
+    assert.deepEqual(lines.slice(2, 6).map((l) => Number(l.trim().split(/\s+/)[0])), [7, 15, 23, 27]);
+    assert.match(lines[6]!, /direct-io\.trace: kprobe, 36 lines, 4 call\(s\)/);
+    assert.equal(lines[7], '4 match, 0 mismatch, 0 incomplete');
   });
 
   it('pinscope stats: totals, the pin balance and histograms of the sample, as text and JSON', () => {

@@ -12,13 +12,17 @@ import { describeCall } from '../../../extension/engine';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { inProcessLoader } from '../../../extension/server/index-loaders';
 import { TraceStore } from '../../../extension/server/trace-store';
-import { forView, observedForView, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
+import { forView, observedForView, replayTrace, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
 import { REPO_ROOT } from '../../support/fixtures';
 import { SHARED_DATA, traceFiles } from '../../support/shared-data';
 
+/** The whole trace streamed and replayed as the CLI does it (variant auto: decided by the trace). */
 async function streamed(path: string, variant: 'v0' | 'v3' | 'auto'): Promise<TraceCallResult[]> {
   const direct: Array<TraceCallResult & { index: number }> = [];
-  await readTraceFile(path, { onCall: (c) => direct.push({ ...replayTraceCall(c, '6.12', variant), index: c.index }) });
+  await replayTrace({ variant, kernel: null }, (replay) => {
+    direct.length = 0;
+    return readTraceFile(path, { onCall: (c, trace) => direct.push({ ...replay(c, trace), index: c.index }) });
+  });
   return direct.sort((a, b) => a.index - b.index);
 }
 
@@ -105,6 +109,26 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     const { store } = await checkEveryCall(join(SHARED_DATA, 'tracecmd/efault.trace.dat'), 'auto');
     assert.equal(store.list()[0]!.seek, 'decompressed-copy');
     store.dispose();
+  });
+
+  it("variant auto: a trace of a v0 kernel (no release recorded) is decided by its calls; every call's detail is v0's", async () => {
+    // The real efault trace as a pre-fix kernel ends it: a failed first extraction returns 0, not -14.
+    const lines = readFileSync(join(SHARED_DATA, 'kprobe/efault.trace.txt'), 'utf8').split('\n');
+    const v0 = lines.map((l) => (l.includes('xui_exit') ? l.replace(' ret=-14 ', ' ret=0 ') : l));
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-store-'));
+    try {
+      const path = join(dir, 'v0.trace');
+      writeFileSync(path, v0.join('\n'));
+      const { store } = await checkEveryCall(path, 'auto');
+      const [info] = store.list();
+      assert.deepEqual([info!.decision.by, info!.decision.variant, info!.variant, info!.kernelRelease], ['behaviour', 'v0', 'v0', null]);
+      assert.equal(info!.totals.verdicts.match, info!.totals.calls, 'a v0 kernel doing what v0 does');
+      const direct: TraceCallResult[] = [];
+      await readTraceFile(path, { onCall: (c) => direct.push(replayTraceCall(c, '6.12', 'v0')) });
+      assert.deepEqual(store.call(info!.traceId, 0)?.predicted, direct[0]!.predicted);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('opening the same file again answers the loaded trace; reload reads it again', async () => {

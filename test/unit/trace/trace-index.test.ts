@@ -3,7 +3,6 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { loadTraceIndex } from '../../../extension/node/trace-index-load';
-import { mergeColumns } from '../../../extension/trace/index-columns';
 import { TraceIndex } from '../../../extension/trace/trace-index';
 import type { TraceCallRowDto } from '../../../extension/protocol/trace-calls';
 import { REPO_ROOT } from '../../support/fixtures';
@@ -57,16 +56,6 @@ describe('trace: the index of a loaded trace', () => {
     const mine = rows.filter((r) => r.pid === pid);
     assert.equal(index.locate({ call: mine[1]!.index }, { pid })?.position, 1);
     assert.equal(index.locate({ call: rows.find((r) => r.pid !== pid)!.index }, { pid })?.position, -1);
-  });
-
-  it('two readers that each replay every other call merge into the same index as one reader', async () => {
-    for (const path of [join(SHARED_DATA, 'kprobe/iovec.trace.txt'), join(SHARED_DATA, 'fgraph_kprobe/efault.trace.txt'), join(REPO_ROOT, 'samples/traces/direct-io.trace')]) {
-      const request = { path, kernel: '6.12', variant: 'auto', format: 'auto' } as const;
-      const whole = (await loadTraceIndex(request)).columns;
-      const parts = await Promise.all([0, 1, 2].map(async (part) => (await loadTraceIndex({ ...request, share: { part, of: 3 } })).columns));
-      assert.notDeepEqual(parts[0], whole, 'a part alone lacks the others\' calls');
-      assert.deepEqual(mergeColumns(parts), whole, path);
-    }
   });
 
   it('tasks, totals, histograms, pin bins and the timeline add up to the calls', async () => {
