@@ -94,10 +94,14 @@ describe('webview: the replay view in Chromium', () => {
   });
 
   it('shows control characters from a trace escaped (\\x1b), in the call list, the title and tooltips', async () => {
-    const { page } = await openView(browser);
     const evil = '\x1b[2J\x1b]0;x\x07\u009b31m';
-    const call = { index: 0, pid: 7, comm: evil, line: 3, verdict: 'match', input: 'UBUF read 12288', observedRet: 4, predictedRet: 4, anomalies: [], missing: [], differences: [], caller: null };
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: `calls of ${evil}`, traceId: 1, calls: [call] });
+    const call = { index: 0, pid: 7, comm: evil, line: 3, verdict: 'match' as const, input: 'UBUF read 12288', observedRet: 4, predictedRet: 4, anomalies: [], missing: [], differences: [], caller: null };
+    // The trace editor's view: its call list comes a page at a time from the host.
+    const { page } = await openView(browser, (m) =>
+      isWebviewToHost(m) && m.type === 'requestCalls' ? { v: WEBVIEW_PROTOCOL_VERSION, type: 'traceCallRows', traceId: 1, query: m.query, start: 0, total: 1, calls: [call] } : undefined,
+    );
+    const overview = { traceId: 1, calls: 1, tasks: 1, time: { from: 0, to: 1 }, window: { from: 0, to: 1, bins: 1 }, firstLane: 0, lanes: [{ pid: 7, label: `${evil}[7]` }], cells: [0, 0, 1, 0, 0, 0], pins: null, histograms: [] };
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: `calls of ${evil}`, overview });
     await page.waitForSelector('[data-testid="trace-call"]');
     const texts = await page.evaluate(() => [document.querySelector('h1')!.textContent, document.querySelector('[data-testid="trace-call"]')!.textContent]);
     for (const text of texts) {
