@@ -1,4 +1,4 @@
-// Bundles the four entry points and copies the tree-sitter WASM files beside
+// Bundles the entry points (extension host, server and its trace worker, CLI, webview) and copies the tree-sitter WASM files beside
 // them. `--minify` for release builds (vscode:prepublish, npm run package).
 import { build } from 'esbuild';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,6 +16,7 @@ mkdirSync('dist', { recursive: true });
 await Promise.all([
   build({ ...common, entryPoints: ['extension/client/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', external: ['vscode'] }),
   build({ ...common, ...importMetaShim, entryPoints: ['extension/server/main.ts'], outfile: 'dist/server.js', platform: 'node', format: 'cjs' }),
+  build({ ...common, ...importMetaShim, entryPoints: ['extension/server/trace-worker.ts'], outfile: 'dist/trace-worker.js', platform: 'node', format: 'cjs' }),
   build({
     ...common,
     ...importMetaShim,

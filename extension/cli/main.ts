@@ -4,6 +4,7 @@ import { formatReplay } from './format-table';
 import { indexCommand } from './index-command';
 import { recipeCommand } from './recipe-command';
 import { replayCommand, UsageError } from './replay-command';
+import { statsCommand } from './stats-command';
 import { parseSimulateArgs } from './simulate-args';
 
 const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:LEN...]) [--iov-offset N] [--len N]
@@ -13,7 +14,8 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
                          [--enomem ADDR:LEN]... [--max-pages N] [--json]
        pinscope simulate --input CALLS.json [--json]
        pinscope replay FILE [--format auto|kprobe|fprobe|function|fgraph|tracecmd|bpftrace|bpftrace-json]
-                       [--variant auto|v0|v1|v2|v3] [--kernel VERSION] [--json] [--strict]
+                       [--variant auto|v0|v1|v2|v3] [--kernel VERSION] [--json | --jsonl] [--strict]
+       pinscope stats FILE [--format …] [--variant …] [--kernel VERSION] [--json]
        pinscope recipe --kernel VERSION [--arch x86_64|arm64] [--kind shell|kprobe|bpftrace]
        pinscope index DIR [--exclude NAME]... [--json]
 
@@ -25,7 +27,14 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
              else v3; the table and the JSON say which and why
   --unmapped, --readonly, --untouched  memory facts (page-rounded); --enomem  GUP -ENOMEM there
   --max-pages what if iov_iter_npages() reported N pages (max_pages: the bvec array's capacity)
-  --input    a JSON array of calls; each may also give vmas and events (see README)`;
+  --input    a JSON array of calls; each may also give vmas and events (see README)
+
+  replay     prints a table row per call as it is replayed (constant memory, any trace size);
+             --jsonl one JSON object per call, as it is replayed, and a last line with the summary;
+             --json one JSON document that holds every call (memory grows with the trace: use
+             --jsonl for big traces); --strict exits 1 when a call mismatches
+  stats      the whole trace at a glance: calls per task, verdict and anomaly, callers, sizes,
+             the pin balance, histograms of bytes, pages, GUP rounds and time inside the call`;
 
 function simulate(argv: string[]): number {
   const request = parseSimulateArgs(argv);
@@ -53,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
         return simulate(rest);
       case 'replay':
         return await replayCommand(rest);
+      case 'stats':
+        return await statsCommand(rest);
       case 'recipe':
         return recipeCommand(rest);
       case 'index':

@@ -1,5 +1,6 @@
 // `pinscope replay FILE`: every netfs_extract_user_iter call in a trace,
-// replayed through the model and compared with what the kernel did.
+// replayed through the model and compared with what the kernel did. The
+// table and --jsonl stream (constant memory); --json is one document.
 import { parseArgs } from 'node:util';
 import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
@@ -7,7 +8,8 @@ import { readTraceFile } from '../node/trace-file';
 import type { TraceDatSummary } from '../trace/tracedat';
 import type { VariantId } from '../protocol/dto';
 import type { VariantDecisionDto } from '../protocol/trace-calls';
-import { FORMATS, printable, printableJson, replayTrace, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import { decideVariant, FORMATS, printable, printableJson, replayTrace, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import { StreamOut } from './output';
 
 export class UsageError extends Error {}
 
@@ -46,6 +48,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
       variant: { type: 'string', default: 'auto' },
       kernel: { type: 'string' },
       json: { type: 'boolean', default: false },
+      jsonl: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
     },
   });
@@ -57,29 +60,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
   const variant = values.variant as VariantId | 'auto';
   if (variant !== 'auto' && !VARIANTS.includes(variant)) throw new UsageError(`--variant: expected auto or one of ${VARIANTS.join(', ')}`);
   if (values.kernel !== undefined && !kernelProfile(values.kernel)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
-
+  if (values.json && values.jsonl) throw new UsageError('replay: --json and --jsonl: choose one');
   const file = positionals[0]!;
-  // JSON output carries every replay; the table keeps only its lines.
-  const calls: TraceCallResult[] = [];
-  const rows: string[] = [];
-  const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
-  let outcome;
   try {
-    outcome = await replayTrace({ variant, kernel: values.kernel ?? null }, (replay) => {
-      // A second reading (the calls chose another variant) starts afresh.
-      calls.length = 0;
-      rows.length = 0;
-      Object.assign(verdicts, { match: 0, mismatch: 0, incomplete: 0 });
-      return readTraceFile(file, {
-        format,
-        onCall: (call, trace) => {
-          const result = replay(call, trace);
-          verdicts[result.verdict]++;
-          if (values.json) calls.push(result);
-          else rows.push(row(result));
-        },
-      });
-    });
+    return values.json ? await wholeDocument(file, format, variant, values.kernel ?? null, values.strict!) : await streamed(file, format, variant, values.kernel ?? null, values.jsonl!, values.strict!);
   } catch (error) {
     if (error instanceof TraceError) {
       write(process.stderr, [`pinscope: ${error.message}`]);
@@ -87,32 +71,71 @@ export async function replayCommand(argv: string[]): Promise<number> {
     }
     throw error;
   }
+}
+
+/** --json: one document that holds every call (memory grows with the trace). */
+async function wholeDocument(file: string, format: TraceFormat | 'auto', variant: VariantId | 'auto', kernel: string | null, strict: boolean): Promise<number> {
+  const calls: Array<[number, TraceCallResult]> = [];
+  const outcome = await replayTrace({ variant, kernel }, (replay) => {
+    // A second reading (the calls chose another variant) starts afresh.
+    calls.length = 0;
+    return readTraceFile(file, { format, onCall: (call, trace) => calls.push([call.index, replay(call, trace)]) });
+  });
   const { summary, decision } = outcome;
-  const mismatches = verdicts.mismatch;
-  if (values.json) {
-    const out = {
-      file,
-      format: summary.format,
-      kernelRelease: summary.kernelRelease,
-      kernel: outcome.kernel,
-      variant: decision,
-      calls: calls.map(({ lines: _lines, ...rest }) => rest),
-      skipped: summary.skipped,
-      lost: summary.lost,
-    };
-    process.stdout.write(printableJson(JSON.stringify(out, null, 2)) + '\n');
+  // Start order (a call released late, behind one that never returned, comes out of it).
+  calls.sort((a, b) => a[0] - b[0]);
+  const out = {
+    file,
+    format: summary.format,
+    kernelRelease: summary.kernelRelease,
+    kernel: outcome.kernel,
+    variant: decision,
+    calls: calls.map(([, { lines: _lines, ...rest }]) => rest),
+    skipped: summary.skipped,
+    lost: summary.lost,
+  };
+  process.stdout.write(printableJson(JSON.stringify(out, null, 2)) + '\n');
+  return strict && calls.some(([, c]) => c.verdict === 'mismatch') ? 1 : 0;
+}
+
+/**
+ * The table or --jsonl, a call at a time as it is replayed. With variant auto
+ * the variant is decided first (one reading that decodes the calls and
+ * replays none), so the rows written are final.
+ */
+async function streamed(file: string, format: TraceFormat | 'auto', asked: VariantId | 'auto', askedKernel: string | null, jsonl: boolean, strict: boolean): Promise<number> {
+  const { decision, kernel } = await decideVariant({ variant: asked, kernel: askedKernel }, (observe) => readTraceFile(file, { format, onCall: observe }));
+  const out = new StreamOut();
+  const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
+  let count = 0;
+  if (!jsonl) out.write([...variantLines(decision), HEADER].map(printable).join('\n') + '\n');
+  const summary = await readTraceFile(file, {
+    format,
+    beforeChunk: () => out.ready(),
+    onCall: (call) => {
+      const { lines: _lines, ...result } = replayTraceCall(call, kernel, decision.variant);
+      verdicts[result.verdict]++;
+      count++;
+      if (jsonl) out.write(printableJson(JSON.stringify({ index: call.index, ...result })) + '\n');
+      else out.write(row(result as TraceCallResult) + '\n');
+    },
+  });
+  if (jsonl) {
+    // The last line says what the file held besides its calls.
+    const tail = { file, format: summary.format, kernelRelease: summary.kernelRelease, kernel, variant: decision, lines: summary.lines, calls: count, verdicts, skipped: summary.skipped, lost: summary.lost, late: summary.late };
+    out.write(printableJson(JSON.stringify({ summary: tail })) + '\n');
   } else {
     // A trace.dat has records, not lines: its "line" numbers count records in time order.
     const dat = 'dat' in summary ? (summary as TraceDatSummary).dat : null;
     const size = dat ? `${summary.lines} events (trace.dat v${dat.version}, ${dat.compression})` : `${summary.lines} lines`;
-    const lines = [`${file}: ${summary.format}, ${size}, ${rows.length} call(s)`, ...variantLines(decision)];
-    if (rows.length) lines.push(HEADER, ...rows);
-    lines.push(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete`);
+    const lines = [`${file}: ${summary.format}, ${size}, ${count} call(s)`, `${verdicts.match} match, ${verdicts.mismatch} mismatch, ${verdicts.incomplete} incomplete`];
     if (summary.skipped.lines) {
       lines.push(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
     }
     for (const lost of summary.lost) lines.push(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}`);
-    write(process.stdout, lines);
+    if (summary.late) lines.push(`${summary.late} line(s) came after their call was complete (counted, not attached)`);
+    out.write(lines.map(printable).join('\n') + '\n');
   }
-  return values.strict && mismatches > 0 ? 1 : 0;
+  await out.end();
+  return strict && verdicts.mismatch > 0 ? 1 : 0;
 }

@@ -12,7 +12,8 @@ import { VariantsView } from './features/variants-view';
 import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
-import { OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
+import { MORE_COMMAND, OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
+import { TraceLinesProvider, TRACE_LINES_SCHEME } from './features/trace-lines';
 import { IndexStatusNotification, REPLAY_VIEW_TYPE, type IndexStatusParams } from '../protocol/lsp';
 import type { RenderedMessage } from '../protocol/webview';
 import { createLanguageClient } from './language-client';
@@ -40,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   const indexed = new vscode.EventEmitter<IndexStatusParams>();
   client.onNotification(IndexStatusNotification.method, (status: IndexStatusParams) => indexed.fire(status));
   const panel = new ReplayPanel(context.extensionUri, client, log);
-  const traces = new TracesView(client, panel, log);
+  const lines = new TraceLinesProvider(client);
+  const traces = new TracesView(client, panel, lines, log);
   const callSites = new CallSitesView(client);
   const variants = new VariantsView(client, panel);
   context.subscriptions.push(
@@ -54,7 +56,12 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     registerExportCommand(panel),
     variants,
     vscode.window.registerTreeDataProvider('pinscope.variants', variants),
-    vscode.window.registerCustomEditorProvider(TRACE_EDITOR_VIEW_TYPE, new TraceEditorProvider(context.extensionUri, traces)),
+    vscode.window.registerCustomEditorProvider(TRACE_EDITOR_VIEW_TYPE, new TraceEditorProvider(context.extensionUri, client, traces, log), {
+      // Hidden behind another editor, the webview is dropped and rebuilt from the server's bins (no reload of the file).
+      webviewOptions: { retainContextWhenHidden: false },
+    }),
+    vscode.workspace.registerTextDocumentContentProvider(TRACE_LINES_SCHEME, lines),
+    traces.watchServer(),
     vscode.workspace.registerTextDocumentContentProvider(VARIANT_SCHEME, new VariantSourceProvider()),
     panel.followCursor(),
     registerCommand('pinscope.stepAtCursor', () => panel.stepAtCursor()),
@@ -72,10 +79,20 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     registerCommand(OPEN_TRACE_CALL_COMMAND, (arg: Parameters<TracesView['openCallFrom']>[0], index?: number) => traces.openCallFrom(arg, index)),
     registerCommand('pinscope.revealCallSite', (node: Parameters<TracesView['revealCallSite']>[0]) => traces.revealCallSite(node)),
     registerCommand('pinscope.revealTraceLine', (node: Parameters<TracesView['revealTraceLine']>[0]) => traces.revealTraceLine(node)),
+    registerCommand(MORE_COMMAND, (node: Parameters<TracesView['more']>[0]) => traces.more(node)),
+    registerCommand('pinscope.filterTraces', (text?: string) => traces.setFilter(typeof text === 'string' ? text : undefined)),
+    registerCommand('pinscope.goToTracedCall', (text?: string, traceId?: number) => traces.goTo(typeof text === 'string' ? text : undefined, traceId)),
+    registerCommand('pinscope.unloadTrace', (node: Parameters<TracesView['unload']>[0]) => traces.unload(node)),
+    registerCommand('pinscope.openWholeTraceFile', (arg?: Parameters<TracesView['openWholeFile']>[0]) => traces.openWholeFile(arg)),
+    registerCommand('pinscope.showTraceOverview', async (node?: { trace?: { path: string } }) => {
+      const path = node?.trace?.path ?? (await traces.pickLoaded())?.path;
+      if (path) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), TRACE_EDITOR_VIEW_TYPE);
+    }),
   );
   context.subscriptions.push(callSites.start(indexed.event), variants.start(indexed.event));
   const ready: Promise<void> = client.start().then(
     () => {
+      void traces.refresh();
       void callSites.refresh();
       void variants.refresh();
     },

@@ -3,7 +3,7 @@
 // own reader (random access to the file), and through `trace-cmd report`
 // only for what that reader does not support, when trace-cmd is installed.
 import { spawn, spawnSync } from 'node:child_process';
-import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -13,9 +13,22 @@ import { readTraceDat, TRACE_DAT_MAGIC, type ByteSource } from '../trace/traceda
 const GZIP = [0x1f, 0x8b];
 
 export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
-  /** Bytes read so far of the total (for progress reports). */
-  readonly onProgress?: (read: number, total: number) => void;
+  /** Bytes read so far of the total, and lines read (for progress reports). */
+  readonly onProgress?: (read: number, total: number, lines: number) => void;
   readonly signal?: AbortSignal;
+  /**
+   * A gzip file or a trace.dat is not seekable as text: when given, the text
+   * the reader sees is also written to this file, so that a call's lines can
+   * be read again by byte offset (the offsets the reader reports are the copy's).
+   */
+  readonly copyTo?: string;
+  /** Awaited before each chunk is read on: lets a slow consumer (a pipe) hold the reading back. */
+  readonly beforeChunk?: () => Promise<void> | void;
+}
+
+export interface ReadTraceResult extends TraceSummary {
+  /** The text was written to copyTo (the file is gzip or trace.dat); false: the offsets are the file's own. */
+  readonly copied: boolean;
 }
 
 function startsWith(bytes: Buffer, magic: number[]): boolean {
@@ -104,7 +117,19 @@ async function* plainChunks(path: string, progress: (bytes: number) => void): As
   }
 }
 
-export async function readTraceFile(path: string, options: ReadTraceOptions): Promise<TraceSummary> {
+/** A TraceReader over Node Buffers: decoding and the keyword search straight from the Buffer. */
+export function newReader(options: Omit<TraceReaderOptions, 'decode' | 'find'>): TraceReader {
+  return new TraceReader({
+    ...options,
+    // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.
+    decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
+    // Buffer's native search. The scanner only searches the chunks pushed to it, all Buffers:
+    // no check per call (it runs once per line of the file).
+    find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
+  });
+}
+
+export async function readTraceFile(path: string, options: ReadTraceOptions): Promise<ReadTraceResult> {
   let total: number;
   try {
     const stat = statSync(path);
@@ -117,20 +142,30 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   if (total === 0) throw new TraceError(`${path} is empty`);
   const magic = head(path);
   let read = 0;
+  let readerLines = () => 0;
   const progress = (bytes: number) => {
     read += bytes;
-    options.onProgress?.(read, total);
+    options.onProgress?.(read, total, readerLines());
   };
   let chunks: AsyncIterable<Buffer | Uint8Array>;
-  if (startsWith(magic, TRACE_DAT_MAGIC)) {
+  const isDat = startsWith(magic, TRACE_DAT_MAGIC);
+  // The server's index reads a call again by byte offset, in text: a trace.dat
+  // gets a text copy through `trace-cmd report` where trace-cmd is installed;
+  // otherwise it is read natively and its calls carry no text to read again.
+  const datAsText = isDat && options.copyTo !== undefined && traceCmdInstalled();
+  if (isDat && !datAsText) {
     const dat = await readDat(path, total, options);
-    if (!('fallback' in dat)) return dat;
+    if (!('fallback' in dat)) return { ...dat, copied: false };
     try {
-      return await readText(path, traceCmdReport(path), options);
+      return await readText(path, traceCmdReport(path), options, null);
     } catch (error) {
       const why = error instanceof TraceError ? error.message : (error as Error).message;
       throw new TraceError(`${path}: ${dat.fallback}; \`trace-cmd report\` could not read it either (${why})`, true);
     }
+  }
+  const copy = (isDat || startsWith(magic, GZIP)) && options.copyTo ? openSync(options.copyTo, 'w', 0o600) : null;
+  if (isDat) {
+    chunks = traceCmdReport(path);
   } else if (startsWith(magic, GZIP)) {
     const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES, signal: options.signal });
     raw.on('data', (chunk: Buffer | string) => progress(chunk.length));
@@ -138,27 +173,53 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   } else {
     chunks = plainChunks(path, progress);
   }
-  return readText(path, chunks, options);
+  return readText(path, chunks, options, copy, (lines) => (readerLines = lines));
 }
 
-async function readText(path: string, chunks: AsyncIterable<Buffer | Uint8Array>, options: ReadTraceOptions): Promise<TraceSummary> {
-  const reader = new TraceReader({
-    ...options,
-    // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.
-    decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
-    // Buffer's native search. The scanner only searches the chunks pushed below, all Buffers:
-    // no check per call (it runs once per line of the file).
-    find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
-  });
+async function readText(
+  path: string,
+  chunks: AsyncIterable<Buffer | Uint8Array>,
+  options: ReadTraceOptions,
+  copy: number | null,
+  onReader: (lines: () => number) => void = () => undefined,
+): Promise<ReadTraceResult> {
+  const reader = newReader(options);
+  onReader(() => reader.lines);
   try {
     for await (const chunk of chunks) {
       if (options.signal?.aborted) throw new TraceError('cancelled');
-      reader.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array));
+      await options.beforeChunk?.();
+      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as Uint8Array);
+      if (copy !== null) writeFully(copy, bytes);
+      reader.push(bytes);
     }
   } catch (error) {
     if (error instanceof TraceError) throw error;
     if ((error as Error).name === 'AbortError') throw new TraceError('cancelled');
     throw new TraceError(`${path}: ${(error as Error).message}`);
+  } finally {
+    if (copy !== null) closeSync(copy);
   }
-  return reader.end();
+  return { ...reader.end(), copied: copy !== null };
+}
+
+function writeFully(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** Bytes [start, start + length) of a file (fewer at its end). */
+export function readRange(path: string, start: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(length);
+    let done = 0;
+    while (done < length) {
+      const n = readSync(fd, buffer, done, length - done, start + done);
+      if (n === 0) break;
+      done += n;
+    }
+    return buffer.subarray(0, done);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -1,5 +1,6 @@
 // Runtime checks for every message that crosses the webview boundary: a
 // message is only used after its guard accepted it.
+import { CELL_FIELDS } from './trace-overview';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type SavedState, type WebviewToHost } from './webview';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -21,6 +22,10 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
       return Number.isInteger(value.id) && isCount(value.start) && isCount(value.count);
     case 'showing':
       return typeof value.title === 'string' && isRecord(value.call) && Array.isArray(value.call.segments);
+    case 'requestOverview':
+      return Number.isInteger(value.traceId) && isFiniteNumber(value.from) && isFiniteNumber(value.to) && isCount(value.bins) && isCount(value.firstLane);
+    case 'requestCalls':
+      return Number.isInteger(value.traceId) && Number.isInteger(value.query) && isSelection(value.selection) && isCount(value.start) && isCount(value.count);
     default:
       return false;
   }
@@ -28,6 +33,60 @@ export function isWebviewToHost(value: unknown): value is WebviewToHost {
 
 function isCount(value: unknown): value is number {
   return Number.isSafeInteger(value) && (value as number) >= 0;
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+function isRange(value: unknown): boolean {
+  return isRecord(value) && isFiniteNumber(value.from) && isFiniteNumber(value.to);
+}
+
+const SELECTION_RANGES = ['time', 'bytes', 'pages', 'rounds', 'duration'];
+
+function isSelection(value: unknown): boolean {
+  return isRecord(value) && Object.entries(value).every(([key, v]) => (key === 'pid' ? Number.isInteger(v) : SELECTION_RANGES.includes(key) && isRange(v)));
+}
+
+const isNumbers = (value: unknown) => Array.isArray(value) && value.every(isFiniteNumber);
+
+/** The overview's bins: numbers where numbers are drawn, strings only as labels (drawn as text). */
+function isOverview(value: unknown): boolean {
+  if (!isRecord(value) || !Number.isInteger(value.traceId) || !isCount(value.calls) || !isCount(value.tasks)) return false;
+  const window = value.window;
+  if (!isRecord(window) || !isFiniteNumber(window.from) || !isFiniteNumber(window.to) || !isCount(window.bins)) return false;
+  if (value.time !== null && !isRange(value.time)) return false;
+  const lanes = value.lanes;
+  if (!isCount(value.firstLane) || !Array.isArray(lanes) || !lanes.every((l) => isRecord(l) && (l.pid === null || Number.isInteger(l.pid)) && typeof l.label === 'string')) return false;
+  if (!isNumbers(value.cells) || (value.cells as number[]).length % CELL_FIELDS !== 0) return false;
+  const pins = value.pins;
+  if (pins !== null && !(isRecord(pins) && isNumbers(pins.pinned) && isNumbers(pins.unpinned) && isNumbers(pins.outstanding))) return false;
+  const histograms = value.histograms;
+  return (
+    Array.isArray(histograms) &&
+    histograms.every((x) => isRecord(x) && typeof x.kind === 'string' && typeof x.unit === 'string' && isNumbers(x.edges) && isNumbers(x.counts) && isCount(x.unknown))
+  );
+}
+
+function isCallSummary(value: unknown): boolean {
+  const text = (x: unknown) => x === null || typeof x === 'string';
+  const strings = (x: unknown) => Array.isArray(x) && x.every((s) => typeof s === 'string');
+  return (
+    isRecord(value) &&
+    isCount(value.index) &&
+    isCount(value.line) &&
+    (value.pid === null || Number.isInteger(value.pid)) &&
+    text(value.comm) &&
+    text(value.input) &&
+    text(value.caller) &&
+    ['match', 'mismatch', 'incomplete'].includes(value.verdict as string) &&
+    (value.observedRet === null || typeof value.observedRet === 'number') &&
+    (value.predictedRet === null || typeof value.predictedRet === 'number') &&
+    strings(value.anomalies) &&
+    strings(value.missing) &&
+    strings(value.differences)
+  );
 }
 
 function isBvec(value: unknown): boolean {
@@ -82,8 +141,19 @@ export function isHostToWebview(value: unknown): value is HostToWebview {
       return Number.isInteger(value.id) && isCount(value.start) && Array.isArray(value.bvecs) && value.bvecs.every(isBvec);
     case 'highlightStep':
       return Number.isInteger(value.index) && (value.index as number) >= 0;
-    case 'showTraceCalls':
-      return typeof value.title === 'string' && Number.isInteger(value.traceId) && Array.isArray(value.calls);
+    case 'showTrace':
+      return typeof value.title === 'string' && isOverview(value.overview);
+    case 'overviewBins':
+      return isOverview(value.overview);
+    case 'traceCallRows':
+      return (
+        Number.isInteger(value.traceId) &&
+        Number.isInteger(value.query) &&
+        isCount(value.start) &&
+        (value.total === null || isCount(value.total)) &&
+        Array.isArray(value.calls) &&
+        value.calls.every(isCallSummary)
+      );
     case 'showComparison':
       return typeof value.title === 'string' && Array.isArray(value.results) && value.results.length > 0 && value.results.every(isReplayResult);
     default:

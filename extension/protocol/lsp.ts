@@ -3,10 +3,10 @@
 // library: the client and the server wrap them in their own typed helpers
 // (client/lsp-requests.ts, server/lsp-requests.ts).
 import type { CallDto, ReplayResultDto } from './dto';
-import type { TraceCallSummaryDto, VariantDecisionDto } from './trace-calls';
+import type { TraceBinsDto, TraceCallRowDto, TraceCallSummaryDto, TraceFilterDto, TraceGroupDto, TraceInfoDto, TraceLinesDto, TraceTaskDto, VariantDecisionDto } from './trace-calls';
 import type { ObservedViewDto } from './webview';
 
-export type { TraceCallSummaryDto } from './trace-calls';
+export type * from './trace-calls';
 
 /** A custom request: its method, and (in types only) its params and result. */
 export interface RequestDescriptor<Params, Result> {
@@ -121,7 +121,11 @@ export interface CallAtCursorParams {
 /** The call of netfs_extract_user_iter under (or nearest above) the cursor in its function, or null. */
 export const CallAtCursorRequest = request<CallAtCursorParams, ReplayCallSiteArgs | null>('pinscope/call/atCursor');
 
-/** Load a trace file on the server and replay every call in it. */
+/**
+ * Legacy: load a trace and answer every call's summary in one message. Kept
+ * only until the Traces view uses TraceOpenRequest and pages; do not use in
+ * new code (it holds an object per call).
+ */
 export interface TraceLoadParams {
   /** Absolute path of the trace file (plain, gzip, or trace.dat with trace-cmd). */
   readonly path: string;
@@ -151,6 +155,98 @@ export type TraceLoadResult =
 
 export const TraceLoadRequest = request<TraceLoadParams, TraceLoadResult>('pinscope/trace/load');
 
+// ---- A trace as a paged resource the server owns (issue 11) ----
+// Every request naming a traceId answers null when the server does not hold
+// that trace (unloaded, or the server restarted): ask TraceListRequest again.
+
+/** Read a trace into the server's compact index (in a worker thread) and answer its totals. */
+export interface TraceOpenParams extends TraceLoadParams {
+  /** Chosen by the client: names this load's TraceLoadProgressNotification messages. */
+  readonly loadId?: string;
+  /** Read the file again even when the same file (same size and mtime) is loaded with the same kernel and variant. */
+  readonly reload?: boolean;
+}
+
+export type TraceOpenResult =
+  | {
+      readonly ok: true;
+      readonly trace: TraceInfoDto;
+      /** The same file was already loaded (same path, size, mtime, kernel, variant): that trace is answered, not read again. */
+      readonly reused: boolean;
+    }
+  | { readonly ok: false; readonly error: string; readonly cancelled: boolean };
+
+export const TraceOpenRequest = request<TraceOpenParams, TraceOpenResult>('pinscope/trace/open');
+
+/** Sent while a TraceOpenRequest reads (about 10 a second, and once at the end). Cancel: $/cancelRequest or the work-done progress. */
+export interface TraceLoadProgressParams {
+  readonly loadId: string | null;
+  readonly path: string;
+  /** Bytes of the file read so far, of `total` (the file's size on disk). */
+  readonly bytes: number;
+  readonly total: number;
+  readonly lines: number;
+  readonly calls: number;
+}
+
+export const TraceLoadProgressNotification = notification<TraceLoadProgressParams>('pinscope/trace/loadProgress');
+
+/** The traces the server holds, oldest first. */
+export const TraceListRequest = request<Record<string, never>, readonly TraceInfoDto[]>('pinscope/trace/list');
+
+export interface TraceRefParams {
+  readonly traceId: number;
+}
+
+/** Frees a trace (its index, its decompressed copy); false when the server did not hold it. */
+export const TraceUnloadRequest = request<TraceRefParams, { readonly ok: boolean }>('pinscope/trace/unload');
+
+export interface TracePageParams extends TraceRefParams {
+  readonly filter?: TraceFilterDto;
+  /** 0-based position in the filtered list. */
+  readonly offset: number;
+  /** At most TRACE_PAGE_MAX. */
+  readonly limit: number;
+}
+
+/** Largest page the server answers (more is cut to this). */
+export const TRACE_PAGE_MAX = 2000;
+
+/** Tasks with a call that matches the filter, by first call; `total` is how many tasks match. */
+export const TraceTasksRequest = request<TracePageParams, { readonly total: number; readonly offset: number; readonly tasks: readonly TraceTaskDto[] } | null>(
+  'pinscope/trace/tasks',
+);
+
+/**
+ * The groups under a task (filter.pid) or the whole trace: mismatches, each
+ * anomaly kind, incomplete, and each shape ("UBUF read 12288"; the 50 commonest).
+ */
+export const TraceGroupsRequest = request<TraceRefParams & { readonly filter?: TraceFilterDto }, readonly TraceGroupDto[] | null>('pinscope/trace/groups');
+
+/** A page of the calls that match the filter, in start order; `total` is how many match. */
+export const TraceCallsRequest = request<TracePageParams, { readonly total: number; readonly offset: number; readonly calls: readonly TraceCallRowDto[] } | null>(
+  'pinscope/trace/calls',
+);
+
+/** "Go to call N" (call: its 0-based index) or "go to trace line L" (line: 1-based). */
+export interface TraceLocateParams extends TraceRefParams {
+  readonly call?: number;
+  readonly line?: number;
+  /** When given, `position` is the call's place among the calls that match it. */
+  readonly filter?: TraceFilterDto;
+}
+
+export interface TraceLocateResult {
+  readonly row: TraceCallRowDto;
+  /** 0-based place in the filtered list; -1 when the filter leaves the call out. */
+  readonly position: number;
+  /** Line: false when no call covers the line and the first call starting after it is answered. */
+  readonly exact: boolean;
+}
+
+/** null: no such trace, call number past the end, or no call at or after the line. */
+export const TraceLocateRequest = request<TraceLocateParams, TraceLocateResult | null>('pinscope/trace/locate');
+
 export interface TraceCallParams {
   readonly traceId: number;
   readonly index: number;
@@ -161,9 +257,55 @@ export interface TraceCallDetailDto {
   /** The model's replay of the call, when its inputs were complete. */
   readonly predicted: ReplayResultDto | null;
   readonly observed: Omit<ObservedViewDto, 'missing'>;
+  /** The call's first and last line (a trace opened with TraceOpenRequest; the legacy load leaves it out). */
+  readonly lines?: { readonly first: number; readonly last: number };
 }
 
+/** One call's detail: the server reads its lines again by byte offset and replays them (the same engine as the load). */
 export const TraceCallRequest = request<TraceCallParams, TraceCallDetailDto | null>('pinscope/trace/call');
+
+export interface TraceLinesParams extends TraceCallParams {
+  /** Lines of context before the first and after the last line of the call (default 5, at most 200). */
+  readonly context?: number;
+}
+
+/** The call's own lines with context, for a read-only document (never the whole file). */
+export const TraceLinesRequest = request<TraceLinesParams, TraceLinesDto | null>('pinscope/trace/lines');
+
+export type TraceBinsParams = TraceRefParams &
+  (
+    | {
+        readonly kind: 'timeline';
+        readonly filter?: TraceFilterDto;
+        /** Time window (seconds); default the trace's whole time range. */
+        readonly from?: number;
+        readonly to?: number;
+        /** At most 4096. */
+        readonly buckets: number;
+        /** Which task rows (tasks ordered by first call): default 0 and 200, at most 1000. */
+        readonly rowOffset?: number;
+        readonly rowLimit?: number;
+        /** A row with at most this many calls in the window also gets its spans (default 200). */
+        readonly maxSpans?: number;
+      }
+    | { readonly kind: 'pins'; readonly from?: number; readonly to?: number; readonly buckets: number }
+    | { readonly kind: 'histogram'; readonly of: 'bytes' | 'pages' | 'rounds' | 'duration'; readonly filter?: TraceFilterDto }
+  );
+
+/** The overview's numbers, binned on the server. */
+export const TraceBinsRequest = request<TraceBinsParams, TraceBinsDto | null>('pinscope/trace/bins');
+
+/** The language server's memory (process.memoryUsage(), bytes), for benchmarks and the log. */
+export interface ServerMemoryResult {
+  readonly rss: number;
+  readonly heapUsed: number;
+  readonly heapTotal: number;
+  readonly external: number;
+  /** Typed arrays (a loaded trace's columns), part of external. */
+  readonly arrayBuffers: number;
+}
+
+export const ServerMemoryRequest = request<Record<string, never>, ServerMemoryResult>('pinscope/server/memory');
 
 /** Re-index the workspace from scratch (Pinscope: Reindex Workspace). */
 export const IndexRebuildRequest = request<Record<string, never>, IndexStatusParams>('pinscope/index/rebuild');

@@ -2,6 +2,7 @@
 // import this file; the webview bundles it, so it imports nothing but DTOs.
 import type { BvecDto, CallDto, PinRoundDto, ReplayResultDto } from './dto';
 import type { TraceCallSummaryDto } from './trace-calls';
+import type { CallSelectionDto, TraceOverviewDto } from './trace-overview';
 
 export const WEBVIEW_PROTOCOL_VERSION = 1;
 
@@ -121,12 +122,58 @@ export interface ShowComparisonMessage {
   readonly results: readonly ReplayResultDto[];
 }
 
-/** Show the calls of a trace file (the "Open with Pinscope" editor). */
-export interface ShowTraceCallsMessage {
+/** Calls per page of a trace's call list (the webview asks for the pages it shows). */
+export const TRACE_CALL_PAGE = 500;
+
+/** Show a loaded trace (the "Open With… Pinscope trace" editor): its overview; its calls come a page at a time. */
+export interface ShowTraceMessage {
   readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
-  readonly type: 'showTraceCalls';
+  readonly type: 'showTrace';
   readonly title: string;
+  readonly overview: TraceOverviewDto;
+}
+
+/** The overview was zoomed or panned: bins for this window, please. */
+export interface RequestOverviewMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'requestOverview';
   readonly traceId: number;
+  readonly from: number;
+  readonly to: number;
+  readonly bins: number;
+  /** The first task row to show (rows page through the tasks OVERVIEW_LANES at a time). */
+  readonly firstLane: number;
+}
+
+/** Task rows of the overview's timeline at a time. */
+export const OVERVIEW_LANES = 100;
+
+/** Bins for a window the webview asked for (not a new view). */
+export interface OverviewBinsMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'overviewBins';
+  readonly overview: TraceOverviewDto;
+}
+
+/** Calls [start, start + count) of the calls `selection` picks in trace `traceId`; `query` names the listing. */
+export interface RequestCallsMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'requestCalls';
+  readonly traceId: number;
+  readonly query: number;
+  readonly selection: CallSelectionDto;
+  readonly start: number;
+  readonly count: number;
+}
+
+/** A page of calls for listing `query`; `total` calls match in all (null: the host no longer holds the trace). */
+export interface TraceCallRowsMessage {
+  readonly v: typeof WEBVIEW_PROTOCOL_VERSION;
+  readonly type: 'traceCallRows';
+  readonly traceId: number;
+  readonly query: number;
+  readonly start: number;
+  readonly total: number | null;
   readonly calls: readonly TraceCallSummaryDto[];
 }
 
@@ -151,5 +198,21 @@ export interface SavedState {
   readonly step: number | null;
 }
 
-export type HostToWebview = ShowReplayMessage | ShowErrorMessage | ShowComparisonMessage | ShowTraceCallsMessage | HighlightStepMessage | BvecRowsMessage;
-export type WebviewToHost = ReadyMessage | RenderedMessage | OpenTraceCallMessage | SelectStepMessage | RequestBvecsMessage | ShowingMessage;
+export type HostToWebview =
+  | ShowReplayMessage
+  | ShowErrorMessage
+  | ShowComparisonMessage
+  | ShowTraceMessage
+  | OverviewBinsMessage
+  | TraceCallRowsMessage
+  | HighlightStepMessage
+  | BvecRowsMessage;
+export type WebviewToHost =
+  | ReadyMessage
+  | RenderedMessage
+  | OpenTraceCallMessage
+  | SelectStepMessage
+  | RequestBvecsMessage
+  | ShowingMessage
+  | RequestOverviewMessage
+  | RequestCallsMessage;

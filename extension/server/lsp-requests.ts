@@ -25,10 +25,11 @@ export function onLongRequest<Params, Result>(
 ): void {
   connection.onRequest(new RequestType<Params, Result, void>(request.method), (async (params: Params, token: CancellationToken) => {
     const abort = new AbortController();
-    token.onCancellationRequested(() => abort.abort());
+    token?.onCancellationRequested(() => abort.abort());
     const progress = await connection.window.createWorkDoneProgress().catch(() => null);
     progress?.begin(title, 0, undefined, true);
-    progress?.token.onCancellationRequested(() => abort.abort());
+    // A client without work-done progress gets a progress with no token.
+    progress?.token?.onCancellationRequested(() => abort.abort());
     try {
       return await handler(params, (message, percentage) => progress?.report(percentage ?? 0, message), abort.signal);
     } finally {

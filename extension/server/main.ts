@@ -1,5 +1,6 @@
 // The Pinscope language server: connection wiring only; the work is in
 // handlers/, document-analysis.ts and workspace-index.ts.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   CodeLensRefreshRequest,
@@ -21,9 +22,22 @@ import {
   IndexStatusNotification,
   RecipeRequest,
   ReplayCallRequest,
+  ServerMemoryRequest,
+  TraceBinsRequest,
   TraceCallRequest,
+  TraceCallsRequest,
+  TraceGroupsRequest,
+  TraceLinesRequest,
+  TraceListRequest,
+  TraceLoadProgressNotification,
   TraceLoadRequest,
+  TraceLocateRequest,
+  TraceOpenRequest,
+  TRACE_PAGE_MAX,
+  TraceTasksRequest,
+  TraceUnloadRequest,
   type IndexStatusParams,
+  type TraceLoadProgressParams,
   type RecipeResult,
 } from '../protocol/lsp';
 import { recipe, RecipeError } from '../trace';
@@ -35,6 +49,7 @@ import { diagnosticsFor, type DiagnosticLevel } from './handlers/diagnostics';
 import { hoverHandler } from './handlers/hover';
 import { replayHandler } from './handlers/replay';
 import { onLongRequest, onRequest } from './lsp-requests';
+import { workerLoader } from './index-loaders';
 import { TraceStore } from './trace-store';
 import { WorkspaceIndex } from './workspace-index';
 
@@ -43,7 +58,9 @@ const documents = new TextDocuments(TextDocument);
 const parser = createCParser(loadCParserWasm());
 const analysis = new DocumentAnalysis(parser, (message) => connection.console.warn(message));
 const index = new WorkspaceIndex(parser, (message) => connection.console.warn(message));
-const traces = new TraceStore();
+// The bundle puts trace-worker.js beside server.js.
+const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js')));
+process.on('exit', () => traces.dispose());
 
 let folders: string[] = [];
 /** ripgrep for the index pre-filter: the client's (VS Code ships one) or `rg` on PATH. */
@@ -100,7 +117,7 @@ connection.onInitialize((params: InitializeParams) => {
 async function indexWorkspace(): Promise<IndexStatusParams> {
   const progress = await connection.window.createWorkDoneProgress().catch(() => null);
   const abort = new AbortController();
-  progress?.token.onCancellationRequested(() => abort.abort());
+  progress?.token?.onCancellationRequested(() => abort.abort());
   progress?.begin('Pinscope: indexing', 0, 'reading C files', true);
   const { exclude } = await settings();
   const status = await index.build(folders, {
@@ -191,6 +208,34 @@ onLongRequest(connection, TraceLoadRequest, 'Pinscope: reading the trace', async
   if (result.ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   return result;
 });
+onLongRequest(connection, TraceOpenRequest, 'Pinscope: reading the trace', async (params, progress, signal) => {
+  const mib = (n: number) => (n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0);
+  const report = (p: { bytes: number; total: number; lines: number; calls: number }) => {
+    progress(`${mib(p.bytes)} of ${mib(p.total)} MiB, ${p.calls.toLocaleString('en')} calls`, Math.round((100 * p.bytes) / Math.max(1, p.total)));
+    const note: TraceLoadProgressParams = { loadId: params.loadId ?? null, path: params.path, ...p };
+    void connection.sendNotification(TraceLoadProgressNotification.method, note);
+  };
+  const result = await traces.open(params, { signal, onProgress: report });
+  if (result.ok && !result.reused && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+  return result;
+});
+onRequest(connection, TraceListRequest, () => traces.list());
+onRequest(connection, ServerMemoryRequest, () => {
+  const { rss, heapUsed, heapTotal, external, arrayBuffers } = process.memoryUsage();
+  return { rss, heapUsed, heapTotal, external, arrayBuffers };
+});
+onRequest(connection, TraceUnloadRequest, (params) => {
+  const ok = traces.unload(params.traceId);
+  if (ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+  return { ok };
+});
+const page = (limit: number) => Math.max(0, Math.min(TRACE_PAGE_MAX, Math.floor(limit) || 0));
+onRequest(connection, TraceTasksRequest, (p) => traces.index(p.traceId)?.tasks(p.filter, p.offset, page(p.limit)) ?? null);
+onRequest(connection, TraceGroupsRequest, (p) => traces.index(p.traceId)?.groups(p.filter) ?? null);
+onRequest(connection, TraceCallsRequest, (p) => traces.index(p.traceId)?.calls(p.filter, p.offset, page(p.limit)) ?? null);
+onRequest(connection, TraceLocateRequest, (p) => traces.index(p.traceId)?.locate({ ...(p.call !== undefined ? { call: p.call } : {}), ...(p.line !== undefined ? { line: p.line } : {}) }, p.filter) ?? null);
+onRequest(connection, TraceBinsRequest, (p) => traces.bins(p));
+onRequest(connection, TraceLinesRequest, (p) => traces.lines(p.traceId, p.index, p.context));
 onRequest(connection, TraceCallRequest, (params) => traces.call(params.traceId, params.index));
 onRequest(connection, IndexRebuildRequest, async () => {
   index.clear();

@@ -1,12 +1,78 @@
-// Traces loaded in this session: each call's summary and observation kept on
-// the server; its replay is computed again when the editor asks to show it
-// (the model is deterministic and fast), so a trace of a million calls does
-// not hold a million replays.
-import { describeCall, normaliseCall, replayCall } from '../engine';
-import { readTraceFile } from '../node/trace-file';
-import type { TraceCallDetailDto, TraceCallSummaryDto, TraceLoadParams, TraceLoadResult } from '../protocol/lsp';
-import type { CallDto, VariantId } from '../protocol/dto';
-import { forView, observedForView, replayTrace, TraceError, traceRecords, type ObservedForView, type TraceCallResult, type TraceFormat, type TraceRecords } from '../trace';
+// The traces the server holds: each a compact index (columns, see
+// trace/index-columns.ts) built off the main thread, and the file (or its
+// decompressed copy) to read a call's lines again. Views ask for totals,
+// pages and one call's detail; nothing sends every call.
+import { statSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describeCall } from '../engine';
+import { readRange } from '../node/trace-file';
+import { rereadCall, type Reread } from '../node/trace-index-load';
+import type { VariantId } from '../protocol/dto';
+import type {
+  TraceBinsParams,
+  TraceCallDetailDto,
+  TraceCallSummaryDto,
+  TraceInfoDto,
+  TraceLinesDto,
+  TraceLoadParams,
+  TraceLoadResult,
+  TraceOpenParams,
+  TraceOpenResult,
+} from '../protocol/lsp';
+import type { TraceBinsDto, VariantDecisionDto } from '../protocol/trace-calls';
+import { forView, observedForView, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import type { IndexColumns } from '../trace/index-columns';
+import { TraceIndex } from '../trace/trace-index';
+import { LegacyTraceStore } from './legacy-trace-store';
+
+/** What a loader is asked to read. */
+export interface IndexRequest {
+  readonly path: string;
+  /** null: the trace's release decides. */
+  readonly kernel: string | null;
+  readonly variant: VariantId | 'auto';
+  readonly format: TraceFormat | 'auto';
+  readonly copyTo: string;
+}
+
+export interface LoaderProgress {
+  readonly bytes: number;
+  readonly total: number;
+  readonly lines: number;
+  readonly calls: number;
+}
+
+export interface LoadedColumns {
+  readonly columns: IndexColumns;
+  readonly format: TraceFormat;
+  readonly lines: number;
+  readonly bytes: number;
+  readonly copied: boolean;
+  readonly skipped: TraceInfoDto['skipped'];
+  readonly lost: number;
+  readonly kernelRelease: string | null;
+  readonly decision: VariantDecisionDto;
+  /** The kernel version the calls were decoded with. */
+  readonly kernel: string;
+}
+
+/** Builds a trace's index: in a worker thread on the server (trace-worker.ts), in-process in tests. */
+export type IndexLoader = (request: IndexRequest, signal: AbortSignal, onProgress: (p: LoaderProgress) => void) => Promise<LoadedColumns>;
+
+interface Loaded {
+  readonly info: TraceInfoDto;
+  readonly index: TraceIndex;
+  readonly reread: Reread;
+  /** The file as it was loaded: a reload is skipped while these hold. */
+  readonly key: string;
+  readonly copy: string | null;
+}
+
+const CONTEXT_MAX = 200;
+/** A call spanning more lines than this sends only its own lines and their neighbours. */
+const SPAN_LINES_MAX = 2000;
+const CONTEXT_BYTES = 64 * 1024;
 
 function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
   return {
@@ -25,79 +91,196 @@ function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
   };
 }
 
-/** A traced call as kept: its summary, its input and what the view shows of the observation; the replay is recomputed on demand. */
-interface KeptCall {
-  readonly summary: TraceCallSummaryDto;
-  readonly input: CallDto | null;
-  readonly seen: ObservedForView;
-  readonly replayable: boolean;
-}
-
-function keep(index: number, result: TraceCallResult): KeptCall {
-  return { summary: summarise(index, result), input: result.input, seen: forView(result), replayable: result.predicted !== null };
-}
-
 export class TraceStore {
-  private readonly traces = new Map<number, KeptCall[]>();
-  /** Which probes each trace has, to tell "not recorded" from 0. */
-  private readonly records = new Map<number, TraceRecords>();
+  private readonly traces = new Map<number, Loaded>();
+  private readonly legacy = new LegacyTraceStore(() => this.next++);
   private next = 1;
 
-  async load(params: TraceLoadParams, options: { signal?: AbortSignal; onProgress?: (read: number, total: number) => void }): Promise<TraceLoadResult> {
+  constructor(private readonly loader: IndexLoader) {}
+
+  async open(params: TraceOpenParams, options: { signal?: AbortSignal; onProgress?: (p: LoaderProgress) => void } = {}): Promise<TraceOpenResult> {
+    const kernel = params.kernel ?? null;
     const variant = (params.variant ?? 'auto') as VariantId | 'auto';
-    const calls: KeptCall[] = [];
+    const format = (params.format ?? 'auto') as TraceFormat | 'auto';
+    let key: string;
     try {
-      // Variant auto: the trace's release, else its calls, decide (a second reading when the calls chose).
-      const { summary, decision } = await replayTrace({ variant, kernel: params.kernel ?? null }, (replay) => {
-        calls.length = 0;
-        return readTraceFile(params.path, {
-          format: (params.format ?? 'auto') as TraceFormat | 'auto',
-          onCall: (call, trace) => calls.push(keep(calls.length, replay(call, trace))),
-          ...(options.signal ? { signal: options.signal } : {}),
-          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-        });
-      });
-      const traceId = this.next++;
-      this.traces.set(traceId, calls);
-      this.records.set(traceId, traceRecords(calls.map((c) => c.seen)));
-      return {
-        ok: true,
-        traceId,
-        path: params.path,
-        format: summary.format,
-        lines: summary.lines,
-        kernelRelease: summary.kernelRelease,
-        variant: decision,
-        calls: calls.map((c) => c.summary),
-        skipped: { lines: summary.skipped.lines, examples: summary.skipped.examples },
-        lost: summary.lost.reduce((n, l) => n + l.count, 0),
-      };
+      const stat = statSync(params.path);
+      key = JSON.stringify([params.path, stat.size, stat.mtimeMs, kernel, variant, format]);
     } catch (error) {
-      if (error instanceof TraceError) return { ok: false, error: error.message };
+      return { ok: false, error: `cannot read ${params.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, cancelled: false };
+    }
+    if (!params.reload) {
+      for (const loaded of this.traces.values()) if (loaded.key === key) return { ok: true, trace: loaded.info, reused: true };
+    }
+    const traceId = this.next++;
+    const copyTo = join(tmpdir(), `pinscope-${process.pid}-${traceId}.trace`);
+    const started = Date.now();
+    const abort = new AbortController();
+    options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
+    if (options.signal?.aborted) abort.abort();
+    let built: LoadedColumns;
+    try {
+      built = await this.loader({ path: params.path, kernel, variant, format, copyTo }, abort.signal, options.onProgress ?? (() => undefined));
+    } catch (error) {
+      removeQuietly(copyTo);
+      if (error instanceof TraceError) return { ok: false, error: error.message, cancelled: error.message === 'cancelled' };
       throw error;
     }
+    const index = new TraceIndex(built.columns);
+    const info: TraceInfoDto = {
+      traceId,
+      path: params.path,
+      format: built.format,
+      kernel: built.kernel,
+      variant: built.decision.variant,
+      decision: built.decision,
+      kernelRelease: built.kernelRelease,
+      lines: built.lines,
+      bytes: built.bytes,
+      seek: built.copied ? 'decompressed-copy' : 'file',
+      totals: index.totals(),
+      skipped: built.skipped,
+      lost: built.lost,
+      loadMs: Date.now() - started,
+      indexBytes: index.bytes,
+    };
+    if (!built.copied) removeQuietly(copyTo);
+    this.traces.set(traceId, {
+      info,
+      index,
+      key,
+      copy: built.copied ? copyTo : null,
+      reread: { path: built.copied ? copyTo : params.path, format: built.format, kernel: built.kernel, variant: built.decision.variant },
+    });
+    return { ok: true, trace: info, reused: false };
   }
 
-  /** Calls in every loaded trace made from `caller`, and the anomalies among them. */
-  callsFrom(caller: string): { calls: number; anomalies: Map<string, number> } {
-    let calls = 0;
-    const anomalies = new Map<string, number>();
-    for (const trace of this.traces.values()) {
-      for (const { summary } of trace) {
-        if (summary.caller !== caller) continue;
-        calls++;
-        for (const kind of summary.anomalies) if (kind !== 'partial-pin') anomalies.set(kind, (anomalies.get(kind) ?? 0) + 1);
+  list(): TraceInfoDto[] {
+    return [...this.traces.values()].map((t) => t.info);
+  }
+
+  unload(traceId: number): boolean {
+    const loaded = this.traces.get(traceId);
+    if (!loaded) return false;
+    if (loaded.copy) removeQuietly(loaded.copy);
+    this.traces.delete(traceId);
+    return true;
+  }
+
+  /** Deletes the decompressed copies (the server is exiting). */
+  dispose(): void {
+    for (const id of [...this.traces.keys()]) this.unload(id);
+  }
+
+  index(traceId: number): TraceIndex | null {
+    return this.traces.get(traceId)?.index ?? null;
+  }
+
+  bins(params: TraceBinsParams): TraceBinsDto | null {
+    const index = this.index(params.traceId);
+    if (!index) return null;
+    switch (params.kind) {
+      case 'timeline':
+        return index.timeline(params);
+      case 'pins':
+        return index.pins(params);
+      case 'histogram':
+        return index.histogram(params.of, params.filter);
+    }
+  }
+
+  /** One call's detail: its lines read again and replayed. Legacy-loaded traces answer from their summaries. */
+  call(traceId: number, i: number): TraceCallDetailDto | null {
+    if (this.legacy.has(traceId)) return this.legacy.call(traceId, i);
+    const loaded = this.traces.get(traceId);
+    if (!loaded || !Number.isInteger(i) || i < 0 || i >= loaded.index.count) return null;
+    const { result } = rereadCall(loaded.reread, loaded.index, i);
+    const span = loaded.index.span(i);
+    return {
+      summary: summarise(i, result),
+      predicted: result.predicted,
+      observed: observedForView(forView(result), loaded.index.c.records),
+      lines: { first: span.callLine, last: span.lastLine },
+    };
+  }
+
+  /** The call's lines and `context` lines around them, never the whole file. */
+  lines(traceId: number, i: number, context = 5): TraceLinesDto | null {
+    const loaded = this.traces.get(traceId);
+    if (!loaded || !Number.isInteger(i) || i < 0 || i >= loaded.index.count) return null;
+    const n = Math.max(0, Math.min(CONTEXT_MAX, Math.floor(context)));
+    const { raw } = rereadCall(loaded.reread, loaded.index, i);
+    const span = loaded.index.span(i);
+    const path = loaded.reread.path;
+    const own = splitLines(readRange(path, span.start, span.bytes));
+    const beforeStart = Math.max(0, span.start - CONTEXT_BYTES);
+    const before = n ? splitLines(readRange(path, beforeStart, span.start - beforeStart)) : [];
+    // A partial first line (the read started mid-line) is not shown.
+    if (beforeStart > 0) before.shift();
+    const afterBytes = n ? readRange(path, span.start + span.bytes, CONTEXT_BYTES) : Buffer.alloc(0);
+    const after = splitLines(afterBytes);
+    // A read that stopped at CONTEXT_BYTES may end mid-line.
+    if (afterBytes.length === CONTEXT_BYTES && afterBytes[afterBytes.length - 1] !== 10) after.pop();
+    const head = before.slice(Math.max(0, before.length - n));
+    const tail = after.slice(0, n);
+    const callLines = [...new Set(raw.lines)].sort((a, b) => a - b);
+    let blocks: Array<{ line: number; text: string[] }>;
+    let elided = 0;
+    if (own.length <= SPAN_LINES_MAX) {
+      blocks = [{ line: span.line - head.length, text: [...head, ...own, ...tail] }];
+    } else {
+      // Only the call's lines, each with a line either side, and the context at both ends.
+      const keep = new Set<number>();
+      for (const l of callLines) for (let d = -1; d <= 1; d++) keep.add(l - span.line + d);
+      blocks = [];
+      if (head.length) blocks.push({ line: span.line - head.length, text: head });
+      for (let k = 0; k < own.length; k++) {
+        if (!keep.has(k)) continue;
+        const last = blocks[blocks.length - 1];
+        if (last && last.line + last.text.length === span.line + k) last.text.push(own[k]!);
+        else blocks.push({ line: span.line + k, text: [own[k]!] });
+      }
+      elided = own.length - [...keep].filter((k) => k >= 0 && k < own.length).length;
+      const lastLine = span.line + own.length;
+      const last = blocks[blocks.length - 1];
+      if (tail.length) {
+        if (last && last.line + last.text.length === lastLine) last.text.push(...tail);
+        else blocks.push({ line: lastLine, text: tail });
       }
     }
-    return { calls, anomalies };
+    return { path: loaded.info.path, blocks, callLines, elided };
   }
 
-  call(traceId: number, index: number): TraceCallDetailDto | null {
-    const kept = this.traces.get(traceId)?.[index];
-    if (!kept) return null;
-    const records = this.records.get(traceId) ?? { pinRounds: false, unpins: false };
-    // The same input through the same engine: the replay the summary was made from.
-    const predicted = kept.replayable && kept.input ? replayCall(normaliseCall(kept.input)) : null;
-    return { summary: kept.summary, predicted, observed: observedForView(kept.seen, records) };
+  // ---- legacy (the Traces view before it pages) ----
+
+  load(params: TraceLoadParams, options: { signal?: AbortSignal; onProgress?: (read: number, total: number) => void }): Promise<TraceLoadResult> {
+    return this.legacy.load(params, options);
+  }
+
+  /** Calls in every loaded trace made from `caller`, and the anomalies among them (call-site lenses). */
+  callsFrom(caller: string): { calls: number; anomalies: Map<string, number> } {
+    const { calls, anomalies } = this.legacy.callsFrom(caller);
+    let total = calls;
+    for (const { index } of this.traces.values()) {
+      const found = index.matching({ caller });
+      total += found.length;
+      for (const i of found) for (const kind of index.anomaliesOf(i)) if (kind !== 'partial-pin') anomalies.set(kind, (anomalies.get(kind) ?? 0) + 1);
+    }
+    return { calls: total, anomalies };
+  }
+}
+
+function splitLines(bytes: Buffer): string[] {
+  const text = bytes.toString('utf8');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+}
+
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // not there: nothing to free
   }
 }

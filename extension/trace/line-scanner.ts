@@ -11,15 +11,20 @@ export type Find = (haystack: Uint8Array, needle: Uint8Array | number, from: num
 
 export interface ScanOptions {
   readonly decode: Decode;
-  /** Called for every line that is decoded (1-based numbers). */
-  readonly onLine: (text: string, line: number) => void;
+  /** Called for every line that is decoded (1-based numbers; start and end: its byte offsets in the stream, end before the newline). */
+  readonly onLine: (text: string, line: number, start: number, end: number) => void;
   /** A native byte search; without it every line is decoded. */
   readonly find?: Find;
   /** Longest line kept whole; longer ones are cut (and still counted). */
   readonly maxLineBytes?: number;
+  /** The stream starts at this line and byte of a file (a call's lines read again); default 1 and 0. */
+  readonly firstLine?: number;
+  readonly firstByte?: number;
 }
 
 const NEWLINE = 10;
+/** A dense log is scanned whole; every this many chunks the keyword scan measures it again. */
+const DENSE_RECHECK = 16;
 const CR = 13;
 
 /** Without a native search no keywords are set (see setKeywords), so only newlines are looked for. */
@@ -30,18 +35,27 @@ function newlineFind(haystack: Uint8Array, needle: Uint8Array | number, from: nu
 
 export class LineScanner {
   private tail: Uint8Array = new Uint8Array(0);
-  private lineNo = 0;
+  /** Bytes of the unfinished line in the stream (the tail kept may be cut shorter). */
+  private tailBytes = 0;
+  private lineNo: number;
   private readonly find: Find;
+  /** Stream offset of data[0] for the lines emit() is handed. */
+  private base = 0;
   /** Keywords: when set, lines without any of them are counted, not decoded. */
   private needles: Uint8Array[] | null = null;
   /** Share of relevant lines in the last chunk: when high, keyword jumping costs more than it saves. */
   private dense = false;
+  /** Chunks scanned whole since the density was last measured. */
+  private denseChunks = 0;
   bytes = 0;
 
   constructor(private readonly options: ScanOptions) {
     this.find = options.find ?? newlineFind;
+    this.lineNo = (options.firstLine ?? 1) - 1;
+    this.bytes = options.firstByte ?? 0;
   }
 
+  /** The last line number seen (lines read, for a whole file). */
   get lines(): number {
     return this.lineNo;
   }
@@ -54,31 +68,36 @@ export class LineScanner {
 
   /** Reads `chunk` now; keeps nothing of it but copies, so its memory may be reused once this returns. */
   push(chunk: Uint8Array): void {
+    const chunkAt = this.bytes;
     this.bytes += chunk.length;
     let start = 0;
     if (this.tail.length) {
       const nl = this.find(chunk, NEWLINE, 0);
       if (nl < 0) {
-        this.keepTail(concat(this.tail, chunk));
+        this.keepTail(concat(this.tail, chunk), this.tailBytes + chunk.length);
         return;
       }
       const first = concat(this.tail, chunk.subarray(0, nl));
+      this.base = chunkAt - this.tailBytes;
       this.tail = new Uint8Array(0);
+      this.tailBytes = 0;
       this.emit(first, 0, first.length);
       start = nl + 1;
     }
+    this.base = chunkAt;
     const end = chunk.lastIndexOf(NEWLINE);
     if (end < start) {
-      this.keepTail(copyOf(chunk, start, chunk.length));
+      this.keepTail(copyOf(chunk, start, chunk.length), chunk.length - start);
       return;
     }
     if (this.needles && !this.dense) this.scanKeywords(chunk, start, end);
     else this.scanAll(chunk, start, end);
-    this.keepTail(copyOf(chunk, end + 1, chunk.length));
+    this.keepTail(copyOf(chunk, end + 1, chunk.length), chunk.length - end - 1);
   }
 
-  private keepTail(bytes: Uint8Array): void {
+  private keepTail(bytes: Uint8Array, streamBytes: number): void {
     const max = this.options.maxLineBytes ?? 1 << 20;
+    this.tailBytes = streamBytes;
     this.tail = bytes.length > max ? bytes.slice(0, max) : bytes;
   }
 
@@ -90,7 +109,11 @@ export class LineScanner {
       this.emit(chunk, pos, nl);
       pos = nl + 1;
     }
-    if (this.needles) this.dense = false;
+    // Look at the density again now and then (a log may turn sparse).
+    if (this.needles && ++this.denseChunks >= DENSE_RECHECK) {
+      this.dense = false;
+      this.denseChunks = 0;
+    }
   }
 
   /** Lines of chunk[start..end] holding a keyword; the others are only counted. */
@@ -120,14 +143,16 @@ export class LineScanner {
 
   /** The last line, when the file does not end with a newline. */
   end(): void {
+    this.base = this.bytes - this.tailBytes;
     if (this.tail.length) this.emit(this.tail, 0, this.tail.length);
     this.tail = new Uint8Array(0);
+    this.tailBytes = 0;
   }
 
   private emit(data: Uint8Array, start: number, end: number): void {
     this.lineNo++;
     const stop = end > start && data[end - 1] === CR ? end - 1 : end;
-    this.options.onLine(this.options.decode(data, start, stop), this.lineNo);
+    this.options.onLine(this.options.decode(data, start, stop), this.lineNo, this.base + start, this.base + end);
   }
 }
 

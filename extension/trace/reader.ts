@@ -2,7 +2,7 @@
 // callback each, in start order), a summary at the end. Memory holds only
 // the calls still open and the unfinished tail line.
 import { detectFormat, parserFor, type TraceFormat } from './detect';
-import type { SkippedLine } from './events';
+import type { SkippedLine, TraceEvent } from './events';
 import type { LineParser } from './formats/ftrace';
 import { LineScanner, looksBinary, looksLikeText, type Decode, type Find } from './line-scanner';
 import { Reconstructor, type RawCall } from './reconstruct';
@@ -15,8 +15,13 @@ export interface TraceReaderOptions {
   readonly format?: TraceFormat | 'auto';
   /** Each call, with what the trace says of itself (known before its first event line). */
   readonly onCall: (call: RawCall, trace: TraceFacts) => void;
+  /** A line of a task whose call was already handed out (see Reconstructor). */
+  readonly onLate?: (event: TraceEvent) => void;
   /** How many skipped lines to keep as examples. */
   readonly skippedExamples?: number;
+  /** The bytes pushed start at this line and byte offset of the file (a call's lines read again). */
+  readonly firstLine?: number;
+  readonly firstByte?: number;
 }
 
 /** What a trace records about the machine it was taken on (SHARED-DECISIONS 1). */
@@ -37,6 +42,8 @@ export interface TraceSummary extends TraceFacts {
   readonly calls: number;
   readonly skipped: { readonly lines: number; readonly examples: readonly SkippedLine[] };
   readonly lost: ReadonlyArray<{ readonly line: number; readonly cpu: number | null; readonly count: number }>;
+  /** Lines of a task that came after its call was handed out (counted, not attached). */
+  readonly late: number;
 }
 
 /** Why a file cannot be read as a trace. */
@@ -59,7 +66,7 @@ export class TraceReader {
   private format: TraceFormat | null;
   private parser: LineParser | null = null;
   private readonly reconstructor: Reconstructor;
-  private readonly buffered: Array<[string, number]> = [];
+  private readonly buffered: Array<[string, number, number, number]> = [];
   private skippedCount = 0;
   private readonly skippedExamples: SkippedLine[] = [];
   private calls = 0;
@@ -75,8 +82,15 @@ export class TraceReader {
         this.calls++;
         options.onCall(call, this.facts);
       },
+      ...(options.onLate ? { onLate: options.onLate } : {}),
     });
-    this.scanner = new LineScanner({ decode: options.decode, find: options.find, onLine: (text, line) => this.line(text, line) });
+    this.scanner = new LineScanner({
+      decode: options.decode,
+      find: options.find,
+      onLine: (text, line, start, end) => this.line(text, line, start, end),
+      ...(options.firstLine !== undefined ? { firstLine: options.firstLine } : {}),
+      ...(options.firstByte !== undefined ? { firstByte: options.firstByte } : {}),
+    });
     if (this.format) this.useParser(parserFor(this.format));
   }
 
@@ -84,6 +98,16 @@ export class TraceReader {
     this.parser = parser;
     // The facts line is looked for only at the top: past it, no extra search per chunk.
     this.scanner.setKeywords(parser.keywords && !this.pastTop ? [...parser.keywords, FACTS_KEYWORD] : parser.keywords);
+  }
+
+  /** Tasks and calls the reconstructor holds now (what bounds the reader's memory). */
+  get held(): { tasks: number; calls: number } {
+    return this.reconstructor.held;
+  }
+
+  /** Lines read so far. */
+  get lines(): number {
+    return this.scanner.lines;
   }
 
   push(chunk: Uint8Array): void {
@@ -94,7 +118,7 @@ export class TraceReader {
     this.scanner.push(chunk);
   }
 
-  private line(text: string, line: number): void {
+  private line(text: string, line: number, start: number, end: number): void {
     if (!this.pastTop) {
       if (text.startsWith(FACTS_KEYWORD)) {
         const m = FACTS_LINE.exec(text);
@@ -107,7 +131,7 @@ export class TraceReader {
       }
     }
     if (!this.parser) {
-      this.buffered.push([text, line]);
+      this.buffered.push([text, line, start, end]);
       if (this.buffered.length >= DETECT_LINES) this.detect();
       return;
     }
@@ -117,6 +141,8 @@ export class TraceReader {
       if (this.skippedExamples.length < (this.options.skippedExamples ?? 5)) this.skippedExamples.push({ line, reason: events });
       return;
     }
+    if (events.length === 0) return;
+    this.reconstructor.at(start, end);
     for (const event of events) this.reconstructor.feed(event);
   }
 
@@ -133,7 +159,7 @@ export class TraceReader {
     }
     this.useParser(parserFor(this.format));
     const lines = this.buffered.splice(0);
-    for (const [text, line] of lines) this.line(text, line);
+    for (const [text, line, start, end] of lines) this.line(text, line, start, end);
   }
 
   end(): TraceSummary {
@@ -147,6 +173,7 @@ export class TraceReader {
       calls: this.calls,
       skipped: { lines: this.skippedCount, examples: this.skippedExamples },
       lost: this.reconstructor.lost,
+      late: this.reconstructor.late,
       ...this.facts,
     };
   }

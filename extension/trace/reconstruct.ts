@@ -1,9 +1,23 @@
 // Events -> calls. Pairs each entry with its return per task (tasks
 // interleave across CPUs), attaches what happens inside (pin rounds, graph
 // children) and after (bvecs printed at exit, the caller's unpins), and keeps
-// calls whose pieces are missing, saying what is missing. Calls come out in
-// the order they started, once nothing more can attach to them.
+// calls whose pieces are missing, saying what is missing.
+//
+// Bounded: a call is handed out once nothing more can change it — its task
+// started another call, or it returned and RELEASE_LINES relevant lines (lines
+// with an event: noise does not count) went by without anything of its task
+// (bvecs and the caller's unpins come soon after the return; in the real
+// traces within 900 lines), or it stayed open that long with nothing of its
+// task (its return was lost). Calls come out in start order, except that no more than
+// MAX_WAITING calls wait behind one still open. Tasks with nothing pending
+// are forgotten, so memory grows with neither the tasks nor the calls. A line
+// of a task whose call was already handed out is counted as late (onLate).
 import type { TraceEvent } from './events';
+
+/** Relevant lines after a call's last event before it is handed out. */
+export const RELEASE_LINES = 10_000;
+/** Calls handed out in start order wait at most this many behind one that is still open. */
+export const MAX_WAITING = 5_000;
 
 export interface PinRound {
   line: number;
@@ -22,6 +36,20 @@ export interface RawCall {
   /** Line of the call's first event. */
   readonly line: number;
   readonly lines: number[];
+  /** Line of the call's last event so far. */
+  lastLine: number;
+  /** The reconstructor's count of relevant lines at the call's last event (its release clock). */
+  lastTick: number;
+  /**
+   * Bytes [spanStart, spanEnd) of the stream hold every line of the call (and
+   * the marker it took): read them again from spanLine on and the call comes
+   * out the same.
+   */
+  spanStart: number;
+  spanEnd: number;
+  spanLine: number;
+  /** Timestamp of the call's last event with one. */
+  lastTs: number | null;
   entryTs: number | null;
   exitTs: number | null;
   entry: Record<string, string> | null;
@@ -49,48 +77,113 @@ export interface RawCall {
 }
 
 interface TaskState {
+  readonly key: number | string;
   open: RawCall | null;
   /** The last finished call: bvecs printed at exit and later unpins still attach to it. */
   last: RawCall | null;
-  pendingIov: { fields: Record<string, string>; line: number } | null;
+  pendingIov: { fields: Record<string, string>; line: number; start: number } | null;
   marker: string | null;
+  markerLine: number;
+  markerStart: number;
 }
 
 export interface ReconstructOptions {
   readonly onCall: (call: RawCall) => void;
+  /** A line of a task whose call was already handed out (an unpin or a bvec long after the return). */
+  readonly onLate?: (event: TraceEvent) => void;
+  /** Overrides RELEASE_LINES (tests). */
+  readonly releaseLines?: number;
+}
+
+/** A call waiting to be handed out, and the task it belongs to (both let go once it is: the heap keeps only the line). */
+interface Watched {
+  call: RawCall | null;
+  task: TaskState | null;
+  /** Look again at this line. */
+  readonly due: number;
 }
 
 export class Reconstructor {
   private readonly tasks = new Map<number | string, TaskState>();
   /** Calls not yet handed out, in start order, and which of them nothing more can change. */
-  private readonly queue: RawCall[] = [];
+  private queue: RawCall[] = [];
   private head = 0;
   private readonly settled = new Set<RawCall>();
+  /** Every call not yet settled, in a min-heap by the line it is due to be looked at again. */
+  private watch = new DueHeap();
+  private readonly watched = new Map<RawCall, Watched>();
+  private readonly releaseLines: number;
   private next = 0;
+  /** Where the line being fed sits in the stream. */
+  private lineStart = 0;
+  private lineEnd = 0;
+  /** Relevant lines fed so far: the clock calls are released by. */
+  private tick = 0;
+  /** Lines of a task after its call was handed out. */
+  late = 0;
   readonly lost: Array<{ line: number; cpu: number | null; count: number }> = [];
 
-  constructor(private readonly options: ReconstructOptions) {}
+  constructor(private readonly options: ReconstructOptions) {
+    this.releaseLines = options.releaseLines ?? RELEASE_LINES;
+  }
+
+  /** The next events come from the line at bytes [start, end) of the stream (end before its newline). */
+  at(start: number, end: number): void {
+    this.tick++;
+    this.lineStart = start;
+    this.lineEnd = end;
+    if (this.watch.due(this.tick)) this.review(this.tick);
+  }
+
+  /** Tasks seen and calls not yet handed out (tests of the bound). */
+  get held(): { tasks: number; calls: number } {
+    return { tasks: this.tasks.size, calls: this.queue.length - this.head };
+  }
 
   private task(event: TraceEvent): TaskState {
     const key = event.pid ?? `cpu${event.cpu ?? '?'}`;
     let state = this.tasks.get(key);
     if (!state) {
-      state = { open: null, last: null, pendingIov: null, marker: null };
+      state = { key, open: null, last: null, pendingIov: null, marker: null, markerLine: 0, markerStart: 0 };
       this.tasks.set(key, state);
     }
     return state;
   }
 
+  /** The line being fed belongs to the call. */
+  private attach(call: RawCall, event: TraceEvent): void {
+    call.lines.push(event.line);
+    call.lastLine = event.line;
+    call.lastTick = this.tick;
+    call.spanEnd = this.lineEnd + 1;
+    if (event.ts !== null) call.lastTs = event.ts;
+  }
+
   private start(event: TraceEvent, state: TaskState, graph: boolean): RawCall {
     if (state.open) this.finish(state, true);
     if (state.last) this.settle(state.last);
+    state.last = null;
+    const pending = state.pendingIov;
+    // The span starts at the earliest line the call takes: its marker, its iovec line, its entry.
+    let spanStart = pending?.start ?? this.lineStart;
+    let spanLine = pending?.line ?? event.line;
+    if (state.marker !== null && state.markerLine < spanLine) {
+      spanStart = state.markerStart;
+      spanLine = state.markerLine;
+    }
     const call: RawCall = {
       index: this.next++,
       pid: event.pid,
       comm: event.comm,
       cpu: event.cpu,
-      line: state.pendingIov?.line ?? event.line,
-      lines: state.pendingIov ? [state.pendingIov.line, event.line] : [event.line],
+      line: pending?.line ?? event.line,
+      lines: pending ? [pending.line, event.line] : [event.line],
+      lastLine: event.line,
+      lastTick: this.tick,
+      spanStart,
+      spanEnd: this.lineEnd + 1,
+      spanLine,
+      lastTs: event.ts,
       entryTs: event.ts,
       exitTs: null,
       entry: null,
@@ -113,7 +206,26 @@ export class Reconstructor {
     state.marker = null;
     state.open = call;
     this.queue.push(call);
+    this.watchAt(call, state, this.tick + this.releaseLines);
     return call;
+  }
+
+  /** Hands out the calls whose task has been quiet for releaseLines relevant lines, and forgets tasks with nothing left. */
+  private review(tick: number): void {
+    while (this.watch.due(tick)) {
+      const { call, task } = this.watch.pop();
+      if (!call || !task) continue; // handed out already
+      const quietSince = call.lastTick;
+      if (tick - quietSince < this.releaseLines) {
+        this.watchAt(call, task, quietSince + this.releaseLines);
+        continue;
+      }
+      // Nothing of its task for releaseLines relevant lines: an open call lost its return.
+      if (task.open === call) this.finish(task, true);
+      task.last = null;
+      if (task.open === null && task.pendingIov === null && task.marker === null) this.tasks.delete(task.key);
+      this.settle(call);
+    }
   }
 
   private finish(state: TaskState, returnMissing: boolean): void {
@@ -124,7 +236,19 @@ export class Reconstructor {
     state.last = call;
   }
 
+  private watchAt(call: RawCall, task: TaskState, due: number): void {
+    const entry: Watched = { call, task, due };
+    this.watched.set(call, entry);
+    this.watch.push(entry);
+  }
+
   private settle(call: RawCall): void {
+    const entry = this.watched.get(call);
+    if (entry) {
+      entry.call = null;
+      entry.task = null;
+      this.watched.delete(call);
+    }
     this.settled.add(call);
     while (this.head < this.queue.length && this.settled.has(this.queue[this.head]!)) {
       const next = this.queue[this.head]!;
@@ -132,11 +256,30 @@ export class Reconstructor {
       this.head++;
       this.options.onCall(next);
     }
+    if (this.queue.length - this.head > 2 * MAX_WAITING) this.overtake();
     // Drop handed-out calls now and then, so the queue does not grow with the file.
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
-      this.queue.splice(0, this.head);
+      this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /** Too many calls wait behind open ones: hand out the settled ones now, out of start order. */
+  private overtake(): void {
+    const waiting: RawCall[] = [];
+    for (let i = this.head; i < this.queue.length; i++) {
+      const call = this.queue[i]!;
+      if (this.settled.delete(call)) this.options.onCall(call);
+      else waiting.push(call);
+    }
+    this.queue = waiting;
+    this.head = 0;
+  }
+
+  /** A line of the task with no call to attach it to: late, when it is the kind that follows a call. */
+  private orphan(event: TraceEvent): void {
+    this.late++;
+    this.options.onLate?.(event);
   }
 
   feed(event: TraceEvent): void {
@@ -150,14 +293,16 @@ export class Reconstructor {
     switch (event.kind) {
       case 'marker':
         state.marker = event.text ?? null;
+        state.markerLine = event.line;
+        state.markerStart = this.lineStart;
         return;
       case 'call-iov':
         // Inside an open call (function_graph opened it, or the entry came first), else for the next entry.
         if (open && !open.iov && !open.exit) {
-          open.iov = { ...event.fields };
-          open.lines.push(event.line);
+          open.iov = own(event);
+          this.attach(open, event);
         } else {
-          state.pendingIov = { fields: { ...event.fields }, line: event.line };
+          state.pendingIov = { fields: own(event), line: event.line, start: this.lineStart };
         }
         return;
       case 'call-open':
@@ -166,22 +311,22 @@ export class Reconstructor {
       case 'call-entry': {
         // function_graph opened this call already: the probe adds its arguments.
         const call = open && open.graph && !open.entry ? open : this.start(event, state, false);
-        call.entry = { ...event.fields };
+        call.entry = own(event);
         if (state.pendingIov && !call.iov) {
           call.iov = state.pendingIov.fields;
           call.lines.push(state.pendingIov.line);
           state.pendingIov = null;
         }
         if (call !== open || call.entryTs === null) call.entryTs = event.ts;
-        if (call === open) call.lines.push(event.line);
+        if (call === open) this.attach(call, event);
         return;
       }
       case 'call-iov-segment': {
         const target = open ?? state.last;
-        if (!target) return;
+        if (!target) return this.orphan(event);
         const idx = Number(event.fields.idx ?? target.segments.length);
         target.segments[idx] = { base: event.fields.base ?? '', len: event.fields.len ?? '' };
-        target.lines.push(event.line);
+        this.attach(target, event);
         return;
       }
       case 'pin-entry': {
@@ -196,55 +341,55 @@ export class Reconstructor {
         } else {
           open.pins.push({ line: event.line, fields: event.fields, ret: null, detailed });
         }
-        open.lines.push(event.line);
+        this.attach(open, event);
         return;
       }
       case 'pin-exit': {
         const round = open?.pins[open.pins.length - 1];
         if (!open || !round || round.ret !== null) return;
         round.ret = Number(event.fields.ret ?? event.fields.retval ?? event.fields.arg1);
-        open.lines.push(event.line);
+        this.attach(open, event);
         return;
       }
       case 'call-new-iter':
         if (!open) return;
-        open.newIter = { ...event.fields };
-        open.lines.push(event.line);
+        open.newIter = own(event);
+        this.attach(open, event);
         return;
       case 'child':
         if (open && event.name) {
           open.children.push(event.name);
-          open.lines.push(event.line);
+          this.attach(open, event);
         }
         return;
       case 'call-exit': {
         if (!open) return;
-        open.exit = { ...event.fields };
+        open.exit = own(event);
         open.exitTs = event.ts;
         if (event.caller) open.caller = event.caller;
-        open.lines.push(event.line);
+        this.attach(open, event);
         if (!open.graph) this.finish(state, false);
         return;
       }
       case 'call-close':
         if (!open) return;
         open.closed = true;
-        open.lines.push(event.line);
+        this.attach(open, event);
         this.finish(state, false);
         return;
       case 'call-bvec': {
         const target = open ?? state.last;
-        if (!target) return;
-        target.bvecs.push({ ...event.fields });
-        target.lines.push(event.line);
+        if (!target) return this.orphan(event);
+        target.bvecs.push(own(event));
+        this.attach(target, event);
         return;
       }
       case 'unpin': {
         // Inside a call the tracer never closes (function tracer), or after the last one.
         const target = open ?? state.last;
-        if (!target) return;
+        if (!target) return this.orphan(event);
         target.unpins.push(event.fields.page ?? event.fields.arg1 ?? '');
-        target.lines.push(event.line);
+        this.attach(target, event);
         return;
       }
     }
@@ -254,8 +399,58 @@ export class Reconstructor {
   end(): void {
     for (const state of this.tasks.values()) if (state.open) this.finish(state, true);
     for (let i = this.head; i < this.queue.length; i++) this.options.onCall(this.queue[i]!);
-    this.queue.length = 0;
+    this.queue = [];
     this.head = 0;
     this.settled.clear();
+    this.watch = new DueHeap();
+    this.watched.clear();
+  }
+}
+
+/** An event's fields, kept as they are: every parser builds them afresh for each line, so no copy is needed. */
+function own(event: TraceEvent): Record<string, string> {
+  return event.fields as Record<string, string>;
+}
+
+/** Watched calls by the line they are due at, earliest on top. */
+class DueHeap {
+  private readonly items: Watched[] = [];
+
+  /** Something is due at or before `line`. */
+  due(line: number): boolean {
+    return this.items.length > 0 && this.items[0]!.due <= line;
+  }
+
+  push(item: Watched): void {
+    const items = this.items;
+    let i = items.length;
+    items.push(item);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (items[parent]!.due <= item.due) break;
+      items[i] = items[parent]!;
+      i = parent;
+    }
+    items[i] = item;
+  }
+
+  pop(): Watched {
+    const items = this.items;
+    const top = items[0]!;
+    const last = items.pop()!;
+    if (items.length) {
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        if (l >= items.length) break;
+        const r = l + 1;
+        const child = r < items.length && items[r]!.due < items[l]!.due ? r : l;
+        if (items[child]!.due >= last.due) break;
+        items[i] = items[child]!;
+        i = child;
+      }
+      items[i] = last;
+    }
+    return top;
   }
 }

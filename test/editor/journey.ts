@@ -70,8 +70,47 @@ async function selectStepMovesEditor(page: Page, workspace: string): Promise<voi
   await page.locator('.tab.active', { hasText: 'netfs_extract_user_iter.c' }).waitFor({ timeout: 20_000 });
 }
 
+/** The frame that shows the trace overview (the "Open With… Pinscope trace" editor). */
+async function overviewFrame(page: Page): Promise<Frame> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) if ((await frame.locator('[data-testid="overview-timeline"]').count().catch(() => 0)) > 0) return frame;
+    await page.waitForTimeout(200);
+  }
+  throw new Error('no webview frame shows the trace overview');
+}
+
+/**
+ * Pinscope: Show Trace Overview from the palette: the trace at a glance above
+ * its calls (all five, one task); a listed call opens its replay.
+ */
+async function overviewOpensCalls(page: Page): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget').waitFor();
+  await page.keyboard.type('Pinscope: Show Trace Overview');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Show Trace Overview' }).first().waitFor();
+  await page.keyboard.press('Enter');
+  const frame = await overviewFrame(page);
+  const summary = await frame.locator('[data-testid="overview-summary"]').innerText();
+  if (!/^5 calls in 1 task, /.test(summary)) throw new Error(`the overview says: ${summary}`);
+  await frame.locator('[data-testid="call-list-heading"]', { hasText: '5 calls — all' }).waitFor({ timeout: 20_000 });
+  await page.screenshot({ path: join(SHOTS, 'journey-overview.png') });
+  await frame.locator('[data-testid="trace-call"]').nth(1).click();
+  // The replay of call 2 (the four-page read) comes up beside it again (the panel showed a what-if through v0).
+  const deadline = Date.now() + 20_000;
+  const replayed = async () => {
+    for (const f of page.frames()) {
+      const titles = await f.locator('h1').allInnerTexts().catch(() => [] as string[]);
+      if (titles.some((t) => /^call 2, trace line 21, .* — match$/.test(t)) && (await f.locator('[data-testid="bvec"]').count()) === 4) return true;
+    }
+    return false;
+  };
+  while (!(await replayed()) && Date.now() < deadline) await page.waitForTimeout(200);
+  if (!(await replayed())) throw new Error("choosing call 2 in the overview's list did not show its replay with 4 bvecs");
+}
+
 export async function runJourney(server: VsCodeServer, browser: Browser, workspace: string): Promise<{ title: string; state: 'passed' | 'failed'; error?: string }> {
-  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line, also after a what-if through v0';
+  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line, also after a what-if through v0 → Show Trace Overview lists the calls and one replays';
   mkdirSync(SHOTS, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   try {
@@ -101,6 +140,9 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
     await page.locator('.notifications-toasts', { hasText: '5 call(s): 5 match' }).waitFor({ timeout: 30_000 });
     await sidebar.click();
+    // trace → task → groups → calls: the task and its "all calls" group are collapsed until clicked.
+    await page.locator('.monaco-list-row', { hasText: '(pid ' }).first().click();
+    await page.locator('.monaco-list-row', { hasText: 'all calls' }).first().click();
     const call = page.locator('.monaco-list-row', { hasText: 'line 21' });
     await call.waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'journey-traces.png') });
@@ -113,6 +155,7 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     const pages = await pageCells(page);
     if (pages !== 4) throw new Error(`the replay shows ${pages} pinned pages, expected 4`);
     await selectStepMovesEditor(page, workspace);
+    await overviewOpensCalls(page);
     return { title, state: 'passed' };
   } catch (error) {
     await page.screenshot({ path: join(SHOTS, 'journey-failed.png') }).catch(() => undefined);

@@ -12,12 +12,11 @@ import { replayTrace, replayTraceCall, type TraceCallResult } from '../../extens
 import { ReplayPager } from '../../extension/client/replay-pager';
 import { isWebviewToHost } from '../../extension/protocol/guards';
 import { observedForView, traceRecords } from '../../extension/trace';
-import { launchChromium, routeWebview } from '../support/browser';
+import { launchChromium } from '../support/browser';
+import { openView, send } from '../support/webview-page';
 import { SHARED_DATA } from '../support/shared-data';
 import { REPO_ROOT } from '../support/fixtures';
 
-const ORIGIN = 'https://pinscope.test';
-const NONCE = 'dGVzdC1ub25jZQ==';
 /** A few of the variables VS Code's light and dark themes give a webview. */
 const THEMES: Record<string, Record<string, string>> = {
   light: { '--vscode-editor-background': '#ffffff', '--vscode-foreground': '#3b3b3b', '--vscode-descriptionForeground': '#717171', '--vscode-focusBorder': '#005fb8', '--vscode-charts-blue': '#1a85ff' },
@@ -26,44 +25,6 @@ const THEMES: Record<string, Record<string, string>> = {
 };
 /** The body class VS Code sets for each kind of theme. */
 const THEME_CLASS: Record<string, string> = { light: 'vscode-light', dark: 'vscode-dark', 'high-contrast': 'vscode-high-contrast' };
-const FAKE_HOST = `
-  window.__posted = [];
-  // Kept in sessionStorage, like VS Code keeps it across a reload of the webview.
-  window.__state = JSON.parse(sessionStorage.getItem('state') ?? 'null') ?? undefined;
-  window.acquireVsCodeApi = () => ({
-    postMessage: (m) => { window.__posted.push(m); if (window.__host) window.__host(m); },
-    getState: () => window.__state,
-    setState: (s) => { window.__state = s; sessionStorage.setItem('state', JSON.stringify(s)); },
-  });
-`;
-
-/** `host` answers the webview's messages as the editor would (e.g. bio_vec row requests). */
-async function openView(browser: Browser, host?: (message: unknown) => HostToWebview | undefined): Promise<{ page: Page; cspErrors: string[] }> {
-  const page = await browser.newPage();
-  if (host) {
-    await page.exposeFunction('__host', async (message: unknown) => {
-      const reply = host(message);
-      if (reply) await send(page, reply);
-    });
-  }
-  const cspErrors: string[] = [];
-  page.on('console', (msg) => {
-    if (/Content Security Policy/i.test(msg.text())) cspErrors.push(msg.text());
-  });
-  page.on('pageerror', (error) => cspErrors.push(`page error: ${error.message}`));
-  await routeWebview(page, ORIGIN, NONCE);
-  // The fake host: what VS Code injects into a webview. Given as text: tsx
-  // rewrites serialised functions with helpers the page does not have.
-  await page.addInitScript(FAKE_HOST);
-  await page.goto(`${ORIGIN}/`);
-  await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length > 0);
-  return { page, cspErrors };
-}
-
-function send(page: Page, message: unknown): Promise<void> {
-  return page.evaluate((m) => window.postMessage(m, '*'), message);
-}
-
 describe('webview: the replay view in Chromium', () => {
   let browser: Browser;
   const e1 = replayCall(normaliseCall({ ...EXAMPLE_E1 }));
@@ -133,10 +94,14 @@ describe('webview: the replay view in Chromium', () => {
   });
 
   it('shows control characters from a trace escaped (\\x1b), in the call list, the title and tooltips', async () => {
-    const { page } = await openView(browser);
     const evil = '\x1b[2J\x1b]0;x\x07\u009b31m';
-    const call = { index: 0, pid: 7, comm: evil, line: 3, verdict: 'match', input: 'UBUF read 12288', observedRet: 4, predictedRet: 4, anomalies: [], missing: [], differences: [], caller: null };
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: `calls of ${evil}`, traceId: 1, calls: [call] });
+    const call = { index: 0, pid: 7, comm: evil, line: 3, verdict: 'match' as const, input: 'UBUF read 12288', observedRet: 4, predictedRet: 4, anomalies: [], missing: [], differences: [], caller: null };
+    // The trace editor's view: its call list comes a page at a time from the host.
+    const { page } = await openView(browser, (m) =>
+      isWebviewToHost(m) && m.type === 'requestCalls' ? { v: WEBVIEW_PROTOCOL_VERSION, type: 'traceCallRows', traceId: 1, query: m.query, start: 0, total: 1, calls: [call] } : undefined,
+    );
+    const overview = { traceId: 1, calls: 1, tasks: 1, time: { from: 0, to: 1 }, window: { from: 0, to: 1, bins: 1 }, firstLane: 0, lanes: [{ pid: 7, label: `${evil}[7]` }], cells: [0, 0, 1, 0, 0, 0], pins: null, histograms: [] };
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: `calls of ${evil}`, overview });
     await page.waitForSelector('[data-testid="trace-call"]');
     const texts = await page.evaluate(() => [document.querySelector('h1')!.textContent, document.querySelector('[data-testid="trace-call"]')!.textContent]);
     for (const text of texts) {
@@ -173,55 +138,6 @@ describe('webview: the replay view in Chromium', () => {
     await page.waitForSelector('[data-testid="comparison-row"]');
     const rows = await page.locator('[data-testid="comparison-row"]').evaluateAll((rs) => rs.map((r) => [r.getAttribute('data-variant'), r.getAttribute('data-ret')]));
     assert.deepEqual(rows, [['v0', '0'], ['v1', '-14'], ['v2', '-14'], ['v3', '-14']]);
-    await page.close();
-  });
-
-  it('lists the calls of a trace; choosing one (click or Enter) asks the host to replay it', async () => {
-    const { page } = await openView(browser);
-    const call = (index: number, verdict: string) => ({
-      index,
-      pid: 7,
-      comm: '<img src=x onerror=alert(1)>',
-      line: 10 + index,
-      verdict,
-      input: 'UBUF read 12288',
-      observedRet: 4,
-      predictedRet: verdict === 'match' ? 4 : 0,
-      anomalies: [],
-      missing: [],
-      differences: [],
-      caller: null,
-    });
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: 'direct-io.trace', traceId: 3, calls: [call(0, 'match'), call(1, 'mismatch')] });
-    await page.waitForSelector('[data-testid="trace-call"]');
-    assert.deepEqual(await page.locator('[data-testid="trace-call"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('data-verdict'))), ['match', 'mismatch']);
-    // A hostile comm name from a trace shows as those characters.
-    assert.match(await page.locator('[data-testid="trace-call"]').first().innerText(), /<img src=x onerror=alert\(1\)> \[7\]/);
-    assert.equal(await page.locator('img').count(), 0);
-    await page.locator('[data-testid="trace-call"]').nth(1).click();
-    await page.locator('[data-testid="trace-call"]').first().focus();
-    await page.keyboard.press('Enter');
-    const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.filter((m) => m.type === 'openTraceCall'));
-    assert.deepEqual(posted, [{ v: 1, type: 'openTraceCall', traceId: 3, index: 1 }, { v: 1, type: 'openTraceCall', traceId: 3, index: 0 }]);
-    await page.close();
-  });
-
-  it('a trace of 20,000 calls lists them virtualised; End then Enter replays the last, a click the one clicked', async () => {
-    const { page } = await openView(browser);
-    const calls = Array.from({ length: 20_000 }, (_, index) => ({
-      index, pid: 7, comm: 'dd', line: 10 + index, verdict: 'match', input: 'UBUF read 4096', observedRet: 1, predictedRet: 1, anomalies: [], missing: [], differences: [], caller: null,
-    }));
-    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: 'long.trace', traceId: 9, calls });
-    await page.waitForSelector('[data-testid="trace-call"]');
-    const inDom = await page.locator('[data-testid="trace-call"]').count();
-    assert.ok(inDom > 10 && inDom < 100, `${inDom} rows in the DOM`);
-    await page.locator('.call-grid').focus();
-    await page.keyboard.press('End');
-    await page.keyboard.press('Enter');
-    await page.waitForSelector('[data-testid="trace-call"][data-index="19999"].active');
-    await page.locator('[data-testid="trace-call"][data-index="19990"]').click();
-    const posted = await page.evaluate(() => (window as unknown as { __posted: Array<{ type: string; index?: number }> }).__posted.filter((m) => m.type === 'openTraceCall'));
-    assert.deepEqual(posted.map((m) => m.index), [19999, 19990]);
     await page.close();
   });
 

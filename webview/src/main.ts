@@ -13,7 +13,8 @@ import { iovecView } from './views/iovec';
 import { pagesView } from './views/pages';
 import { stepStateView, stepsView } from './views/steps';
 import { summaryView } from './views/summary';
-import { traceCallsView } from './views/trace-calls';
+import { overviewView, type OverviewView } from './views/overview';
+import { traceCallList, type TraceCallList } from './views/trace-calls';
 import { verdictView } from './views/verdict';
 import { whatIfView } from './views/what-if';
 
@@ -32,6 +33,8 @@ const post = (message: Unversioned<WebviewToHost>) => vscode.postMessage({ v: WE
 
 /** The replay on screen: its step cursor, and the host's rows when it is paged. */
 let shown: { cursor: StepCursor; rows: HostBvecs | null } | null = null;
+/** The trace on screen (the trace editor): its overview and its call list, which take the host's bins and pages. */
+let trace: { overview: OverviewView; list: TraceCallList } | null = null;
 /** The view on screen, saved with the step on the cursor so a reload restores both. */
 let view: HostToWebview | null = null;
 const save = () => {
@@ -57,6 +60,7 @@ function showReplay(message: ShowReplayMessage): void {
   const cursor = new StepCursor(result.steps);
   const source = bvecSource(result, message.paging, (start, count) => post({ type: 'requestBvecs', id: message.paging!.id, start, count }));
   shown = { cursor, rows: source instanceof HostBvecs ? source : null };
+  trace = null;
   cursor.watch(save);
   const whatIf = {
     show: (next: typeof result, note: string) => showComputed(`${message.title} — ${note}`, next),
@@ -89,17 +93,35 @@ function render(message: HostToWebview): void {
       return;
     case 'showError':
       shown = null;
+      trace = null;
       app.replaceChildren(h('p', { class: 'error', 'data-testid': 'error' }, message.message));
       return;
-    case 'showTraceCalls': {
+    case 'overviewBins':
+      trace?.overview.receive(message.overview);
+      return;
+    case 'traceCallRows':
+      trace?.list.receive(message);
+      return;
+    case 'showTrace': {
       shown = null;
-      const traceId = message.traceId;
-      app.replaceChildren(traceCallsView(message.title, message.calls, (index) => post({ type: 'openTraceCall', traceId, index })));
-      post({ type: 'rendered', ret: 0, bvecs: 0, pages: message.calls.length });
+      const traceId = message.overview.traceId;
+      const list = traceCallList(traceId, {
+        ask: (query, selection, start, count) => post({ type: 'requestCalls', traceId, query, selection, start, count }),
+        open: (index) => post({ type: 'openTraceCall', traceId, index }),
+      });
+      const overview = overviewView(message.overview, {
+        bins: (from, to, bins, firstLane) => post({ type: 'requestOverview', traceId, from, to, bins, firstLane }),
+        list: (selection, label) => list.show(selection, label, true),
+      });
+      trace = { overview, list };
+      app.replaceChildren(h('h1', {}, message.title), overview.element, list.element);
+      list.show({}, 'all', false);
+      post({ type: 'rendered', ret: 0, bvecs: 0, pages: message.overview.calls });
       return;
     }
     case 'showComparison': {
       shown = null;
+      trace = null;
       const title = message.title;
       app.replaceChildren(comparisonView(title, message.results, (result) => showComputed(`${title} — ${result.variant}`, result)));
       post({ type: 'rendered', ret: message.results[0]!.ret, bvecs: message.results.length, pages: 0 });
@@ -119,7 +141,7 @@ function showComputed(title: string, result: ShowReplayMessage['result']): void 
 function show(message: HostToWebview): void {
   // Views are saved so a reload (or a hidden panel shown again) restores them; a cursor move saves
   // itself (the cursor's watcher), and rows from the host are not a view.
-  const isView = message.type !== 'highlightStep' && message.type !== 'bvecRows';
+  const isView = message.type === 'showReplay' || message.type === 'showError' || message.type === 'showComparison' || message.type === 'showTrace';
   if (isView) view = message;
   render(message);
   if (isView) save();

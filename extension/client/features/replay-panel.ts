@@ -121,6 +121,21 @@ export class ReplayPanel implements vscode.Disposable {
     return results;
   }
 
+  /** The column for the code beside the panel: the first, unless the panel is there. */
+  codeColumn(): vscode.ViewColumn {
+    // The panel's own viewColumn is not set until it has been shown: ask the tab groups.
+    const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(REPLAY_VIEW_TYPE)));
+    const column = group?.viewColumn ?? this.panel?.viewColumn;
+    return column === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One;
+  }
+
+  /** The code was shown in `column`: when that is the panel's own, the panel moves beside it, so both are on screen. */
+  keepBeside(column: vscode.ViewColumn): void {
+    const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(REPLAY_VIEW_TYPE)));
+    const panelColumn = this.panel?.viewColumn ?? group?.viewColumn;
+    if (this.panel && panelColumn === column) this.panel.reveal(column + 1, true);
+  }
+
   /** Shows a plain message instead of a replay. */
   showMessage(message: string): void {
     this.reveal();
@@ -145,7 +160,9 @@ export class ReplayPanel implements vscode.Disposable {
       return this.panel;
     }
     // adopt() sets the webview's options and content, the same for a restored panel.
-    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true });
+    // Beside the code; with no editor open, "beside" would be the first column, where the code then opens over it.
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Two;
+    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: column, preserveFocus: true });
     return this.adopt(panel);
   }
 

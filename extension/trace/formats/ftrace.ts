@@ -43,10 +43,12 @@ export class FtraceParser implements LineParser {
 
   parse(text: string, line: number): TraceEvent[] | string {
     if (text.length === 0 || text.charCodeAt(0) === 35 /* # */) return [];
-    const lost = text.includes('EVENTS') ? LOST.exec(text) : null;
-    if (lost) return [makeEvent('lost', line, null, null, Number(lost[1]), null, {}, undefined, undefined, Number(lost[2] ?? lost[3]))];
-    // A probe line's location "NAME: (" answers at once; the regex is for the other kinds.
-    if (!text.includes(': (') && !RELEVANT.test(text)) return [];
+    // A probe line's location "NAME: (" answers at once (and is never a lost-events notice); the regexes are for the other kinds.
+    if (!text.includes(': (')) {
+      const lost = text.includes('EVENTS') ? LOST.exec(text) : null;
+      if (lost) return [makeEvent('lost', line, null, null, Number(lost[1]), null, {}, undefined, undefined, Number(lost[2] ?? lost[3]))];
+      if (!RELEVANT.test(text)) return [];
+    }
     const m = PREFIX.exec(text);
     if (!m) return text.startsWith('cpus=') || text.includes('buffer started') ? [] : 'not a trace line (no "COMM-PID [CPU] … TIMESTAMP:" prefix)';
     const comm = text.slice(0, m.index).trim();

@@ -22,7 +22,7 @@ export interface ReadTraceDatOptions {
   /** Each call, with what the file says of the machine (its UNAME option). */
   readonly onCall: (call: RawCall, trace: TraceFacts) => void;
   /** Bytes of the file accounted for so far, of the total. */
-  readonly onProgress?: (read: number, total: number) => void;
+  readonly onProgress?: (read: number, total: number, records: number) => void;
   /** Checked between pages: stops with "cancelled". */
   readonly signal?: { readonly aborted: boolean };
   readonly skippedExamples?: number;
@@ -74,9 +74,9 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
     instance.cpus.map((cpu) => new CpuPages(source, cpu, instance.name, instance.pageSize, file.pageHeader, instance.compressed ? file.decompress : null)),
   );
   const cpuBytes = cpus.reduce((n, c) => n + c.cpu.size, 0);
-  const progress = () => options.onProgress?.(source.size - cpuBytes + cpus.reduce((n, c) => n + c.consumed, 0), source.size);
-  const lostByCpu: Array<{ cpu: number; instance: string; count: number }> = [];
   let records = 0;
+  const progress = () => options.onProgress?.(source.size - cpuBytes + cpus.reduce((n, c) => n + c.consumed, 0), source.size, records);
+  const lostByCpu: Array<{ cpu: number; instance: string; count: number }> = [];
   const pending = new Set<CpuPages>();
   /** Loads a CPU's next page that has records; false at its end. Lost events and bad pages are noted on the way. */
   const advance = async (c: CpuPages): Promise<boolean> => {
@@ -135,6 +135,7 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
     calls,
     skipped: { lines: skippedCount, examples: skipped },
     lost: reconstructor.lost,
+    late: reconstructor.late,
     dat: {
       version: file.version,
       compression: file.compression,

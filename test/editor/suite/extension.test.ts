@@ -143,7 +143,22 @@ describe('Pinscope in a real VS Code', () => {
     await loaded;
     const tab = vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom);
     assert.equal((tab?.input as vscode.TabInputCustom).viewType, 'pinscope.traceFile');
-    assert.equal(api.traces.loaded.at(-1)!.calls.length, 4);
+    assert.equal(api.traces.loaded.at(-1)!.totals.calls, 4);
+    const traceId = api.traces.loaded.at(-1)!.traceId;
+    // Hidden behind another editor and shown again: the view does not change (the file is not loaded again).
+    let changes = 0;
+    const counting = api.traces.onDidChangeTreeData(() => changes++);
+    const customTab = () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom);
+    await vscode.window.showTextDocument(workspaceFile('fs/netfs/direct_read.c'), { preview: false });
+    await vscode.commands.executeCommand('vscode.openWith', uri, 'pinscope.traceFile');
+    await until(() => customTab()?.isActive === true, 'the trace editor in front again');
+    await new Promise((r) => setTimeout(r, 1500));
+    counting.dispose();
+    assert.equal(changes, 0, 'showing the trace editor again loads nothing');
+    assert.equal(api.traces.loaded.at(-1)!.traceId, traceId);
+    // Closing the editor unloads the trace: the server and the view let go of it.
+    await vscode.window.tabGroups.close(customTab()!);
+    await until(() => !api.traces.loaded.some((t) => t.traceId === traceId), 'the trace unloaded');
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   });
 
@@ -216,32 +231,39 @@ describe('Pinscope in a real VS Code', () => {
     assert.deepEqual(renders, [{ v: 1, type: 'rendered', ret: 1, bvecs: 1, pages: 1 }], 'one render: the view the webview restored');
   });
 
-  it('Pinscope: Replay Trace File… lists the calls by task; a call opens its replay', async () => {
-    const loaded = (await vscode.commands.executeCommand('pinscope.replayTraceFile', vscode.Uri.file(join(REPO_ROOT, 'samples/traces/direct-io.trace')))) as { calls: unknown[] };
-    assert.equal(loaded.calls.length, 4);
-    const [trace] = api.traces.getChildren();
+  it('Pinscope: Replay Trace File… lists tasks, then groups, then calls; a call opens its replay beside its call site', async () => {
+    const loaded = (await vscode.commands.executeCommand('pinscope.replayTraceFile', vscode.Uri.file(join(REPO_ROOT, 'samples/traces/direct-io.trace')))) as { totals: { calls: number } };
+    assert.equal(loaded.totals.calls, 4);
+    const trace = (await api.traces.getChildren()).at(-1);
     assert.ok(trace);
-    const tasks = api.traces.getChildren(trace).map((t) => [String(api.traces.getTreeItem(t).label), api.traces.getChildren(t).length]);
-    assert.deepEqual(tasks, [['dd (pid 4711)', 2], ['dd (pid 4712)', 1], ['dd (pid 4713)', 1]]);
     // The trace says which variant replayed it and why: no release recorded, and line 23 returned -EFAULT (v1 and later).
     const traceItem = api.traces.getTreeItem(trace);
     assert.match(String(traceItem.description), /^kprobe — v3 — 4 call\(s\)/);
     assert.match(String(traceItem.tooltip), /^Replayed as v3: v1\/v2\/v3 \(the newest of them\), from what the calls did: line 23: an error return \(-EFAULT\)/);
-    const [firstTask] = api.traces.getChildren(trace);
-    const [shortCall] = api.traces.getChildren(firstTask).slice(1);
-    const item = api.traces.getTreeItem(shortCall!);
+    const tasks = await api.traces.getChildren(trace);
+    assert.deepEqual(tasks.map((t) => String(api.traces.getTreeItem(t).label)), ['dd (pid 4711)', 'dd (pid 4712)', 'dd (pid 4713)']);
+    assert.equal(api.traces.getTreeItem(tasks[0]!).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'tasks are collapsed');
+    const [firstTask] = tasks;
+    const [all] = await api.traces.getChildren(firstTask);
+    assert.equal(String(api.traces.getTreeItem(all!).label), 'all calls');
+    const calls = await api.traces.getChildren(all);
+    assert.equal(calls.length, 2);
+    const shortCall = calls[1]!;
+    const item = api.traces.getTreeItem(shortCall);
+    assert.match(String(item.label), /^call 2 · line 15: /);
     assert.match(String(item.description), /^match → 2 · short-extraction, partial-pin$/);
     const rendered = nextRender();
     await vscode.commands.executeCommand(item.command!.command, ...(item.command!.arguments ?? []));
     assert.deepEqual(await rendered, { v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 });
     // The trace names the caller, sample_unbuffered_read: its call site is shown beside the replay.
-    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('fs/netfs/direct_read.c'));
-    assert.ok(shown, 'the call site is visible');
+    await until(() => vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('fs/netfs/direct_read.c')), 'the call site');
+    const shown = vscode.window.visibleTextEditors.find((e) => e.document.uri.path.endsWith('fs/netfs/direct_read.c'))!;
     assert.equal(shown.selection.active.line, 12);
-    // Reveal Trace Line (an inline action) shows the trace at the call's first line.
-    await vscode.commands.executeCommand('pinscope.revealTraceLine', shortCall);
-    assert.equal(vscode.window.activeTextEditor?.document.uri.path.endsWith('direct-io.trace'), true);
-    assert.equal(vscode.window.activeTextEditor?.selection.active.line, 14);
+    // Reveal Trace Line (an inline action) shows the call's own lines, read-only, not the trace file.
+    const lines = (await vscode.commands.executeCommand('pinscope.revealTraceLine', shortCall)) as vscode.TextEditor;
+    assert.equal(lines.document.uri.scheme, 'pinscope-trace-call');
+    assert.match(lines.document.lineAt(lines.selection.active.line).text, /^15 ▌ .*xui_entry:/);
+    assert.equal(vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('direct-io.trace') && e.document.uri.scheme === 'file'), false, 'the trace file is not shown as text');
     // Replay Call at Cursor, from the call site.
     const atCursor = nextRender();
     const site = await vscode.window.showTextDocument(workspaceFile('fs/netfs/direct_write.c'));
@@ -271,7 +293,7 @@ describe('Pinscope in a real VS Code', () => {
     const definitions = api.variants.getChildren(api.variants.getChildren()[0]);
     assert.deepEqual(definitions.map((d) => String(api.variants.getTreeItem(d).label)), ['v3 — fs/netfs/iterator.c']);
     // Leave the E1 call on screen for the launcher's look at the browser.
-    const [e1] = api.traces.getChildren(firstTask);
+    const [e1] = await api.traces.getChildren(all);
     const again = nextRender();
     const e1Item = api.traces.getTreeItem(e1!);
     await vscode.commands.executeCommand(e1Item.command!.command, ...(e1Item.command!.arguments ?? []));
@@ -291,8 +313,8 @@ describe('Pinscope in a real VS Code', () => {
     const path = join(tmpdir(), `pinscope-evil-${process.pid}.trace`);
     writeFileSync(path, lines);
     const loaded = (await vscode.commands.executeCommand('pinscope.replayTraceFile', vscode.Uri.file(path))) as { traceId: number };
-    const trace = api.traces.getChildren().find((t) => t.kind === 'trace' && t.trace.traceId === loaded.traceId)!;
-    const labels = api.traces.getChildren(trace).map((t) => String(api.traces.getTreeItem(t).label));
+    const trace = (await api.traces.getChildren()).find((t) => t.kind === 'trace' && t.trace.traceId === loaded.traceId)!;
+    const labels = (await api.traces.getChildren(trace)).map((t) => String(api.traces.getTreeItem(t).label));
     assert.deepEqual(labels, ['\\x1b[31mdd\\x07 (pid 4711)', 'dd (pid 4712)', 'dd (pid 4713)']);
   });
 
@@ -303,6 +325,9 @@ describe('Pinscope in a real VS Code', () => {
     await api.server.start();
     const status = (await vscode.commands.executeCommand('pinscope.reindexWorkspace')) as { state: string };
     assert.equal(status.state, 'ready');
+    // The new server holds no trace: the view asks it again and shows none of the ids it forgot.
+    await until(() => api.traces.loaded.length === 0, 'the Traces view to follow the restarted server');
+    assert.deepEqual(await api.traces.getChildren(), []);
   });
 
   it('after the language server crashes it is restarted, and Show Log works', async () => {

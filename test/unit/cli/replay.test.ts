@@ -62,6 +62,49 @@ describe('cli: pinscope replay', () => {
     assert.equal(pinscope('replay', trace, '--format', 'csv').status, 2);
   });
 
+  it('--jsonl writes one call per line (the same calls as --json) and a summary line last; --help says --json holds every call', () => {
+    const sample = join(REPO_ROOT, 'samples/traces/direct-io.trace');
+    const jsonl = pinscope('replay', sample, '--jsonl');
+    assert.equal(jsonl.status, 0, jsonl.stderr);
+    const lines = jsonl.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const summary = lines.pop();
+    assert.deepEqual(summary.summary.verdicts, { match: 4, mismatch: 0, incomplete: 0 });
+    assert.equal(summary.summary.calls, 4);
+    const whole = JSON.parse(pinscope('replay', sample, '--json').stdout);
+    assert.deepEqual(lines.map(({ index: _index, ...call }) => call), whole.calls);
+    assert.deepEqual(lines.map((c) => c.index), [0, 1, 2, 3]);
+    assert.match(pinscope('--help').stdout, /--json one JSON document that holds every call/);
+    assert.equal(pinscope('replay', sample, '--json', '--jsonl').status, 2);
+  });
+
+  it('the table prints the header first and a row per call, then the totals', () => {
+    const run = pinscope('replay', join(REPO_ROOT, 'samples/traces/direct-io.trace'));
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.split('\n');
+    assert.match(lines[0]!, /^variant v3 /, 'the variant, decided before the first row');
+    assert.match(lines[1]!, /^ +line +pid comm/);
+    assert.deepEqual(lines.slice(2, 6).map((l) => Number(l.trim().split(/\s+/)[0])), [7, 15, 23, 27]);
+    assert.match(lines[6]!, /direct-io\.trace: kprobe, 36 lines, 4 call\(s\)/);
+    assert.equal(lines[7], '4 match, 0 mismatch, 0 incomplete');
+  });
+
+  it('pinscope stats: totals, the pin balance and histograms of the sample, as text and JSON', () => {
+    const sample = join(REPO_ROOT, 'samples/traces/direct-io.trace');
+    const text = pinscope('stats', sample);
+    assert.equal(text.status, 0, text.stderr);
+    assert.match(text.stdout, /4 call\(s\) from 3 task\(s\)/);
+    assert.match(text.stdout, /pins: 9 page\(s\) pinned by recorded GUP rounds, 9 unpin event\(s\), 0 outstanding/);
+    const json = JSON.parse(pinscope('stats', sample, '--json').stdout);
+    assert.equal(json.totals.calls, 4);
+    assert.deepEqual(json.totals.verdicts, { match: 4, mismatch: 0, incomplete: 0 });
+    assert.deepEqual(json.totals.callers, [{ key: 'sample_unbuffered_read', calls: 3 }, { key: 'sample_unbuffered_write', calls: 1 }]);
+    // The four calls pinned 0, 2, 3 and 4 pages.
+    const pages = json.histograms.pages;
+    assert.deepEqual([pages.counts[0], pages.counts[2], pages.counts[3], pages.counts[4]], [1, 1, 1, 1]);
+    assert.equal(pages.counts.reduce((a: number, b: number) => a + b, 0), 4);
+    assert.equal(pinscope('stats', join(REPO_ROOT, 'absent.trace')).status, 2);
+  });
+
   it('pinscope recipe prints the kprobe definitions for a kernel', () => {
     const run = pinscope('recipe', '--kernel', '6.12', '--kind', 'kprobe', '--iov-slots', '4');
     assert.equal(run.status, 0, run.stderr);

@@ -1,63 +1,172 @@
-// The server's store of loaded traces keeps summaries, not replays: what it
-// gives back for a call must be what replaying the trace gives.
+// The server's store of loaded traces keeps columns, not calls: a call's
+// detail is its lines read again by byte offset and replayed. For every call
+// of every real trace (and the bundled sample, and a gzip copy of one) it must
+// equal what streaming the whole trace gave.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describeCall } from '../../../extension/engine';
 import { readTraceFile } from '../../../extension/node/trace-file';
+import { inProcessLoader } from '../../../extension/server/index-loaders';
 import { TraceStore } from '../../../extension/server/trace-store';
-import { observedForView, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
+import { forView, observedForView, replayTrace, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
 import { REPO_ROOT } from '../../support/fixtures';
-import { SHARED_DATA } from '../../support/shared-data';
+import { SHARED_DATA, traceFiles } from '../../support/shared-data';
 
-async function loadBoth(path: string, variant: 'v0' | 'v3'): Promise<{ store: TraceStore; traceId: number; direct: TraceCallResult[] }> {
-  const store = new TraceStore();
-  const loaded = await store.load({ path, variant } as never, {});
-  assert.ok(loaded.ok);
-  const direct: TraceCallResult[] = [];
-  await readTraceFile(path, { onCall: (c) => direct.push(replayTraceCall(c, '6.12', variant)) });
-  assert.equal(loaded.calls.length, direct.length);
-  return { store, traceId: loaded.traceId, direct };
+/** The whole trace streamed and replayed as the CLI does it (variant auto: decided by the trace). */
+async function streamed(path: string, variant: 'v0' | 'v3' | 'auto'): Promise<TraceCallResult[]> {
+  const direct: Array<TraceCallResult & { index: number }> = [];
+  await replayTrace({ variant, kernel: null }, (replay) => {
+    direct.length = 0;
+    return readTraceFile(path, { onCall: (c, trace) => direct.push({ ...replay(c, trace), index: c.index }) });
+  });
+  return direct.sort((a, b) => a.index - b.index);
 }
 
-describe('server: the store of loaded traces', () => {
-  for (const [name, path] of [
-    ['the bundled sample', join(REPO_ROOT, 'samples/traces/direct-io.trace')],
-    ['a real kprobe trace of shared/data', join(SHARED_DATA, 'kprobe/efault.trace.txt')],
-    ['a real trace.dat, read without trace-cmd', join(SHARED_DATA, 'tracecmd/efault.trace.dat')],
-  ] as const) {
-    it(`${name}: each call's replay, recomputed on demand, is the one the trace gave (v3 and v0)`, async function () {
-      for (const variant of ['v3', 'v0'] as const) {
-        const { store, traceId, direct } = await loadBoth(path, variant);
-        const records = traceRecords(direct);
-        direct.forEach((want, index) => {
-          const got = store.call(traceId, index);
-          assert.ok(got);
-          assert.deepEqual(got.predicted, want.predicted, `call ${index} (${variant})`);
-          assert.deepEqual(got.observed, observedForView(want, records));
-          assert.equal(got.summary.verdict, want.verdict);
-        });
-      }
-    });
-  }
+async function checkEveryCall(path: string, variant: 'v0' | 'v3' | 'auto', store = new TraceStore(inProcessLoader)): Promise<{ store: TraceStore; traceId: number }> {
+  const opened = await store.open({ path, variant });
+  assert.ok(opened.ok, opened.ok ? '' : opened.error);
+  const { traceId } = opened.trace;
+  const direct = await streamed(path, variant);
+  assert.equal(opened.trace.totals.calls, direct.length, `${path}: calls`);
+  const records = traceRecords(direct);
+  const index = store.index(traceId)!;
+  direct.forEach((want, i) => {
+    const where = `${path} call ${i} (${variant})`;
+    const got = store.call(traceId, i);
+    assert.ok(got, where);
+    assert.deepEqual(got.predicted, want.predicted, `${where}: replay`);
+    assert.deepEqual(got.observed, observedForView(forView(want), records), `${where}: observed`);
+    assert.deepEqual(
+      got.summary,
+      {
+        index: i,
+        pid: want.pid,
+        comm: want.comm,
+        line: want.line,
+        verdict: want.verdict,
+        input: want.input ? describeCall(want.input) : null,
+        observedRet: want.observed.ret,
+        predictedRet: want.predicted?.ret ?? null,
+        anomalies: want.predicted?.anomalies.map((a) => a.kind) ?? [],
+        missing: want.missing,
+        differences: want.differences,
+        caller: want.observed.caller,
+      },
+      `${where}: summary`,
+    );
+    const row = index.row(i);
+    assert.deepEqual(
+      [row.pid, row.comm, row.line, row.lastLine, row.verdict, row.input, row.observedRet, row.predictedRet, row.caller, row.unpins],
+      [want.pid, want.comm, want.line, Math.max(...want.lines), want.verdict, got.summary.input, want.observed.ret, want.predicted?.ret ?? null, want.observed.caller, want.observed.unpins],
+      `${where}: row`,
+    );
+    assert.deepEqual(row.anomalies, got.summary.anomalies, `${where}: anomaly bits`);
+  });
+  return { store, traceId };
+}
 
-  it('variant auto: a trace of a v0 kernel (no release recorded) is decided by its calls, and every summary is v0\'s', async () => {
+describe('server: the store of loaded traces (columns, details read again)', () => {
+  it('the bundled sample: every call read again by offset equals the streamed one (v3 and v0)', async () => {
+    for (const variant of ['v3', 'v0'] as const) await checkEveryCall(join(REPO_ROOT, 'samples/traces/direct-io.trace'), variant);
+  });
+
+  it('every real trace of shared/data, every call: read again by offset and replayed, it equals the streamed one', async () => {
+    const files = traceFiles().filter((f) => !f.path.endsWith('.dat'));
+    assert.ok(files.length >= 20, 'the real traces are all there');
+    let calls = 0;
+    for (const file of files) {
+      const { store, traceId } = await checkEveryCall(join(SHARED_DATA, file.path), 'auto');
+      calls += store.index(traceId)!.count;
+    }
+    assert.ok(calls > 50);
+  });
+
+  it('a gzip trace is read again from a decompressed copy, freed on unload', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-gz-'));
+    try {
+      const path = join(dir, 'efault.trace.gz');
+      writeFileSync(path, gzipSync(readFileSync(join(SHARED_DATA, 'kprobe/efault.trace.txt'))));
+      const { store, traceId } = await checkEveryCall(path, 'auto');
+      const [info] = store.list();
+      assert.equal(info!.seek, 'decompressed-copy');
+      const copy = join(tmpdir(), `pinscope-${process.pid}-${traceId}.trace`);
+      assert.ok(existsSync(copy));
+      assert.equal(store.unload(traceId), true);
+      assert.equal(existsSync(copy), false, 'the copy is deleted');
+      assert.equal(store.call(traceId, 0), null, 'an unloaded trace answers null');
+      assert.equal(store.unload(traceId), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a trace.dat is read again from the text trace-cmd report gave (a copy), every call equal to the streamed one', async function () {
+    if (spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' }).error) this.skip(); // trace.dat needs trace-cmd (see bad-input.test.ts)
+    const { store } = await checkEveryCall(join(SHARED_DATA, 'tracecmd/efault.trace.dat'), 'auto');
+    assert.equal(store.list()[0]!.seek, 'decompressed-copy');
+    store.dispose();
+  });
+
+  it("variant auto: a trace of a v0 kernel (no release recorded) is decided by its calls; every call's detail is v0's", async () => {
     // The real efault trace as a pre-fix kernel ends it: a failed first extraction returns 0, not -14.
     const lines = readFileSync(join(SHARED_DATA, 'kprobe/efault.trace.txt'), 'utf8').split('\n');
-    const exit = lines.findIndex((l) => l.includes('xui_exit') && l.includes(' ret=-14 '));
     const v0 = lines.map((l) => (l.includes('xui_exit') ? l.replace(' ret=-14 ', ' ret=0 ') : l));
-    const path = join(mkdtempSync(join(tmpdir(), 'pinscope-store-')), 'v0.trace');
-    writeFileSync(path, v0.join('\n'));
-    const loaded = await new TraceStore().load({ path }, {});
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-store-'));
+    try {
+      const path = join(dir, 'v0.trace');
+      writeFileSync(path, v0.join('\n'));
+      const { store } = await checkEveryCall(path, 'auto');
+      const [info] = store.list();
+      assert.deepEqual([info!.decision.by, info!.decision.variant, info!.variant, info!.kernelRelease], ['behaviour', 'v0', 'v0', null]);
+      assert.equal(info!.totals.verdicts.match, info!.totals.calls, 'a v0 kernel doing what v0 does');
+      const direct: TraceCallResult[] = [];
+      await readTraceFile(path, { onCall: (c) => direct.push(replayTraceCall(c, '6.12', 'v0')) });
+      assert.deepEqual(store.call(info!.traceId, 0)?.predicted, direct[0]!.predicted);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('opening the same file again answers the loaded trace; reload reads it again', async () => {
+    const store = new TraceStore(inProcessLoader);
+    const path = join(REPO_ROOT, 'samples/traces/direct-io.trace');
+    const first = await store.open({ path });
+    const again = await store.open({ path });
+    assert.ok(first.ok && again.ok);
+    assert.equal(again.reused, true);
+    assert.equal(again.trace.traceId, first.trace.traceId);
+    const reloaded = await store.open({ path, reload: true });
+    assert.ok(reloaded.ok && !reloaded.reused && reloaded.trace.traceId !== first.trace.traceId);
+    assert.equal(store.list().length, 2);
+  });
+
+  it("a call's lines come with their context, as in the file", async () => {
+    const store = new TraceStore(inProcessLoader);
+    const path = join(REPO_ROOT, 'samples/traces/direct-io.trace');
+    const opened = await store.open({ path });
+    assert.ok(opened.ok);
+    const file = readFileSync(path, 'utf8').split('\n');
+    const detail = store.call(opened.trace.traceId, 1)!;
+    const lines = store.lines(opened.trace.traceId, 1, 3)!;
+    assert.equal(lines.blocks.length, 1);
+    const [block] = lines.blocks;
+    assert.equal(block!.line, Math.max(1, detail.lines!.first - 3));
+    block!.text.forEach((text, k) => assert.equal(text, file[block!.line - 1 + k], `line ${block!.line + k}`));
+    assert.ok(block!.line + block!.text.length - 1 >= detail.lines!.last);
+    assert.ok(lines.callLines.includes(detail.lines!.first) && lines.callLines.includes(detail.lines!.last));
+  });
+
+  it('legacy load: every summary at once, each call recomputed on demand equals the trace', async () => {
+    const store = new TraceStore(inProcessLoader);
+    const path = join(REPO_ROOT, 'samples/traces/direct-io.trace');
+    const loaded = await store.load({ path, variant: 'v3' }, {});
     assert.ok(loaded.ok);
-    assert.equal(loaded.kernelRelease, null);
-    assert.equal(loaded.variant.by, 'behaviour');
-    assert.deepEqual([loaded.variant.variant, loaded.variant.contradiction], ['v0', null]);
-    assert.equal(loaded.variant.lines[0], exit - 2, 'the first deciding call opens three lines before its return (lines count from 1)');
-    // Every summary comes from one variant, the one decided.
-    const direct: TraceCallResult[] = [];
-    await readTraceFile(path, { onCall: (c) => direct.push(replayTraceCall(c, '6.12', loaded.variant.variant)) });
-    assert.deepEqual(loaded.calls.map((c) => c.verdict), direct.map((c) => c.verdict));
-    assert.ok(loaded.calls.every((c) => c.verdict === 'match'), 'a v0 kernel doing what v0 does');
+    const direct = await streamed(path, 'v3');
+    assert.equal(loaded.calls.length, direct.length);
+    direct.forEach((want, i) => assert.deepEqual(store.call(loaded.traceId, i)?.predicted, want.predicted));
   });
 });

@@ -49,7 +49,7 @@ function comparable(call: RawCall): unknown {
 
 async function read(path: string, extra: Partial<Parameters<typeof readTraceFile>[1]> = {}): Promise<{ calls: RawCall[]; summary: TraceDatSummary }> {
   const calls: RawCall[] = [];
-  const summary = (await readTraceFile(path, { ...extra, onCall: (c) => calls.push(c) })) as TraceDatSummary;
+  const summary = (await readTraceFile(path, { ...extra, onCall: (c) => calls.push(c) })) as unknown as TraceDatSummary;
   return { calls, summary };
 }
 

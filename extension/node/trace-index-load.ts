@@ -1,0 +1,76 @@
+// A trace file into its compact index (columns, no object per call), and one
+// call read again from the file by its byte offsets and replayed: the same
+// reader, reconstructor and engine as the load, so the same result.
+import type { VariantId } from '../protocol/dto';
+import type { VariantDecisionDto } from '../protocol/trace-calls';
+import { replayTrace, replayTraceCall, TraceError, type RawCall, type TraceCallResult, type TraceFormat } from '../trace';
+import { IndexBuilder, type IndexColumns } from '../trace/index-columns';
+import type { TraceIndex } from '../trace/trace-index';
+import { newReader, readRange, readTraceFile, type ReadTraceResult } from './trace-file';
+
+export interface IndexLoadOptions {
+  readonly path: string;
+  /** null: the trace's release decides (else 6.12). */
+  readonly kernel: string | null;
+  /** 'auto': the trace's release, else its calls decide (the file is then read twice when they chose another than the newest). */
+  readonly variant: VariantId | 'auto';
+  readonly format: TraceFormat | 'auto';
+  /** Where a gzip file or trace.dat is decompressed to, to be read again later. */
+  readonly copyTo?: string;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: { bytes: number; total: number; lines: number; calls: number }) => void;
+}
+
+export interface IndexLoadResult {
+  readonly columns: IndexColumns;
+  readonly summary: ReadTraceResult;
+  readonly decision: VariantDecisionDto;
+  /** The kernel version the calls were decoded with. */
+  readonly kernel: string;
+}
+
+export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLoadResult> {
+  let builder = new IndexBuilder();
+  const outcome = await replayTrace({ variant: options.variant, kernel: options.kernel }, (replay) => {
+    // A second reading (the calls chose another variant) starts afresh.
+    builder = new IndexBuilder();
+    return readTraceFile(options.path, {
+      format: options.format,
+      ...(options.copyTo ? { copyTo: options.copyTo } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onCall: (raw, trace) => builder.add(raw, replay(raw, trace)),
+      onLate: (event) => builder.late(event),
+      onProgress: (bytes, total, lines) => options.onProgress?.({ bytes, total, lines, calls: builder.calls }),
+    });
+  });
+  return { columns: builder.finish(), summary: outcome.summary, decision: outcome.decision, kernel: outcome.kernel };
+}
+
+/** What reading a call again needs to know about its trace. */
+export interface Reread {
+  /** The file the offsets point into (the trace, or its decompressed copy). */
+  readonly path: string;
+  readonly format: TraceFormat;
+  /** As the load decided them: the same replay. */
+  readonly kernel: string;
+  readonly variant: VariantId;
+}
+
+/** The call `index` of the trace, read again from its lines and replayed. */
+export function rereadCall(trace: Reread, index: TraceIndex, i: number): { raw: RawCall; result: TraceCallResult } {
+  const span = index.span(i);
+  const bytes = readRange(trace.path, span.start, span.bytes);
+  let found: RawCall | null = null;
+  const reader = newReader({
+    format: trace.format,
+    firstLine: span.line,
+    firstByte: span.start,
+    onCall: (raw) => {
+      if (raw.line === span.callLine && found === null) found = raw;
+    },
+  });
+  reader.push(bytes);
+  reader.end();
+  if (found === null) throw new TraceError(`${trace.path}: call ${i + 1} (line ${span.callLine}) is not where the index says: has the file changed since it was loaded?`);
+  return { raw: found, result: replayTraceCall(found, trace.kernel, trace.variant) };
+}

@@ -1,0 +1,252 @@
+// A loaded trace's compact index: one row per call in typed-array columns
+// (about 80 bytes a call), strings interned, tasks in their own small table.
+// Built while the trace streams (in a worker on the server, in the CLI), then
+// handed over as plain typed arrays (transferable, no object per call).
+import { pagesPinned } from '../engine/observables';
+import type { AnomalyKind } from '../protocol/trace-calls';
+import type { TraceEvent } from './events';
+import type { RawCall } from './reconstruct';
+import type { TraceCallResult } from './verdict';
+
+/** Every anomaly kind the engine reports, in bit order (a call's anomalies are a 16-bit mask). */
+export const ANOMALY_KINDS = [
+  'empty-result',
+  'short-extraction',
+  'enomem-as-short',
+  'partial-pin',
+  'bytes-overrun',
+  'page-overrun',
+  'pins-leaked',
+  'inconsistent-iterator',
+  'orig-overrun',
+  'heap-overflow',
+  'clobbered-pointer',
+  'stale-page-pointer',
+  'livelock',
+  'undefined-behaviour',
+  'wrong-iterator-type',
+] as const satisfies readonly AnomalyKind[];
+// Fails to compile when the engine gains a kind this list lacks.
+type MissingKind = Exclude<AnomalyKind, (typeof ANOMALY_KINDS)[number]>;
+const _allKinds: MissingKind extends never ? true : never = true;
+void _allKinds;
+
+export const VERDICTS = ['match', 'mismatch', 'incomplete'] as const;
+/** Iterator kinds in the shape byte (0: inputs not recorded). */
+export const ITER_KINDS = [null, 'ubuf', 'iovec', 'kvec', 'bvec', 'xarray', 'folioq', 'discard'] as const;
+
+/** No value in an Int32 column (a return never seen). */
+export const NO_INT = -0x80000000;
+
+export interface IndexColumns {
+  readonly count: number;
+  /** Byte offset of the first line to read again, the bytes to read, and how many lines before `line` the span starts. */
+  readonly spanStart: Float64Array;
+  readonly spanBytes: Uint32Array;
+  readonly spanLead: Uint32Array;
+  /** First and last line of the call's own events (last = line + lastDelta). */
+  readonly line: Uint32Array;
+  readonly lastDelta: Uint32Array;
+  readonly task: Uint32Array;
+  /** -1: not shown by the trace. */
+  readonly cpu: Int16Array;
+  /** String ids (0: none). */
+  readonly caller: Uint32Array;
+  /** Seconds; NaN when not recorded. */
+  readonly entryTs: Float64Array;
+  /** Microseconds from entry to return; NaN when either is unknown. */
+  readonly durationUs: Float32Array;
+  /** Seconds from entry to the call's last event (its caller's unpins); NaN when unknown. */
+  readonly tailS: Float32Array;
+  /** ITER_KINDS index << 1 | 1 for a write. */
+  readonly shape: Uint8Array;
+  /** orig_len; NaN when not recorded. */
+  readonly bytes: Float64Array;
+  readonly pages: Uint32Array;
+  readonly rounds: Uint16Array;
+  readonly unpins: Uint32Array;
+  readonly observedRet: Int32Array;
+  readonly predictedRet: Int32Array;
+  /** VERDICTS index; bit 2: pages and rounds are the trace's own (recorded GUP rounds), else the model's. */
+  readonly verdict: Uint8Array;
+  readonly anomalies: Uint16Array;
+  /** Tasks (a pid and the comm it ran as). */
+  readonly taskPid: Int32Array;
+  readonly taskComm: Uint32Array;
+  /** Interned strings; id 0 is null. */
+  readonly strings: readonly string[];
+  /** Unpin events after their call was handed out: when (seconds; NaN unknown). */
+  readonly lateUnpinTs: Float64Array;
+  readonly lateLines: number;
+  /** Some call has pin rounds with arguments / unpin events (tells "not recorded" from 0). */
+  readonly records: { readonly pinRounds: boolean; readonly unpins: boolean };
+}
+
+type Columns = { -readonly [K in keyof IndexColumns as IndexColumns[K] extends ArrayBufferView ? K : never]: IndexColumns[K] };
+
+const COLUMN_TYPES = {
+  spanStart: Float64Array,
+  spanBytes: Uint32Array,
+  spanLead: Uint32Array,
+  line: Uint32Array,
+  lastDelta: Uint32Array,
+  task: Uint32Array,
+  cpu: Int16Array,
+  caller: Uint32Array,
+  entryTs: Float64Array,
+  durationUs: Float32Array,
+  tailS: Float32Array,
+  shape: Uint8Array,
+  bytes: Float64Array,
+  pages: Uint32Array,
+  rounds: Uint16Array,
+  unpins: Uint32Array,
+  observedRet: Int32Array,
+  predictedRet: Int32Array,
+  verdict: Uint8Array,
+  anomalies: Uint16Array,
+} as const;
+
+type CallColumn = keyof typeof COLUMN_TYPES;
+
+/** The typed arrays of an index, for a worker's transfer list. */
+export function columnBuffers(columns: IndexColumns): ArrayBuffer[] {
+  const views: ArrayBufferView[] = [...(Object.keys(COLUMN_TYPES) as CallColumn[]).map((k) => columns[k]), columns.taskPid, columns.taskComm, columns.lateUnpinTs];
+  return views.map((v) => v.buffer as ArrayBuffer);
+}
+
+class Strings {
+  readonly list: string[] = [''];
+  private readonly ids = new Map<string, number>();
+
+  id(text: string | null): number {
+    if (text === null) return 0;
+    let id = this.ids.get(text);
+    if (id === undefined) {
+      id = this.list.length;
+      this.list.push(text);
+      this.ids.set(text, id);
+    }
+    return id;
+  }
+}
+
+function int(value: number | null): number {
+  return value === null || !Number.isInteger(value) || value < -0x7fffffff || value > 0x7fffffff ? NO_INT : value;
+}
+
+/** Collects calls as they stream (in any order: each goes to its own index) into columns. */
+export class IndexBuilder {
+  private capacity = 0;
+  private count = 0;
+  private columns = {} as Columns;
+  private readonly strings = new Strings();
+  private readonly tasks = new Map<string, number>();
+  private taskPid: number[] = [];
+  private taskComm: number[] = [];
+  private lateUnpins: number[] = [];
+  private lateLines = 0;
+  private sawRounds = false;
+  private sawUnpins = false;
+
+  constructor(expectedCalls = 1024) {
+    this.grow(Math.max(16, expectedCalls));
+  }
+
+  get calls(): number {
+    return this.count;
+  }
+
+  private grow(capacity: number): void {
+    const next = {} as Record<CallColumn, ArrayBufferView>;
+    for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) {
+      const column = new COLUMN_TYPES[key](capacity);
+      const old = this.columns[key] as unknown as { length: number } | undefined;
+      if (old) (column as unknown as { set(a: unknown): void }).set(old);
+      next[key] = column;
+    }
+    this.columns = next as unknown as Columns;
+    this.capacity = capacity;
+  }
+
+  private taskOf(pid: number | null, cpu: number | null, comm: string | null): number {
+    // The reconstructor's own key (pid, or the CPU when the format shows no pid) and the comm it ran as.
+    const key = `${pid ?? `cpu${cpu ?? '?'}`}|${comm ?? ''}`;
+    let id = this.tasks.get(key);
+    if (id === undefined) {
+      id = this.taskPid.length;
+      this.taskPid.push(pid ?? -1);
+      this.taskComm.push(this.strings.id(comm));
+      this.tasks.set(key, id);
+    }
+    return id;
+  }
+
+  add(raw: RawCall, result: TraceCallResult): void {
+    const i = raw.index;
+    if (i >= this.capacity) this.grow(Math.max(i + 1, Math.ceil(this.capacity * 1.5)));
+    this.count = Math.max(this.count, i + 1);
+    const c = this.columns;
+    const task = this.taskOf(raw.pid, raw.cpu, raw.comm);
+    const caller = this.strings.id(result.observed.caller);
+    c.spanStart[i] = raw.spanStart;
+    c.spanBytes[i] = raw.spanEnd - raw.spanStart;
+    c.spanLead[i] = raw.line - raw.spanLine;
+    c.line[i] = raw.line;
+    c.lastDelta[i] = raw.lastLine - raw.line;
+    c.task[i] = task;
+    c.cpu[i] = raw.cpu ?? -1;
+    c.caller[i] = caller;
+    c.entryTs[i] = raw.entryTs ?? NaN;
+    c.durationUs[i] = raw.entryTs !== null && raw.exitTs !== null ? (raw.exitTs - raw.entryTs) * 1e6 : NaN;
+    c.tailS[i] = raw.entryTs !== null && raw.lastTs !== null ? raw.lastTs - raw.entryTs : NaN;
+    const input = result.input;
+    c.shape[i] = input ? (ITER_KINDS.indexOf(input.iter) << 1) | (input.dir === 'write' ? 1 : 0) : 0;
+    // orig_len past 2^53 is kept as text by decode: a column holds its nearest double.
+    const origLen = result.observed.args?.origLen;
+    c.bytes[i] = input ? input.len : origLen === undefined || origLen === null ? NaN : Number(origLen);
+    const observedRounds = result.observed.pinRounds;
+    const rounds = observedRounds.length ? observedRounds : (result.predicted?.pinRounds ?? []);
+    c.pages[i] = pagesPinned(rounds);
+    c.rounds[i] = Math.min(rounds.length, 0xffff);
+    c.unpins[i] = result.observed.unpins;
+    c.observedRet[i] = int(result.observed.ret);
+    c.predictedRet[i] = int(result.predicted?.ret ?? null);
+    c.verdict[i] = VERDICTS.indexOf(result.verdict) | (observedRounds.length ? 4 : 0);
+    let bits = 0;
+    for (const a of result.predicted?.anomalies ?? []) {
+      const bit = (ANOMALY_KINDS as readonly string[]).indexOf(a.kind);
+      if (bit >= 0) bits |= 1 << bit;
+    }
+    c.anomalies[i] = bits;
+    if (observedRounds.length) this.sawRounds = true;
+    if (result.observed.unpins > 0) this.sawUnpins = true;
+  }
+
+  /** A line that came after its call was handed out (Reconstructor's onLate). */
+  late(event: TraceEvent): void {
+    this.lateLines++;
+    if (event.kind === 'unpin') {
+      this.lateUnpins.push(event.ts ?? NaN);
+      this.sawUnpins = true;
+    }
+  }
+
+  /** The columns, cut to the calls seen. The builder is spent. */
+  finish(): IndexColumns {
+    const cut = {} as Record<CallColumn, ArrayBufferView>;
+    for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) cut[key] = (this.columns[key] as unknown as { slice(a: number, b: number): ArrayBufferView }).slice(0, this.count);
+    this.columns = {} as Columns;
+    return {
+      ...(cut as unknown as Columns),
+      count: this.count,
+      taskPid: Int32Array.from(this.taskPid),
+      taskComm: Uint32Array.from(this.taskComm),
+      strings: this.strings.list,
+      lateUnpinTs: Float64Array.from(this.lateUnpins),
+      lateLines: this.lateLines,
+      records: { pinRounds: this.sawRounds, unpins: this.sawUnpins },
+    };
+  }
+}
+

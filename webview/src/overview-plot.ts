@@ -1,0 +1,151 @@
+// The geometry and colours of the overview, apart from any canvas: which
+// time a pixel column shows, which bin and lane a point falls in, and the
+// timeline's cells as an image of one pixel per cell (drawn scaled, so a
+// frame of pan or zoom costs one image copy however many calls there are).
+import { CELL_FIELDS, type CellKind, type OverviewHistogramDto, type RangeDto, type TraceOverviewDto } from '../../extension/protocol/trace-overview';
+
+/** The time window on screen, in seconds, and the pixel span it is drawn across. */
+export class TimeScale {
+  constructor(
+    readonly from: number,
+    readonly to: number,
+    readonly left: number,
+    readonly width: number,
+  ) {}
+
+  x(time: number): number {
+    return this.left + ((time - this.from) / (this.to - this.from || 1)) * this.width;
+  }
+
+  time(x: number): number {
+    return this.from + ((x - this.left) / (this.width || 1)) * (this.to - this.from);
+  }
+
+  /** Zoomed by `factor` (< 1 zooms in) about the time under `x`, kept inside `limit` and at least `minSpan` wide. */
+  zoom(x: number, factor: number, limit: RangeDto, minSpan: number): TimeScale {
+    const at = this.time(x);
+    const span = Math.min(limit.to - limit.from, Math.max(minSpan, (this.to - this.from) * factor));
+    const from = at - ((at - this.from) / (this.to - this.from || 1)) * span;
+    return this.moved(from, span, limit);
+  }
+
+  /** Moved by `dx` pixels (dragged right shows earlier times), kept inside `limit`. */
+  pan(dx: number, limit: RangeDto): TimeScale {
+    const span = this.to - this.from;
+    return this.moved(this.from - (dx / (this.width || 1)) * span, span, limit);
+  }
+
+  private moved(from: number, span: number, limit: RangeDto): TimeScale {
+    const start = Math.max(limit.from, Math.min(limit.to - span, from));
+    return new TimeScale(start, start + span, this.left, this.width);
+  }
+}
+
+/** The window an overview's bins cover, and bin arithmetic on it. */
+export function binOf(overview: TraceOverviewDto, time: number): number {
+  const { from, to, bins } = overview.window;
+  if (time < from || time >= to || bins === 0) return -1;
+  return Math.min(bins - 1, Math.floor(((time - from) / (to - from)) * bins));
+}
+
+export function binRange(overview: TraceOverviewDto, bin: number): RangeDto {
+  const { from, to, bins } = overview.window;
+  const width = (to - from) / bins;
+  return { from: from + bin * width, to: bin === bins - 1 ? to : from + (bin + 1) * width };
+}
+
+/** Each non-empty cell's [calls, mismatch, incomplete, anomalous], keyed lane * bins + bin. */
+export function cellCounts(overview: TraceOverviewDto): Map<number, number[]> {
+  const cells = new Map<number, number[]>();
+  const { bins } = overview.window;
+  const flat = overview.cells;
+  for (let i = 0; i + CELL_FIELDS <= flat.length; i += CELL_FIELDS) {
+    const lane = flat[i]!;
+    const bin = flat[i + 1]!;
+    if (lane < 0 || lane >= overview.lanes.length || bin < 0 || bin >= bins) continue;
+    const key = lane * bins + bin;
+    let counts = cells.get(key);
+    if (!counts) cells.set(key, (counts = [0, 0, 0, 0]));
+    for (let k = 0; k < 4; k++) counts[k]! += flat[i + 2 + k]!;
+  }
+  return cells;
+}
+
+/** The kind a cell is coloured by: the one a reader most needs to see ([calls, mismatch, incomplete, anomalous]). */
+export function shownKind(counts: readonly number[]): CellKind {
+  if (counts[3]) return 'anomaly';
+  if (counts[1]) return 'mismatch';
+  if (counts[2]) return 'incomplete';
+  return 'match';
+}
+
+export type Rgb = readonly [number, number, number];
+export type Palette = Record<CellKind, Rgb>;
+
+/**
+ * One pixel per cell (bins wide, lanes high): the cell's kind in its colour,
+ * more opaque the more calls it holds (log scale, so one call still shows).
+ */
+export function cellImage(overview: TraceOverviewDto, cells: Map<number, number[]>, palette: Palette): Uint8ClampedArray {
+  const { bins } = overview.window;
+  const pixels = new Uint8ClampedArray(bins * overview.lanes.length * 4);
+  let most = 1;
+  for (const counts of cells.values()) most = Math.max(most, counts[0]!);
+  const scale = Math.log1p(most);
+  for (const [key, counts] of cells) {
+    const total = counts[0]!;
+    if (total <= 0) continue;
+    const [r, g, b] = palette[shownKind(counts)];
+    const at = key * 4;
+    pixels[at] = r;
+    pixels[at + 1] = g;
+    pixels[at + 2] = b;
+    pixels[at + 3] = Math.round(255 * (0.45 + 0.55 * (Math.log1p(total) / scale)));
+  }
+  return pixels;
+}
+
+/** A number as a short axis label: 4096 → "4 Ki", 1500000 → "1.5 M". */
+export function shortNumber(n: number, binary: boolean): string {
+  const base = binary ? 1024 : 1000;
+  const units = binary ? ['', ' Ki', ' Mi', ' Gi', ' Ti'] : ['', ' k', ' M', ' G', ' T'];
+  let i = 0;
+  while (Math.abs(n) >= base && i < units.length - 1) {
+    n /= base;
+    i++;
+  }
+  return `${Number.isInteger(n) ? n : n.toFixed(1)}${units[i]}`;
+}
+
+/** A time in seconds, as precise as the span on screen needs. */
+export function timeLabel(seconds: number, span: number): string {
+  const digits = Math.max(0, Math.min(6, Math.ceil(-Math.log10(span || 1)) + 2));
+  return `${seconds.toFixed(digits)} s`;
+}
+
+/** The range of values histogram class i holds, as a selection range and as text. */
+export function histogramClass(histogram: OverviewHistogramDto, i: number): { range: RangeDto; label: string } {
+  const from = histogram.edges[i]!;
+  const last = i === histogram.counts.length - 1;
+  const next = last ? undefined : histogram.edges[i + 1];
+  const binary = histogram.kind === 'bytes';
+  // The last class is closed: it holds its upper edge too.
+  const range = { from, to: next ?? (histogram.edges[i + 1] ?? from) + 1 };
+  // Counts of things (pages, rounds) name their last value; bytes and times the edge they stop short of.
+  const counted = histogram.kind === 'pages' || histogram.kind === 'rounds';
+  const end = counted ? range.to - 1 : range.to;
+  const label = end === from || (counted && range.to - from === 1) ? `${shortNumber(from, binary)} ${histogram.unit}` : `${shortNumber(from, binary)}–${shortNumber(end, binary)} ${histogram.unit}`;
+  return { range, label };
+}
+
+/** Ticks for an axis from `from` to `to`: round steps, about `count` of them. */
+export function ticks(from: number, to: number, count: number): number[] {
+  const span = to - from;
+  if (!(span > 0)) return [from];
+  const raw = span / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const out: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t <= to; t += step) out.push(t);
+  return out;
+}
