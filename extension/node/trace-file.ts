@@ -2,12 +2,14 @@
 // comes off the disk; trace-cmd's binary trace.dat through the trace layer's
 // own reader (random access to the file), and through `trace-cmd report`
 // only for what that reader does not support, when trace-cmd is installed.
+// A natively read trace.dat has no text: its calls' lines are record numbers,
+// and a call is found again by reading the file natively (readDatCall).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { TraceError, TraceReader, type TraceReaderOptions, type TraceSummary } from '../trace';
+import { TraceError, TraceReader, type RawCall, type TraceReaderOptions, type TraceSummary } from '../trace';
 import { readTraceDat, TRACE_DAT_MAGIC, type ByteSource } from '../trace/tracedat';
 
 const GZIP = [0x1f, 0x8b];
@@ -17,9 +19,10 @@ export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
   readonly onProgress?: (read: number, total: number, lines: number) => void;
   readonly signal?: AbortSignal;
   /**
-   * A gzip file or a trace.dat is not seekable as text: when given, the text
-   * the reader sees is also written to this file, so that a call's lines can
-   * be read again by byte offset (the offsets the reader reports are the copy's).
+   * A gzip file (or a trace.dat only `trace-cmd report` reads) is not seekable
+   * as text: when given, the text the reader sees is also written to this
+   * file, so that a call's lines can be read again by byte offset (the offsets
+   * the reader reports are the copy's). A trace.dat read natively needs none.
    */
   readonly copyTo?: string;
   /** Awaited before each chunk is read on: lets a slow consumer (a pipe) hold the reading back. */
@@ -27,8 +30,10 @@ export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
 }
 
 export interface ReadTraceResult extends TraceSummary {
-  /** The text was written to copyTo (the file is gzip or trace.dat); false: the offsets are the file's own. */
+  /** The text was written to copyTo (the file is gzip, or a trace.dat read through trace-cmd); false: the offsets are the file's own. */
   readonly copied: boolean;
+  /** A trace.dat read natively: its calls' lines are record numbers and carry no byte offsets; readDatCall finds a call again. */
+  readonly byRecord: boolean;
 }
 
 function startsWith(bytes: Buffer, magic: number[]): boolean {
@@ -86,6 +91,35 @@ async function readDat(path: string, total: number, options: ReadTraceOptions): 
   } finally {
     await file.close();
   }
+}
+
+/**
+ * The call of a natively read trace.dat whose first event is record `line`:
+ * the file read again natively up to that call (no further), or null when no
+ * call starts there.
+ */
+export async function readDatCall(path: string, line: number): Promise<RawCall | null> {
+  let total: number;
+  try {
+    total = statSync(path).size;
+  } catch (error) {
+    throw new TraceError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  let found: RawCall | null = null;
+  const stop = new AbortController();
+  const onCall = (raw: RawCall) => {
+    if (raw.line !== line || found !== null) return;
+    found = raw;
+    stop.abort();
+  };
+  try {
+    const read = await readDat(path, total, { onCall, signal: stop.signal });
+    if ('fallback' in read) throw new TraceError(`${path}: ${read.fallback}: not read natively, so its calls are not found again by record`, true);
+  } catch (error) {
+    // Stopped on purpose: the call was found.
+    if (!(found !== null && error instanceof TraceError && error.message === 'cancelled')) throw error;
+  }
+  return found;
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -148,25 +182,19 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
     options.onProgress?.(read, total, readerLines());
   };
   let chunks: AsyncIterable<Buffer | Uint8Array>;
-  const isDat = startsWith(magic, TRACE_DAT_MAGIC);
-  // The server's index reads a call again by byte offset, in text: a trace.dat
-  // gets a text copy through `trace-cmd report` where trace-cmd is installed;
-  // otherwise it is read natively and its calls carry no text to read again.
-  const datAsText = isDat && options.copyTo !== undefined && traceCmdInstalled();
-  if (isDat && !datAsText) {
+  if (startsWith(magic, TRACE_DAT_MAGIC)) {
     const dat = await readDat(path, total, options);
-    if (!('fallback' in dat)) return { ...dat, copied: false };
+    if (!('fallback' in dat)) return { ...dat, copied: false, byRecord: true };
+    const copy = options.copyTo ? openSync(options.copyTo, 'w', 0o600) : null;
     try {
-      return await readText(path, traceCmdReport(path), options, null);
+      return await readText(path, traceCmdReport(path), options, copy);
     } catch (error) {
       const why = error instanceof TraceError ? error.message : (error as Error).message;
       throw new TraceError(`${path}: ${dat.fallback}; \`trace-cmd report\` could not read it either (${why})`, true);
     }
   }
-  const copy = (isDat || startsWith(magic, GZIP)) && options.copyTo ? openSync(options.copyTo, 'w', 0o600) : null;
-  if (isDat) {
-    chunks = traceCmdReport(path);
-  } else if (startsWith(magic, GZIP)) {
+  const copy = startsWith(magic, GZIP) && options.copyTo ? openSync(options.copyTo, 'w', 0o600) : null;
+  if (startsWith(magic, GZIP)) {
     const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES, signal: options.signal });
     raw.on('data', (chunk: Buffer | string) => progress(chunk.length));
     chunks = raw.pipe(createGunzip());
@@ -200,7 +228,7 @@ async function readText(
   } finally {
     if (copy !== null) closeSync(copy);
   }
-  return { ...reader.end(), copied: copy !== null };
+  return { ...reader.end(), copied: copy !== null, byRecord: false };
 }
 
 function writeFully(fd: number, bytes: Buffer): void {

@@ -6,7 +6,7 @@ import type { VariantDecisionDto } from '../protocol/trace-calls';
 import { replayTrace, replayTraceCall, TraceError, type RawCall, type TraceCallResult, type TraceFormat } from '../trace';
 import { IndexBuilder, type IndexColumns } from '../trace/index-columns';
 import type { TraceIndex } from '../trace/trace-index';
-import { newReader, readRange, readTraceFile, type ReadTraceResult } from './trace-file';
+import { newReader, readDatCall, readRange, readTraceFile, type ReadTraceResult } from './trace-file';
 
 export interface IndexLoadOptions {
   readonly path: string;
@@ -50,27 +50,33 @@ export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLo
 export interface Reread {
   /** The file the offsets point into (the trace, or its decompressed copy). */
   readonly path: string;
+  /** A trace.dat read natively: a call is found again by its record number, reading the file natively. */
+  readonly byRecord: boolean;
   readonly format: TraceFormat;
   /** As the load decided them: the same replay. */
   readonly kernel: string;
   readonly variant: VariantId;
 }
 
-/** The call `index` of the trace, read again from its lines and replayed. */
-export function rereadCall(trace: Reread, index: TraceIndex, i: number): { raw: RawCall; result: TraceCallResult } {
+/** The call `index` of the trace, read again (its lines by byte offset, or a trace.dat's records natively) and replayed. */
+export async function rereadCall(trace: Reread, index: TraceIndex, i: number): Promise<{ raw: RawCall; result: TraceCallResult }> {
   const span = index.span(i);
-  const bytes = readRange(trace.path, span.start, span.bytes);
   let found: RawCall | null = null;
-  const reader = newReader({
-    format: trace.format,
-    firstLine: span.line,
-    firstByte: span.start,
-    onCall: (raw) => {
-      if (raw.line === span.callLine && found === null) found = raw;
-    },
-  });
-  reader.push(bytes);
-  reader.end();
-  if (found === null) throw new TraceError(`${trace.path}: call ${i + 1} (line ${span.callLine}) is not where the index says: has the file changed since it was loaded?`);
+  if (trace.byRecord) {
+    found = await readDatCall(trace.path, span.callLine);
+  } else {
+    const reader = newReader({
+      format: trace.format,
+      firstLine: span.line,
+      firstByte: span.start,
+      onCall: (raw) => {
+        if (raw.line === span.callLine && found === null) found = raw;
+      },
+    });
+    reader.push(readRange(trace.path, span.start, span.bytes));
+    reader.end();
+  }
+  const where = trace.byRecord ? 'record' : 'line';
+  if (found === null) throw new TraceError(`${trace.path}: call ${i + 1} (${where} ${span.callLine}) is not where the index says: has the file changed since it was loaded?`);
   return { raw: found, result: replayTraceCall(found, trace.kernel, trace.variant) };
 }

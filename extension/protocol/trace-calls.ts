@@ -137,8 +137,12 @@ export interface TraceInfoDto {
   readonly lines: number;
   /** Bytes of the file as read (a gzip file: its decompressed size). */
   readonly bytes: number;
-  /** A gzip or trace.dat file is read again from a decompressed copy the server keeps (deleted on unload). */
-  readonly seek: 'file' | 'decompressed-copy';
+  /**
+   * How a call is read again: by byte offset in the file, or in a decompressed
+   * copy the server keeps (gzip; a trace.dat only trace-cmd reads; deleted on
+   * unload), or a natively read trace.dat by record number ('records').
+   */
+  readonly seek: 'file' | 'decompressed-copy' | 'records';
   readonly totals: TraceTotalsDto;
   readonly skipped: { readonly lines: number; readonly examples: ReadonlyArray<{ readonly line: number; readonly reason: string }> };
   /** Events the tracer says it lost. */

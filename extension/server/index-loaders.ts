@@ -28,6 +28,7 @@ export const inProcessLoader: IndexLoader = async (request, signal, onProgress) 
     lines: summary.lines,
     bytes: summary.bytes,
     copied: summary.copied,
+    byRecord: summary.byRecord,
     skipped: { lines: summary.skipped.lines, examples: summary.skipped.examples },
     lost: summary.lost.reduce((n, l) => n + l.count, 0),
     kernelRelease: summary.kernelRelease,

@@ -1,6 +1,7 @@
 // The traces the server holds: each a compact index (columns, see
 // trace/index-columns.ts) built off the main thread, and the file (or its
-// decompressed copy) to read a call's lines again. Views ask for totals,
+// decompressed copy) to read a call's lines again (a natively read trace.dat:
+// its records, by number). Views ask for totals,
 // pages and one call's detail; nothing sends every call.
 import { statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +50,8 @@ export interface LoadedColumns {
   readonly lines: number;
   readonly bytes: number;
   readonly copied: boolean;
+  /** A trace.dat read natively: calls are found again by record number. */
+  readonly byRecord: boolean;
   readonly skipped: TraceInfoDto['skipped'];
   readonly lost: number;
   readonly kernelRelease: string | null;
@@ -137,7 +140,7 @@ export class TraceStore {
       kernelRelease: built.kernelRelease,
       lines: built.lines,
       bytes: built.bytes,
-      seek: built.copied ? 'decompressed-copy' : 'file',
+      seek: built.copied ? 'decompressed-copy' : built.byRecord ? 'records' : 'file',
       totals: index.totals(),
       skipped: built.skipped,
       lost: built.lost,
@@ -150,7 +153,7 @@ export class TraceStore {
       index,
       key,
       copy: built.copied ? copyTo : null,
-      reread: { path: built.copied ? copyTo : params.path, format: built.format, kernel: built.kernel, variant: built.decision.variant },
+      reread: { path: built.copied ? copyTo : params.path, byRecord: built.byRecord, format: built.format, kernel: built.kernel, variant: built.decision.variant },
     });
     return { ok: true, trace: info, reused: false };
   }
@@ -190,11 +193,11 @@ export class TraceStore {
   }
 
   /** One call's detail: its lines read again and replayed. Legacy-loaded traces answer from their summaries. */
-  call(traceId: number, i: number): TraceCallDetailDto | null {
+  async call(traceId: number, i: number): Promise<TraceCallDetailDto | null> {
     if (this.legacy.has(traceId)) return this.legacy.call(traceId, i);
     const loaded = this.traces.get(traceId);
     if (!loaded || !Number.isInteger(i) || i < 0 || i >= loaded.index.count) return null;
-    const { result } = rereadCall(loaded.reread, loaded.index, i);
+    const { result } = await rereadCall(loaded.reread, loaded.index, i);
     const span = loaded.index.span(i);
     return {
       summary: summarise(i, result),
@@ -204,13 +207,22 @@ export class TraceStore {
     };
   }
 
-  /** The call's lines and `context` lines around them, never the whole file. */
-  lines(traceId: number, i: number, context = 5): TraceLinesDto | null {
+  /**
+   * The call's lines and `context` lines around them, never the whole file.
+   * A natively read trace.dat has no text lines: one line says so, with the
+   * call's records (its decoded fields are in the call's replay).
+   */
+  async lines(traceId: number, i: number, context = 5): Promise<TraceLinesDto | null> {
     const loaded = this.traces.get(traceId);
     if (!loaded || !Number.isInteger(i) || i < 0 || i >= loaded.index.count) return null;
     const n = Math.max(0, Math.min(CONTEXT_MAX, Math.floor(context)));
-    const { raw } = rereadCall(loaded.reread, loaded.index, i);
+    const { raw } = await rereadCall(loaded.reread, loaded.index, i);
     const span = loaded.index.span(i);
+    if (loaded.reread.byRecord) {
+      const records = [...new Set(raw.lines)].sort((a, b) => a - b);
+      const text = `trace.dat record ${span.callLine}: a binary trace has no text lines — the call's ${records.length} records are decoded in its replay`;
+      return { path: loaded.info.path, blocks: [{ line: span.callLine, text: [text] }], callLines: records, elided: 0 };
+    }
     const path = loaded.reread.path;
     const own = splitLines(readRange(path, span.start, span.bytes));
     const beforeStart = Math.max(0, span.start - CONTEXT_BYTES);

@@ -1,9 +1,9 @@
 // The server's store of loaded traces keeps columns, not calls: a call's
-// detail is its lines read again by byte offset and replayed. For every call
+// detail is its lines read again by byte offset (a trace.dat: its records,
+// natively) and replayed. For every call
 // of every real trace (and the bundled sample, and a gzip copy of one) it must
 // equal what streaming the whole trace gave.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,9 +34,9 @@ async function checkEveryCall(path: string, variant: 'v0' | 'v3' | 'auto', store
   assert.equal(opened.trace.totals.calls, direct.length, `${path}: calls`);
   const records = traceRecords(direct);
   const index = store.index(traceId)!;
-  direct.forEach((want, i) => {
+  for (const [i, want] of direct.entries()) {
     const where = `${path} call ${i} (${variant})`;
-    const got = store.call(traceId, i);
+    const got = await store.call(traceId, i);
     assert.ok(got, where);
     assert.deepEqual(got.predicted, want.predicted, `${where}: replay`);
     assert.deepEqual(got.observed, observedForView(forView(want), records), `${where}: observed`);
@@ -65,7 +65,7 @@ async function checkEveryCall(path: string, variant: 'v0' | 'v3' | 'auto', store
       `${where}: row`,
     );
     assert.deepEqual(row.anomalies, got.summary.anomalies, `${where}: anomaly bits`);
-  });
+  }
   return { store, traceId };
 }
 
@@ -97,17 +97,27 @@ describe('server: the store of loaded traces (columns, details read again)', () 
       assert.ok(existsSync(copy));
       assert.equal(store.unload(traceId), true);
       assert.equal(existsSync(copy), false, 'the copy is deleted');
-      assert.equal(store.call(traceId, 0), null, 'an unloaded trace answers null');
+      assert.equal(await store.call(traceId, 0), null, 'an unloaded trace answers null');
       assert.equal(store.unload(traceId), false);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it('a trace.dat is read again from the text trace-cmd report gave (a copy), every call equal to the streamed one', async function () {
-    if (spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' }).error) this.skip(); // trace.dat needs trace-cmd (see bad-input.test.ts)
-    const { store } = await checkEveryCall(join(SHARED_DATA, 'tracecmd/efault.trace.dat'), 'auto');
-    assert.equal(store.list()[0]!.seek, 'decompressed-copy');
+  it('a trace.dat (read natively, trace-cmd or not) is read again by record number, every call equal to the streamed one', async () => {
+    const path = join(SHARED_DATA, 'tracecmd/efault.trace.dat');
+    const { store, traceId } = await checkEveryCall(path, 'auto');
+    const [info] = store.list();
+    assert.equal(info!.seek, 'records');
+    assert.equal(existsSync(join(tmpdir(), `pinscope-${process.pid}-${traceId}.trace`)), false, 'no text copy is kept');
+    // No text to show: one line says so, and the call's records are its lines.
+    const detail = (await store.call(traceId, 0))!;
+    const lines = (await store.lines(traceId, 0))!;
+    assert.deepEqual(lines.blocks, [
+      { line: detail.lines!.first, text: [`trace.dat record ${detail.lines!.first}: a binary trace has no text lines — the call's ${lines.callLines.length} records are decoded in its replay`] },
+    ]);
+    assert.equal(lines.callLines[0], detail.lines!.first);
+    assert.equal(lines.callLines[lines.callLines.length - 1], detail.lines!.last);
     store.dispose();
   });
 
@@ -125,7 +135,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
       assert.equal(info!.totals.verdicts.match, info!.totals.calls, 'a v0 kernel doing what v0 does');
       const direct: TraceCallResult[] = [];
       await readTraceFile(path, { onCall: (c) => direct.push(replayTraceCall(c, '6.12', 'v0')) });
-      assert.deepEqual(store.call(info!.traceId, 0)?.predicted, direct[0]!.predicted);
+      assert.deepEqual((await store.call(info!.traceId, 0))?.predicted, direct[0]!.predicted);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -150,8 +160,8 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     const opened = await store.open({ path });
     assert.ok(opened.ok);
     const file = readFileSync(path, 'utf8').split('\n');
-    const detail = store.call(opened.trace.traceId, 1)!;
-    const lines = store.lines(opened.trace.traceId, 1, 3)!;
+    const detail = (await store.call(opened.trace.traceId, 1))!;
+    const lines = (await store.lines(opened.trace.traceId, 1, 3))!;
     assert.equal(lines.blocks.length, 1);
     const [block] = lines.blocks;
     assert.equal(block!.line, Math.max(1, detail.lines!.first - 3));
@@ -167,6 +177,6 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     assert.ok(loaded.ok);
     const direct = await streamed(path, 'v3');
     assert.equal(loaded.calls.length, direct.length);
-    direct.forEach((want, i) => assert.deepEqual(store.call(loaded.traceId, i)?.predicted, want.predicted));
+    for (const [i, want] of direct.entries()) assert.deepEqual((await store.call(loaded.traceId, i))?.predicted, want.predicted);
   });
 });
