@@ -5,19 +5,29 @@ import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
 import type { VariantId } from '../protocol/dto';
-import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat, type TraceSummary } from '../trace';
 
 export class UsageError extends Error {}
 
-const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
+export const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
 
 /** One line of the table: made as the call arrives, so the replay need not be kept. */
-function row(c: TraceCallResult): string {
+export function row(c: TraceCallResult): string {
   const input = c.input ? describeCall(c.input) : '?';
   const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
   const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
   const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
   return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${(c.comm ?? '?').slice(0, 16).padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
+}
+
+/** The end of `pinscope replay`'s table: verdict counts, unreadable lines, lost events. */
+export function summaryLines(summary: TraceSummary, verdicts: Readonly<Record<TraceCallResult['verdict'], number>>): string {
+  let text = `${verdicts.match} match, ${verdicts.mismatch} mismatch, ${verdicts.incomplete} incomplete\n`;
+  if (summary.skipped.lines) {
+    text += `${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`;
+  }
+  for (const lost of summary.lost) text += `line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`;
+  return text;
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -78,11 +88,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
   } else {
     process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)\n`);
     if (rows.length) process.stdout.write([HEADER, ...rows].join('\n') + '\n');
-    process.stdout.write(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete\n`);
-    if (summary.skipped.lines) {
-      process.stdout.write(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
-    }
-    for (const lost of summary.lost) process.stdout.write(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
+    process.stdout.write(summaryLines(summary, verdicts));
   }
   return values.strict && mismatches > 0 ? 1 : 0;
 }
