@@ -44,7 +44,7 @@ pinscope_probe() {
   pinscope_fact traceable "$(pinscope_yes grep -qE '^netfs_extract_user_iter( |$)' "$t/available_filter_functions")"
   pinscope_fact kprobe_events "$(pinscope_yes [ -w "$t/kprobe_events" ])"
   pinscope_fact dynamic_events "$(pinscope_yes [ -w "$t/dynamic_events" ])"
-  pinscope_fact fprobe "$(pinscope_yes grep -q '^ *f\\[:' "$t/README")"
+  pinscope_fact fprobe "$(pinscope_yes grep -qE '^[[:space:]]*f\\[:' "$t/README")"
   pinscope_fact function_graph "$(pinscope_yes grep -qw function_graph "$t/available_tracers")"
   pinscope_fact btf "$(pinscope_yes [ -e /sys/kernel/btf/vmlinux ])"
   pinscope_fact btf_netfs "$(pinscope_yes [ -e /sys/kernel/btf/netfs ])"
@@ -130,7 +130,8 @@ PINSCOPE_FILTERS_END
   done
   if [ "$PINSCOPE_TRACER" = function_graph ]; then
     PINSCOPE_DOING="setting up function_graph in the instance"
-    { echo netfs_extract_user_iter > "$PINSCOPE_I/set_graph_function" && echo function_graph > "$PINSCOPE_I/current_tracer" &&
+    # An instance has no set_graph_function (6.12): the filter names the function and what nests in it.
+    { printf '%s\\n' netfs_extract_user_iter pin_user_pages_fast unpin_user_page > "$PINSCOPE_I/set_ftrace_filter" && echo function_graph > "$PINSCOPE_I/current_tracer" &&
       echo funcgraph-proc > "$PINSCOPE_I/trace_options" && echo funcgraph-abstime > "$PINSCOPE_I/trace_options"; } || pinscope_fail "$PINSCOPE_DOING failed"
   fi
   [ -n "$PINSCOPE_FAIL_AT" ] && pinscope_fail "$PINSCOPE_FAIL_AT (asked to fail here)"
