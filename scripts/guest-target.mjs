@@ -18,9 +18,8 @@
 // Channels: stdin goes to the virtio port pinscope.in (a unix socket on this side;
 // qemu holds the bytes until the guest opens the port), the port pinscope.out
 // comes back on stdout. When stdin ends the guest sees EOF; when stdout goes away
-// (a reader that quit) the port is closed and the guest's writes fail — so the
-// script sees a lost connection the way it would over ssh. The console (kernel
-// messages, the script's stderr) goes to stderr.
+// (a reader that quit) the guest's output is read and dropped. The console
+// (kernel messages, the script's stderr) goes to stderr.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -101,10 +100,11 @@ try {
   output.on('error', () => undefined);
   process.stdin.pipe(input);
   output.pipe(process.stdout);
-  // Our reader went away: close the port, so the guest's next write fails.
+  // Our reader went away: what the guest writes from now on goes nowhere. (Closing the
+  // port would not fail the guest's writes, as a pipe's would: they would block.)
   process.stdout.on('error', () => {
     output.unpipe(process.stdout);
-    output.destroy();
+    output.resume();
   });
 } catch (error) {
   process.stderr.write(`guest-target: cannot reach the guest's ports: ${error.message}\n`);

@@ -279,6 +279,9 @@ export function startRecording(options: RecordOptions): Recording {
     if (quiet > limit) {
       lostConnection = true;
       errors.push(`the target sent nothing for ${Math.round(quiet / 1000)} s: connection lost`);
+      clearInterval(watchdog);
+      // Our end of its stdin goes too: a target still alive sees the connection gone and cleans up.
+      child.stdin!.destroy();
       child.kill('SIGTERM');
     }
   }, 500);

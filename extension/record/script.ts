@@ -92,14 +92,15 @@ pinscope_cleanup() {
   done
   grep -qs "^[a-z0-9]*:$PINSCOPE_G/" "$PINSCOPE_T/kprobe_events" "$PINSCOPE_T/dynamic_events" && failed="$failed probes"
   rm -rf "$PINSCOPE_W"
-  if [ -n "$failed" ]; then pinscope_say cleanup "failed:$failed"; else pinscope_say cleanup done; fi
+  if [ -n "$PINSCOPE_LOST" ]; then :
+  elif [ -n "$failed" ]; then pinscope_say cleanup "failed:$failed"; else pinscope_say cleanup done; fi
   exit "\${PINSCOPE_STATUS:-0}"
 }
 pinscope_step() { "$@" || pinscope_fail "$PINSCOPE_DOING failed"; }
 pinscope_record() {
   PINSCOPE_G="pinscope_$PINSCOPE_ID"
   PINSCOPE_I="$PINSCOPE_T/instances/pinscope-$PINSCOPE_ID"
-  PINSCOPE_PIDS= PINSCOPE_MADE= PINSCOPE_READER= PINSCOPE_STATUS=0
+  PINSCOPE_PIDS= PINSCOPE_MADE= PINSCOPE_READER= PINSCOPE_LOST= PINSCOPE_STATUS=0
   PINSCOPE_W=$(mktemp -d "\${TMPDIR:-/tmp}/pinscope-$PINSCOPE_ID.XXXXXX") || pinscope_fail "cannot make a temporary folder in \${TMPDIR:-/tmp}"
   trap pinscope_cleanup EXIT
   trap 'PINSCOPE_STATUS=130; exit 130' INT TERM HUP
@@ -146,16 +147,16 @@ PINSCOPE_FILTERS_END
     ( "$@" </dev/null >&2 & echo $! > "$PINSCOPE_W/workload.pid"; wait $!; echo "workload $?" >&4 ) & PINSCOPE_PIDS="$PINSCOPE_PIDS $!"
   fi
   IFS= read -r why <&4
+  # The host is gone: clean up without writing (a channel may block writers, not fail them).
+  case "$why" in stdin-closed|stdout-closed) PINSCOPE_LOST=1; exit 0 ;; esac
   [ "\${why%% *}" = workload ] && pinscope_say workload "exit=\${why#workload }"
-  if [ "$why" != stdout-closed ]; then
-    # Drain: no new events, then wait (up to 3 s) until the reader has taken what is left.
-    echo 0 > "$PINSCOPE_I/tracing_on"
-    n=0
-    while [ $n -lt 30 ]; do pinscope_stats; [ "$e" -eq 0 ] && break; sleep 0.1 2>/dev/null || sleep 1; n=$((n + 1)); done
-    sleep 0.2 2>/dev/null || sleep 1
-    pinscope_stats
-    pinscope_say end "reason=\${why%% *} overrun=$o"
-  fi
+  # Drain: no new events, then wait (up to 3 s) until the reader has taken what is left.
+  echo 0 > "$PINSCOPE_I/tracing_on"
+  n=0
+  while [ $n -lt 30 ]; do pinscope_stats; [ "$e" -eq 0 ] && break; sleep 0.1 2>/dev/null || sleep 1; n=$((n + 1)); done
+  sleep 0.2 2>/dev/null || sleep 1
+  pinscope_stats
+  pinscope_say end "reason=\${why%% *} overrun=$o"
   exit 0
 }
 `;
