@@ -105,7 +105,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   if (result.workloadExit !== null && result.workloadExit !== 0) err(`the workload exited with status ${result.workloadExit}`);
   for (const error of result.errors) err(error);
   if (result.outcome === 'failed') {
-    err(`the recording did not end normally; what arrived is in ${output}`);
+    err(result.summary ? `the recording did not end normally; what arrived is in ${output}` : 'nothing was recorded');
     return 1;
   }
   if (result.cleanup !== 'done') {

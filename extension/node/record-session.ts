@@ -21,7 +21,7 @@ export type TargetSpec =
 /** Parses --target local | ssh://[user@]host[:port]; null when it is neither. */
 export function parseTarget(text: string): TargetSpec | null {
   if (text === 'local') return { kind: 'local' };
-  const m = /^ssh:\/\/(?:([^@/:\s]+)@)?([^@/:\s]+|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?\/?$/.exec(text);
+  const m = /^ssh:\/\/(?:([^@/:\s-][^@/:\s]*)@)?([^@/:\s-][^@/:\s]*|\[[0-9a-fA-F:]+\])(?::(\d{1,5}))?\/?$/.exec(text);
   if (!m) return null;
   return { kind: 'ssh', user: m[1] ?? null, host: m[2]!, port: m[3] ? Number(m[3]) : null };
 }

@@ -66,7 +66,9 @@ describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
   it('Stop (Ctrl-C) while the workload runs: the calls so far are kept and replayed, the workload is ended, tracefs is left as found', async () => {
     const run = guestRun();
     const output = join(run.share, '..', 'stop.trace');
-    const rec = pinscopeRecord(['--target-command', run.command, '-o', output, '--', 'sh', '-c', 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3; sleep 600']);
+    // The workload's words reach busybox sh as they were: none of them runs.
+    const words = ['$(touch /mnt/share/pwned)', "it's", 'a;b', 'two\nlines', '*'];
+    const rec = pinscopeRecord(['--target-command', run.command, '-o', output, '--', 'sh', '-c', 'printf "%s|" "$@" > /mnt/share/args; dd if=/dev/zero of=/mnt/share/f bs=8k count=3; sleep 600', '_', ...words]);
     // Two writes printed: the third completes before the next call, which never comes — it is printed at the end.
     await rec.waitFor(/write 8192[^\n]*\n[^\n]*write 8192/);
     rec.child.kill('SIGINT');
@@ -75,6 +77,8 @@ describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
     assert.match(rec.stderr, /recorded \d+ events, 3 call\(s\), 0 lost/);
     const sidecar = JSON.parse(readFileSync(`${output}.pinscope.json`, 'utf8'));
     assert.equal(sidecar.end, 'stop');
+    assert.equal(readFileSync(join(run.share, 'args'), 'utf8'), words.map((w) => `${w}|`).join(''));
+    assert.ok(!existsSync(join(run.share, 'pwned')));
     await assertLeftAsFound(run);
   });
 
