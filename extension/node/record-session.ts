@@ -212,6 +212,8 @@ export function startRecording(options: RecordOptions): Recording {
       if (phase !== 'recording') return; // nothing but messages comes before the recording
       traceOut.push(text, '\n');
       events++;
+      lastTrace = lastLine;
+      flushed = false;
       if (text.includes('[LOST ')) {
         const m = /\[LOST (\d+) EVENTS\]/.exec(text);
         if (m) lostEvents += Number(m[1]);
@@ -273,7 +275,14 @@ export function startRecording(options: RecordOptions): Recording {
   const startTimeout = (options.startTimeout ?? 180) * 1000;
   const idleTimeout = (options.idleTimeout ?? 20) * 1000;
   let lostConnection = false;
+  let lastTrace = Date.now();
+  let flushed = true;
   const watchdog = setInterval(() => {
+    // A second without trace lines: the calls that have returned are complete enough to show.
+    if (!flushed && Date.now() - lastTrace > 1000) {
+      flushed = true;
+      reader?.flushReturned();
+    }
     const quiet = Date.now() - lastLine;
     const limit = phase === 'probing' && !facts.kernelRelease ? startTimeout : phase === 'confirming' ? Infinity : idleTimeout;
     if (quiet > limit) {
@@ -284,7 +293,7 @@ export function startRecording(options: RecordOptions): Recording {
       child.stdin!.destroy();
       child.kill('SIGTERM');
     }
-  }, 500);
+  }, 250);
 
   const done = new Promise<RecordResult>((resolve) => {
     child.on('error', (error) => errors.push(`cannot start ${argv[0]}: ${error.message}`));

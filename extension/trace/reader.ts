@@ -101,6 +101,11 @@ export class TraceReader {
     for (const [text, line] of lines) this.line(text, line);
   }
 
+  /** A live stream is quiet: hand out the calls that have returned (Reconstructor.settleReturned). */
+  flushReturned(): void {
+    this.reconstructor.settleReturned();
+  }
+
   end(): TraceSummary {
     this.scanner.end();
     if (!this.parser) this.detect();

@@ -83,7 +83,10 @@ export class Reconstructor {
 
   private start(event: TraceEvent, state: TaskState, graph: boolean): RawCall {
     if (state.open) this.finish(state, true);
-    if (state.last) this.settle(state.last);
+    if (state.last) {
+      this.settle(state.last);
+      state.last = null;
+    }
     const call: RawCall = {
       index: this.next++,
       pid: event.pid,
@@ -247,6 +250,20 @@ export class Reconstructor {
         target.lines.push(event.line);
         return;
       }
+    }
+  }
+
+  /**
+   * A live trace gone quiet: hands out every call that has returned, without
+   * waiting for its task's next call. What would still attach to one (a late
+   * unpin) is dropped from here on; a file read again has it.
+   */
+  settleReturned(): void {
+    for (const state of this.tasks.values()) {
+      if (!state.last) continue;
+      const call = state.last;
+      state.last = null;
+      this.settle(call);
     }
   }
 
