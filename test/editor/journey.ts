@@ -1,6 +1,6 @@
 // The journey a user takes, driven through the real UI in Chromium: see the
 // lens on a kernel-like C file, run "Pinscope: Replay Trace File…" from the
-// command palette on a real trace from ../shared/data (kprobe, 6.12), pick a
+// command palette on a real trace from test/fixtures/kernel-traces (kprobe, 6.12), pick a
 // call in the Traces view, see its replay beside the code with the right
 // page count, and choose a step to move the editor to its line. Screenshots
 // go to .test-results/ (not committed).

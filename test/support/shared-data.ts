@@ -1,10 +1,11 @@
-// The real kernel traces in ../shared/data (beside the repository, never in
-// it): the manifest and what each trace file should yield.
-import { existsSync, readFileSync } from 'node:fs';
+// The real kernel traces the tests read (a Debian 6.12.117 kernel under qemu,
+// eight formats), kept in the repository so a fresh clone tests the same:
+// the manifest and what each trace file should yield.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './fixtures';
+import { FIXTURES } from './fixtures';
 
-export const SHARED_DATA = process.env.PINSCOPE_SHARED_DATA ?? join(REPO_ROOT, '..', 'shared', 'data');
+export const SHARED_DATA = join(FIXTURES, 'kernel-traces');
 
 export interface TruthSegment {
   readonly base: string;
@@ -40,18 +41,7 @@ export interface TraceFile {
   readonly expected_calls: ExpectedCall[];
 }
 
-export function sharedDataAvailable(): boolean {
-  return existsSync(join(SHARED_DATA, 'manifest.json'));
-}
-
 export function traceFiles(): TraceFile[] {
   const manifest = JSON.parse(readFileSync(join(SHARED_DATA, 'manifest.json'), 'utf8')) as { files: Array<Partial<TraceFile>> };
   return manifest.files.filter((f): f is TraceFile => Array.isArray(f.expected_calls) && f.expected_calls.length > 0);
-}
-
-/** In a mocha `before`: skip without the shared traces, but fail in CI, where they must be. */
-export function requireSharedData(context: Mocha.Context): void {
-  if (sharedDataAvailable()) return;
-  if (process.env.CI) throw new Error(`the shared kernel traces are missing at ${SHARED_DATA}`);
-  context.skip();
 }

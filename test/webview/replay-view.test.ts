@@ -13,7 +13,7 @@ import { ReplayPager } from '../../extension/client/replay-pager';
 import { isWebviewToHost } from '../../extension/protocol/guards';
 import { observedForView, traceRecords } from '../../extension/trace';
 import { launchChromium, routeWebview } from '../support/browser';
-import { SHARED_DATA, sharedDataAvailable } from '../support/shared-data';
+import { SHARED_DATA } from '../support/shared-data';
 import { REPO_ROOT } from '../support/fixtures';
 
 const ORIGIN = 'https://pinscope.test';
@@ -365,7 +365,6 @@ describe('webview: the replay view in Chromium', () => {
   });
 
   it('a real call from shared/data: three iovec segments in one page show three bvecs on one page pinned three times', async function () {
-    if (!sharedDataAvailable()) this.skip();
     const calls: TraceCallResult[] = [];
     await readTraceFile(join(SHARED_DATA, 'kprobe/iovec.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
     const threeInOne = calls.find((c) => c.input?.segments.length === 3 && c.input.len === 4096);
@@ -387,7 +386,6 @@ describe('webview: the replay view in Chromium', () => {
   });
 
   it('a real kprobe call: the slots recorded past the returned count show as stale heap data', async function () {
-    if (!sharedDataAvailable()) this.skip();
     const calls: TraceCallResult[] = [];
     await readTraceFile(join(SHARED_DATA, 'kprobe/aligned.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
     const onePage = calls.find((c) => c.observed.ret === 1);
@@ -407,7 +405,6 @@ describe('webview: the replay view in Chromium', () => {
   });
 
   it('a real -EFAULT call replayed through v0 disagrees with the kernel, and the panel says where', async function () {
-    if (!sharedDataAvailable()) this.skip();
     const calls: TraceCallResult[] = [];
     await readTraceFile(join(SHARED_DATA, 'kprobe/efault.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v0')) });
     const failed = calls.find((c) => c.observed.ret === -14);

@@ -5,11 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pinscope } from '../../support/cli';
 import { REPO_ROOT } from '../../support/fixtures';
-import { sharedDataAvailable, SHARED_DATA } from '../../support/shared-data';
+import { SHARED_DATA } from '../../support/shared-data';
 
 describe('cli: pinscope replay', () => {
   it('prints every call of a real trace as JSON, in start order, with verdicts', function () {
-    if (!sharedDataAvailable()) this.skip();
     const run = pinscope('replay', join(SHARED_DATA, 'kprobe/efault.trace.txt'), '--json');
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout);
@@ -27,7 +26,6 @@ describe('cli: pinscope replay', () => {
   });
 
   it('prints a readable table without --json', function () {
-    if (!sharedDataAvailable()) this.skip();
     const run = pinscope('replay', join(SHARED_DATA, 'bpftrace_json/iovec.bt.txt'), '--variant', 'v0');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /bpftrace-json, \d+ lines, 8 call\(s\)/);
@@ -58,7 +56,7 @@ describe('cli: pinscope replay', () => {
   it('pinscope recipe prints the kprobe definitions for a kernel', () => {
     const run = pinscope('recipe', '--kernel', '6.12', '--kind', 'kprobe', '--iov-slots', '4');
     assert.equal(run.status, 0, run.stderr);
-    if (sharedDataAvailable()) assert.equal(run.stdout, readFileSync(join(SHARED_DATA, 'meta/main/kprobe_events.txt'), 'utf8'));
+    assert.equal(run.stdout, readFileSync(join(SHARED_DATA, 'meta/main/kprobe_events.txt'), 'utf8'));
     assert.equal(pinscope('recipe', '--kernel', '5.10').status, 2);
   });
 });

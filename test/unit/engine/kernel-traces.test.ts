@@ -1,10 +1,10 @@
-// Every call recorded in ../shared/data (a Debian 6.12.117 kernel, variant v3):
+// Every call recorded in test/fixtures/kernel-traces (a Debian 6.12.117 kernel, variant v3):
 // the engine, fed the call's inputs and the faults the trace reveals,
 // reproduces what the kernel did, field by field.
 import assert from 'node:assert/strict';
 import { normaliseCall, replayCall, unpinsSeen } from '../../../extension/engine';
 import type { ReplayResultDto } from '../../../extension/protocol/dto';
-import { requireSharedData, sharedDataAvailable, traceFiles, type ExpectedCall } from '../../support/shared-data';
+import { traceFiles, type ExpectedCall } from '../../support/shared-data';
 
 const PAGE = 4096;
 
@@ -74,12 +74,8 @@ function sharedPhysicalPages(call: ExpectedCall, first: ReplayResultDto): number
   return [...byPfn.values()].filter((addrs) => addrs.size > 1).flatMap((addrs) => [...addrs].map(Number));
 }
 
-describe('engine against real kernel traces (../shared/data, 6.12.117, v3)', function () {
-  before(function () {
-    requireSharedData(this);
-  });
-
-  const files = sharedDataAvailable() ? traceFiles() : [];
+describe('engine against real kernel traces (test/fixtures/kernel-traces, 6.12.117, v3)', function () {
+  const files = traceFiles();
   for (const file of files) {
     describe(file.path, () => {
       for (const call of file.expected_calls) {

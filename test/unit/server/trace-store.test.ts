@@ -6,7 +6,7 @@ import { readTraceFile } from '../../../extension/node/trace-file';
 import { TraceStore } from '../../../extension/server/trace-store';
 import { observedForView, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
 import { REPO_ROOT } from '../../support/fixtures';
-import { requireSharedData, SHARED_DATA } from '../../support/shared-data';
+import { SHARED_DATA } from '../../support/shared-data';
 
 async function loadBoth(path: string, variant: 'v0' | 'v3'): Promise<{ store: TraceStore; traceId: number; direct: TraceCallResult[] }> {
   const store = new TraceStore();
@@ -24,7 +24,6 @@ describe('server: the store of loaded traces', () => {
     ['a real kprobe trace of shared/data', join(SHARED_DATA, 'kprobe/efault.trace.txt')],
   ] as const) {
     it(`${name}: each call's replay, recomputed on demand, is the one the trace gave (v3 and v0)`, async function () {
-      if (path.startsWith(SHARED_DATA)) requireSharedData(this);
       for (const variant of ['v3', 'v0'] as const) {
         const { store, traceId, direct } = await loadBoth(path, variant);
         const records = traceRecords(direct);

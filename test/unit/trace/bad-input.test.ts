@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { decodeCall, FORMATS, replayTraceCall, TraceError, TraceReader, type RawCall } from '../../../extension/trace';
 import { parserFor } from '../../../extension/trace/detect';
-import { sharedDataAvailable, SHARED_DATA } from '../../support/shared-data';
+import { SHARED_DATA } from '../../support/shared-data';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-trace-'));
 function file(name: string, content: string | Buffer): string {
@@ -124,7 +124,6 @@ describe('trace: bad input', () => {
   });
 
   it('every parser survives mutated real lines (fast-check): no exception, no hang', function () {
-    if (!sharedDataAvailable()) this.skip();
     const samples: Record<string, string> = {
       kprobe: 'kprobe/iovec.trace.txt',
       fprobe: 'fprobe/efault.trace.txt',

@@ -1,11 +1,11 @@
-// Every trace file of ../shared/data yields exactly its expected_calls: the
+// Every trace file of test/fixtures/kernel-traces yields exactly its expected_calls: the
 // same number of calls, in order, with the inputs, return value, iterators
 // after the call, pin rounds, unpins and bvecs each format records.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { decodeCall, replayTraceCall, type DecodedCall } from '../../../extension/trace';
-import { requireSharedData, sharedDataAvailable, SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
+import { SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
 
 interface Expected extends ExpectedCall {
   readonly pid?: number | null;
@@ -76,12 +76,8 @@ function checkCall(got: DecodedCall, want: Expected, where: string): void {
   if (want.caller) assert.equal(o.caller, want.caller, `${where}: caller`);
 }
 
-describe('trace: the real traces of ../shared/data', function () {
-  before(function () {
-    requireSharedData(this);
-  });
-
-  const files = sharedDataAvailable() ? traceFiles() : [];
+describe('trace: the real traces of test/fixtures/kernel-traces', function () {
+  const files = traceFiles();
   for (const file of files) {
     it(`${file.path} (${file.format}) yields exactly its ${file.expected_calls.length} expected calls`, async () => {
       const calls: Array<{ decoded: DecodedCall; pid: number | null; comm: string | null; cpu: number | null }> = [];
