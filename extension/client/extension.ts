@@ -12,6 +12,7 @@ import { VariantsView } from './features/variants-view';
 import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
+import { TraceRecorder } from './features/record-trace';
 import { OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
 import { IndexStatusNotification, REPLAY_VIEW_TYPE, type IndexStatusParams } from '../protocol/lsp';
 import type { RenderedMessage } from '../protocol/webview';
@@ -72,6 +73,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     registerCommand(OPEN_TRACE_CALL_COMMAND, (arg: Parameters<TracesView['openCallFrom']>[0], index?: number) => traces.openCallFrom(arg, index)),
     registerCommand('pinscope.revealCallSite', (node: Parameters<TracesView['revealCallSite']>[0]) => traces.revealCallSite(node)),
     registerCommand('pinscope.revealTraceLine', (node: Parameters<TracesView['revealTraceLine']>[0]) => traces.revealTraceLine(node)),
+    ...new TraceRecorder(log).register(),
   );
   context.subscriptions.push(callSites.start(indexed.event), variants.start(indexed.event));
   const ready: Promise<void> = client.start().then(

@@ -61,7 +61,7 @@ export interface RecordOptions {
   /** Seconds without a line (the target sends one a second) before the connection counts as lost. */
   readonly idleTimeout?: number;
   /** Asked with the plan before it runs (the editor shows the recipe); false cancels. */
-  readonly confirm?: (choice: Extract<PlanChoice, { ok: true }>, facts: TargetFacts) => Promise<boolean> | boolean;
+  readonly confirm?: (choice: Extract<PlanChoice, { ok: true }>, facts: TargetFacts, script: string) => Promise<boolean> | boolean;
   readonly onFacts?: (facts: TargetFacts) => void;
   readonly onRecording?: () => void;
   readonly onCall?: (call: RawCall, kernel: string) => void;
@@ -188,7 +188,8 @@ export function startRecording(options: RecordOptions): Recording {
     }
     choice = picked;
     phase = 'confirming';
-    const go = options.confirm ? await options.confirm(picked, facts) : true;
+    const part2 = recordScript(picked.plan);
+    const go = options.confirm ? await options.confirm(picked, facts, script + part2) : true;
     if (!go || stopRequested) {
       outcome = 'cancelled';
       phase = 'ending';
@@ -196,7 +197,6 @@ export function startRecording(options: RecordOptions): Recording {
       endInput();
       return;
     }
-    const part2 = recordScript(picked.plan);
     script += part2;
     openOutput(picked.kernel);
     phase = 'recording';
