@@ -28,6 +28,8 @@ export interface PinscopeApi {
   readonly traces: TracesView;
   readonly callSites: CallSitesView;
   readonly variants: VariantsView;
+  /** Pinscope: Record Trace… (tests drive it with a preset). */
+  readonly recorder: TraceRecorder;
   /** Stops and starts the language server (a restart, for tests and troubleshooting). */
   readonly server: { stop(): Promise<void>; start(): Promise<void> };
 }
@@ -44,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   const traces = new TracesView(client, panel, log);
   const callSites = new CallSitesView(client);
   const variants = new VariantsView(client, panel);
+  const recorder = new TraceRecorder(log);
   context.subscriptions.push(
     log,
     panel,
@@ -73,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
     registerCommand(OPEN_TRACE_CALL_COMMAND, (arg: Parameters<TracesView['openCallFrom']>[0], index?: number) => traces.openCallFrom(arg, index)),
     registerCommand('pinscope.revealCallSite', (node: Parameters<TracesView['revealCallSite']>[0]) => traces.revealCallSite(node)),
     registerCommand('pinscope.revealTraceLine', (node: Parameters<TracesView['revealTraceLine']>[0]) => traces.revealTraceLine(node)),
-    ...new TraceRecorder(log).register(),
+    ...recorder.register(),
   );
   context.subscriptions.push(callSites.start(indexed.event), variants.start(indexed.event));
   const ready: Promise<void> = client.start().then(
@@ -88,7 +91,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   );
   context.subscriptions.push(indexed, createStatusItem(client, traces, ready.catch(() => undefined), indexed.event));
   const server = { stop: () => client!.stop(), start: () => client!.start() };
-  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants, server };
+  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants, recorder, server };
 }
 
 export function deactivate(): Promise<void> | undefined {

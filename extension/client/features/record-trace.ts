@@ -15,7 +15,7 @@ export const RECORD_COMMAND = 'pinscope.recordTrace';
 const STOP_COMMAND = 'pinscope.stopRecording';
 const TARGETS_SETTING = 'record.targets';
 
-interface TargetSetting {
+export interface TargetSetting {
   readonly name?: string;
   /** "local" or "ssh://[user@]host[:port]" */
   readonly target?: string;
@@ -66,6 +66,13 @@ function elapsed(ms: number): string {
   return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
 }
 
+export interface RecordPreset {
+  readonly target: TargetSetting;
+  readonly kind: RecordKind;
+  /** A command line run with sh -c on the target; empty: until Stop. */
+  readonly workload: string;
+}
+
 export class TraceRecorder implements vscode.Disposable {
   private active: Recording | null = null;
   private readonly item = vscode.window.createStatusBarItem('pinscope.recording', vscode.StatusBarAlignment.Left, 9);
@@ -77,6 +84,11 @@ export class TraceRecorder implements vscode.Disposable {
 
   register(): vscode.Disposable[] {
     return [registerCommand(RECORD_COMMAND, () => this.record()), registerCommand(STOP_COMMAND, () => this.askStop()), this];
+  }
+
+  /** Stop the recording in progress (tests; the status bar item asks first). */
+  stop(): void {
+    this.active?.stop();
   }
 
   private async askStop(): Promise<void> {
@@ -92,7 +104,16 @@ export class TraceRecorder implements vscode.Disposable {
     else if (choice?.action === 'cancel') this.active?.cancel();
   }
 
-  async record(): Promise<vscode.Uri | undefined> {
+  /** What the status bar item says (tests read it). */
+  get statusText(): string | null {
+    return this.active ? this.item.text : null;
+  }
+
+  /**
+   * The command. `preset` skips the pickers and the confirmation (tests, and
+   * other extensions through the API); everything after them is the same.
+   */
+  async record(preset?: RecordPreset): Promise<vscode.Uri | undefined> {
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('Pinscope records only in a trusted workspace (it runs a script as root on the target).');
       return undefined;
@@ -106,16 +127,18 @@ export class TraceRecorder implements vscode.Disposable {
       void vscode.window.showWarningMessage('Pinscope saves recordings under the workspace folder\'s .pinscope/traces/: open a folder first.');
       return undefined;
     }
-    const setting = await pickTarget();
+    const setting = preset ? preset.target : await pickTarget();
     const target = setting && specOf(setting);
     if (!target) return undefined;
-    const kind = (await vscode.window.showQuickPick(RECORD_KINDS.map((k) => k), { title: 'Pinscope: record with' })) as RecordKind | undefined;
+    const kind = preset ? preset.kind : ((await vscode.window.showQuickPick(RECORD_KINDS.map((k) => k), { title: 'Pinscope: record with' })) as RecordKind | undefined);
     if (!kind) return undefined;
-    const workload = await vscode.window.showInputBox({
-      title: 'Pinscope: a workload to run on the target while recording (empty: record until Stop)',
-      placeHolder: 'dd if=/mnt/9p/file of=/dev/null bs=16k count=4',
-      ignoreFocusOut: true,
-    });
+    const workload = preset
+      ? preset.workload
+      : await vscode.window.showInputBox({
+          title: 'Pinscope: a workload to run on the target while recording (empty: record until Stop)',
+          placeHolder: 'dd if=/mnt/9p/file of=/dev/null bs=16k count=4',
+          ignoreFocusOut: true,
+        });
     if (workload === undefined) return undefined;
 
     const dir = join(folder.uri.fsPath, '.pinscope', 'traces');
@@ -139,6 +162,7 @@ export class TraceRecorder implements vscode.Disposable {
       elevate: 'pkexec',
       workload: workload.trim() ? ['sh', '-c', workload.trim()] : [],
       confirm: async (choice, _facts, script) => {
+        if (preset) return true;
         // The recipe, as it will run, before it runs.
         const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: choice.plan.definitions.map((d) => `# ${d.file}: ${d.text}`).join('\n') + '\n\n' + script });
         await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
