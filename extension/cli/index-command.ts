@@ -1,6 +1,7 @@
 // `pinscope index DIR`: every definition, declaration and call of
 // netfs_extract_user_iter and its helpers in a source tree.
 import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { indexTree } from '../node/source-tree';
 import { loadCParserWasm } from '../node/wasm-locate';
@@ -22,10 +23,14 @@ export async function indexCommand(argv: string[]): Promise<number> {
     process.stderr.write(`pinscope: cannot read ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}\n`);
     return 2;
   }
-  const parser = await createCParser(loadCParserWasm());
   const start = Date.now();
-  // ripgrep on PATH pre-filters when present; otherwise Node reads every file.
+  // ripgrep on PATH pre-filters when present (otherwise Node reads every
+  // file); it starts searching while the parser's WASM is still compiling.
+  const parser = createCParser(loadCParserWasm());
   const index = await indexTree(dir, parser, { ripgrep: 'rg', ...(values.exclude ? { exclude: values.exclude } : {}) });
+  // Left out or read with a caveat: on stderr, so stdout stays the index.
+  for (const notice of index.skipped) process.stderr.write(`pinscope: skipped ${join(dir, notice.path)}: ${notice.reason}\n`);
+  for (const notice of index.warnings) process.stderr.write(`pinscope: note ${join(dir, notice.path)}: ${notice.reason}\n`);
   const entries = index.files.flatMap((file) =>
     file.entries.map((e) => ({
       symbol: e.symbol,
@@ -40,13 +45,15 @@ export async function indexCommand(argv: string[]): Promise<number> {
   );
   if (values.json) {
     const removed = index.files.filter((f) => f.removedEra).map((f) => f.path);
-    process.stdout.write(JSON.stringify({ entries, ...(removed.length ? { removed } : {}), scanned: index.scanned, parsed: index.parsed }, null, 2) + '\n');
+    const notices = { skipped: index.skipped, warnings: index.warnings };
+    process.stdout.write(JSON.stringify({ entries, ...(removed.length ? { removed } : {}), scanned: index.scanned, parsed: index.parsed, ...notices }, null, 2) + '\n');
   } else {
     for (const e of entries) {
       const extra = e.kind === 'call' ? ` in ${e.function ?? '(file scope)'}` : 'variant' in e ? ` (${e.variant})` : '';
       process.stdout.write(`${e.path}:${e.line}:${e.col}: ${e.kind} of ${e.symbol}${extra}\n`);
     }
-    process.stdout.write(`${entries.length} entries; ${index.scanned} C files read, ${index.parsed} parsed, ${Date.now() - start} ms\n`);
+    const left = index.skipped.length ? `, ${index.skipped.length} skipped (named on stderr)` : '';
+    process.stdout.write(`${entries.length} entries; ${index.scanned} C files read, ${index.parsed} parsed${left}, ${Date.now() - start} ms\n`);
   }
   return 0;
 }

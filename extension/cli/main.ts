@@ -22,7 +22,10 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
 
   Replays one call of netfs_extract_user_iter() through the kernel model.
   --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)
-  --kernel   kernel version for the zero-page pin rule and iter_type numbers (default 6.12)
+  --kernel   kernel version for the zero-page pin rule and iter_type numbers (default 6.12;
+             replay: the kernel release the trace records, else 6.12)
+  replay --variant auto (default): the kernel release the trace records, else what its calls did,
+             else v3; the table and the JSON say which and why
   --unmapped, --readonly, --untouched  memory facts (page-rounded); --enomem  GUP -ENOMEM there
   --max-pages what if iov_iter_npages() reported N pages (max_pages: the bvec array's capacity)
   --input    a JSON array of calls; each may also give vmas and events (see README)`;

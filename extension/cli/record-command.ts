@@ -4,10 +4,10 @@
 // printed), 1 the recording failed midway (the connection was lost, or the
 // target could not clean up).
 import { parseArgs } from 'node:util';
-import { replayTraceCall, type TraceCallResult } from '../trace';
+import { decodingKernel, replayTraceCall, VariantInference, type TraceCallResult } from '../trace';
 import { RECORD_KINDS, type RecordKind } from '../record/script';
 import { describeTarget, parseTarget, startRecording, writeSidecar, type TargetSpec } from '../node/record-session';
-import { HEADER, row, summaryLines, UsageError } from './replay-command';
+import { HEADER, row, summaryLines, UsageError, variantLines, write } from './replay-command';
 
 export async function recordCommand(argv: string[]): Promise<number> {
   const dash = argv.indexOf('--');
@@ -52,6 +52,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   err(`recording ${kind} on ${describeTarget(target)}${workload.length ? ` while running: ${workload.join(' ')}` : ''}`);
   const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
   let printedHeader = false;
+  let inference: VariantInference | null = null;
   const recording = startRecording({
     target,
     kind,
@@ -63,14 +64,17 @@ export async function recordCommand(argv: string[]): Promise<number> {
     onStderr: (chunk) => process.stderr.write(chunk),
     onFacts: (facts) => err(`target: Linux ${facts.kernelRelease ?? '?'} ${facts.arch ?? '?'}; ${Object.entries(facts.facts).map(([k, v]) => `${k}=${v}`).join(' ')}`),
     onRecording: () => err(`recording into ${output}${workload.length || duration ? '' : ' (Ctrl-C stops)'}`),
-    onCall: (call, kernel) => {
-      const result: TraceCallResult = replayTraceCall(call, kernel, 'auto');
+    onCall: (call, trace) => {
+      // As pinscope replay does: the variant from the recorded release (the trace's first line), checked by the calls.
+      inference ??= new VariantInference(null, trace.kernelRelease);
+      const result: TraceCallResult = replayTraceCall(call, decodingKernel(null, trace.kernelRelease), inference.provisional());
+      inference.observe(result.evidence, result.line);
       verdicts[result.verdict]++;
       if (!printedHeader) {
-        process.stdout.write(`${HEADER}\n`);
+        write(process.stdout, [HEADER]);
         printedHeader = true;
       }
-      process.stdout.write(`${row(result)}\n`);
+      write(process.stdout, [row(result)]);
     },
   });
   // Ctrl-C stops (the target drains and cleans up); a second one cancels.
@@ -99,8 +103,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
   }
   if (result.summary || result.plan) writeSidecar(`${output}.pinscope.json`, result, target);
   if (result.summary) {
-    process.stdout.write(`${output}: ${result.summary.format}, ${result.summary.lines} lines, ${result.summary.calls} call(s)\n`);
-    process.stdout.write(summaryLines(result.summary, verdicts));
+    const decision = (inference ?? new VariantInference(null, result.summary.kernelRelease)).decision();
+    write(process.stdout, [`${output}: ${result.summary.format}, ${result.summary.lines} lines, ${result.summary.calls} call(s)`, ...variantLines(decision), ...summaryLines(result.summary, verdicts)]);
   }
   if (result.workloadExit !== null && result.workloadExit !== 0) err(`the workload exited with status ${result.workloadExit}`);
   for (const error of result.errors) err(error);

@@ -5,11 +5,17 @@ import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
 import type { VariantId } from '../protocol/dto';
-import { FORMATS, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat, type TraceSummary } from '../trace';
+import type { VariantDecisionDto } from '../protocol/trace-calls';
+import { FORMATS, printable, printableJson, replayTrace, TraceError, type TraceCallResult, type TraceFormat, type TraceSummary } from '../trace';
 
 export class UsageError extends Error {}
 
 export const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
+
+/** Lines for the terminal: whatever a trace holds (a task's name is any bytes) shows escaped, never raw. */
+export function write(stream: NodeJS.WriteStream, lines: readonly string[]): void {
+  stream.write(lines.map(printable).join('\n') + '\n');
+}
 
 /** One line of the table: made as the call arrives, so the replay need not be kept. */
 export function row(c: TraceCallResult): string {
@@ -17,17 +23,26 @@ export function row(c: TraceCallResult): string {
   const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
   const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
   const why = c.verdict === 'mismatch' ? c.differences.join('; ') : c.verdict === 'incomplete' ? `missing: ${c.missing.join(', ')}` : '';
-  return `${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${(c.comm ?? '?').slice(0, 16).padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`;
+  // Printable as a whole (escaping twice changes nothing): whoever writes the row writes no raw control byte.
+  return printable(`${String(c.line).padStart(7)}  ${String(c.pid ?? '?').padStart(6)} ${printable(c.comm ?? '?').padEnd(16)} ${input.padEnd(20)} ${kernel.padStart(12)} ${model.padStart(12)}  ${c.verdict}${why ? ` (${why})` : ''}`);
 }
 
-/** The end of `pinscope replay`'s table: verdict counts, unreadable lines, lost events. */
-export function summaryLines(summary: TraceSummary, verdicts: Readonly<Record<TraceCallResult['verdict'], number>>): string {
-  let text = `${verdicts.match} match, ${verdicts.mismatch} mismatch, ${verdicts.incomplete} incomplete\n`;
+/** Which variant replayed the trace and why, and any call that disagrees. */
+export function variantLines(d: VariantDecisionDto): string[] {
+  const lines = [`variant ${d.variant} (${d.by}): ${d.reason}`];
+  if (d.contradiction) lines.push(`warning: ${d.contradiction}`);
+  if (d.conflict) lines.push(`warning: ${d.conflict}`);
+  return lines;
+}
+
+/** The end of the table: verdict counts, unreadable lines, lost events (also `pinscope record`'s). */
+export function summaryLines(summary: TraceSummary, verdicts: Readonly<Record<TraceCallResult['verdict'], number>>): string[] {
+  const lines = [`${verdicts.match} match, ${verdicts.mismatch} mismatch, ${verdicts.incomplete} incomplete`];
   if (summary.skipped.lines) {
-    text += `${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`;
+    lines.push(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
   }
-  for (const lost of summary.lost) text += `line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`;
-  return text;
+  for (const lost of summary.lost) lines.push(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}`);
+  return lines;
 }
 
 export async function replayCommand(argv: string[]): Promise<number> {
@@ -38,7 +53,7 @@ export async function replayCommand(argv: string[]): Promise<number> {
     options: {
       format: { type: 'string', default: 'auto' },
       variant: { type: 'string', default: 'auto' },
-      kernel: { type: 'string', default: '6.12' },
+      kernel: { type: 'string' },
       json: { type: 'boolean', default: false },
       strict: { type: 'boolean', default: false },
     },
@@ -50,45 +65,56 @@ export async function replayCommand(argv: string[]): Promise<number> {
   }
   const variant = values.variant as VariantId | 'auto';
   if (variant !== 'auto' && !VARIANTS.includes(variant)) throw new UsageError(`--variant: expected auto or one of ${VARIANTS.join(', ')}`);
-  if (!kernelProfile(values.kernel!)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
+  if (values.kernel !== undefined && !kernelProfile(values.kernel)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
 
   const file = positionals[0]!;
   // JSON output carries every replay; the table keeps only its lines.
   const calls: TraceCallResult[] = [];
   const rows: string[] = [];
   const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
-  let summary;
+  let outcome;
   try {
-    summary = await readTraceFile(file, {
-      format,
-      onCall: (call) => {
-        const result = replayTraceCall(call, values.kernel!, variant);
-        verdicts[result.verdict]++;
-        if (values.json) calls.push(result);
-        else rows.push(row(result));
-      },
+    outcome = await replayTrace({ variant, kernel: values.kernel ?? null }, (replay) => {
+      // A second reading (the calls chose another variant) starts afresh.
+      calls.length = 0;
+      rows.length = 0;
+      Object.assign(verdicts, { match: 0, mismatch: 0, incomplete: 0 });
+      return readTraceFile(file, {
+        format,
+        onCall: (call, trace) => {
+          const result = replay(call, trace);
+          verdicts[result.verdict]++;
+          if (values.json) calls.push(result);
+          else rows.push(row(result));
+        },
+      });
     });
   } catch (error) {
     if (error instanceof TraceError) {
-      process.stderr.write(`pinscope: ${error.message}\n`);
+      write(process.stderr, [`pinscope: ${error.message}`]);
       return 2;
     }
     throw error;
   }
+  const { summary, decision } = outcome;
   const mismatches = verdicts.mismatch;
   if (values.json) {
     const out = {
       file,
       format: summary.format,
+      kernelRelease: summary.kernelRelease,
+      kernel: outcome.kernel,
+      variant: decision,
       calls: calls.map(({ lines: _lines, ...rest }) => rest),
       skipped: summary.skipped,
       lost: summary.lost,
     };
-    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+    process.stdout.write(printableJson(JSON.stringify(out, null, 2)) + '\n');
   } else {
-    process.stdout.write(`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)\n`);
-    if (rows.length) process.stdout.write([HEADER, ...rows].join('\n') + '\n');
-    process.stdout.write(summaryLines(summary, verdicts));
+    const lines = [`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)`, ...variantLines(decision)];
+    if (rows.length) lines.push(HEADER, ...rows);
+    lines.push(...summaryLines(summary, verdicts));
+    write(process.stdout, lines);
   }
   return values.strict && mismatches > 0 ? 1 : 0;
 }

@@ -2,13 +2,14 @@
 // of netfs_extract_user_iter it ships, whether pins of the shared zero page
 // count, and how iter_type is numbered.
 import type { VariantId } from '../protocol/dto';
+import { variantOfRelease } from './kernel-releases';
 
 export interface KernelProfile {
   /** "6.12", as given. */
   readonly version: string;
   readonly major: number;
   readonly minor: number;
-  /** The variant a mainline or pre-fix stable kernel of this version ships. */
+  /** The variant this release ships (kernel-releases.ts: "6.12" is 6.12.0, v0; "6.12.117" v3). */
   readonly variant: VariantId;
   /** Before c8070b787519 (6.5) pin_user_pages() pinned the zero page like any small page. */
   readonly zeroPagePinned: boolean;
@@ -33,11 +34,7 @@ function atLeast(v: { major: number; minor: number }, major: number, minor: numb
   return v.major > major || (v.major === major && v.minor >= minor);
 }
 
-/**
- * The profile of a kernel version, or null for kernels without the function
- * (≤ 6.2). Mainline 6.3–7.0 ship v0; 7.1 ships v3. Fixed stable releases
- * also carry v3: give the variant explicitly for those.
- */
+/** The profile of a kernel version, or null for kernels without the function (≤ 6.2). */
 export function kernelProfile(version: string): KernelProfile | null {
   const v = parseKernelVersion(version);
   if (!v || !atLeast(v, 6, 3)) return null;
@@ -52,7 +49,7 @@ export function kernelProfile(version: string): KernelProfile | null {
     version,
     major: v.major,
     minor: v.minor,
-    variant: atLeast(v, 7, 1) ? 'v3' : 'v0',
+    variant: variantOfRelease(version).variant ?? 'v3',
     zeroPagePinned: !atLeast(v, 6, 5),
     iterTypes,
   };

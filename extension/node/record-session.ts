@@ -11,7 +11,7 @@ import { createWriteStream, rmSync, writeFileSync, type WriteStream } from 'node
 import { createGzip, type Gzip } from 'node:zlib';
 import { choosePlan, emptyFacts, formatOf, noteMessage, parseMessage, type PlanChoice, type TargetFacts } from '../record/plan';
 import { probeScript, recordScript, type RecordKind } from '../record/script';
-import { TraceReader, type RawCall, type TraceSummary } from '../trace';
+import { TraceReader, type RawCall, type TraceFacts, type TraceSummary } from '../trace';
 
 export type TargetSpec =
   | { readonly kind: 'command'; readonly command: string }
@@ -64,7 +64,8 @@ export interface RecordOptions {
   readonly confirm?: (choice: Extract<PlanChoice, { ok: true }>, facts: TargetFacts, script: string) => Promise<boolean> | boolean;
   readonly onFacts?: (facts: TargetFacts) => void;
   readonly onRecording?: () => void;
-  readonly onCall?: (call: RawCall, kernel: string) => void;
+  /** A call as it completes, with what the trace says of itself (its kernel release). */
+  readonly onCall?: (call: RawCall, trace: TraceFacts) => void;
   /** Trace lines and lost events so far. */
   readonly onProgress?: (progress: RecordProgress) => void;
   /** The target's stderr (the workload's output, a VM's console). */
@@ -154,7 +155,7 @@ export function startRecording(options: RecordOptions): Recording {
   };
   const endInput = () => child.stdin!.end();
 
-  const openOutput = (kernel: string) => {
+  const openOutput = () => {
     const raw = createWriteStream(options.output);
     file = raw;
     if (options.output.endsWith('.gz')) {
@@ -164,12 +165,15 @@ export function startRecording(options: RecordOptions): Recording {
     reader = new TraceReader({
       format: formatOf(options.kind),
       decode: (bytes, start, end) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8', start, end),
-      onCall: (call) => {
+      onCall: (call, trace) => {
         calls++;
-        options.onCall?.(call, kernel);
+        options.onCall?.(call, trace);
       },
     });
-    writeTrace(releaseLines.join(''));
+    // The release line first, in the file and for the reader (the replay picks the variant from it).
+    const top = releaseLines.join('');
+    writeTrace(top);
+    if (top) reader.push(Buffer.from(top));
   };
   const writeTrace = (text: string) => {
     if (!text) return;
@@ -198,7 +202,7 @@ export function startRecording(options: RecordOptions): Recording {
       return;
     }
     script += part2;
-    openOutput(picked.kernel);
+    openOutput();
     phase = 'recording';
     send(part2);
   };

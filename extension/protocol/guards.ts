@@ -46,7 +46,8 @@ function isObserved(value: unknown): boolean {
     numberOrNull(value.unpins) &&
     (bvecs === undefined || (Array.isArray(bvecs) && bvecs.every((b) => isRecord(b) && isCount(b.idx) && typeof b.offset === 'number' && typeof b.len === 'number' && (b.page === null || typeof b.page === 'string')))) &&
     (value.pinRounds === undefined || (Array.isArray(value.pinRounds) && value.pinRounds.every((r) => isRecord(r) && typeof r.start === 'string' && typeof r.ret === 'number'))) &&
-    (value.differences === undefined || (Array.isArray(value.differences) && value.differences.every((d) => typeof d === 'string')))
+    (value.differences === undefined || (Array.isArray(value.differences) && value.differences.every((d) => typeof d === 'string'))) &&
+    (value.variant === undefined || (isRecord(value.variant) && typeof value.variant.reason === 'string' && (value.variant.warning === null || typeof value.variant.warning === 'string')))
   );
 }
 

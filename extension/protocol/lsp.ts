@@ -3,7 +3,7 @@
 // library: the client and the server wrap them in their own typed helpers
 // (client/lsp-requests.ts, server/lsp-requests.ts).
 import type { CallDto, ReplayResultDto } from './dto';
-import type { TraceCallSummaryDto } from './trace-calls';
+import type { TraceCallSummaryDto, VariantDecisionDto } from './trace-calls';
 import type { ObservedViewDto } from './webview';
 
 export type { TraceCallSummaryDto } from './trace-calls';
@@ -96,7 +96,17 @@ export interface IndexStatusParams {
   readonly milliseconds: number;
   /** Candidate files tree-sitter could only parse with errors (their other entries still count). */
   readonly filesWithErrors: readonly string[];
+  /** Files and folders left out, each with why (unreadable, a FIFO, a link loop, binary, over the size limit). */
+  readonly skipped: readonly IndexNoticeDto[];
+  /** Files indexed with a caveat (invalid UTF-8). */
+  readonly warnings: readonly IndexNoticeDto[];
   readonly message?: string;
+}
+
+export interface IndexNoticeDto {
+  /** A file: URI. */
+  readonly uri: string;
+  readonly reason: string;
 }
 
 export const IndexStatusNotification = notification<IndexStatusParams>('pinscope/index/status');
@@ -115,9 +125,9 @@ export const CallAtCursorRequest = request<CallAtCursorParams, ReplayCallSiteArg
 export interface TraceLoadParams {
   /** Absolute path of the trace file (plain, gzip, or trace.dat with trace-cmd). */
   readonly path: string;
-  /** Kernel version for decoding iterators (default 6.12). */
+  /** Kernel version for decoding iterators (default: the release the trace records, else 6.12). */
   readonly kernel?: string;
-  /** Variant to replay with: auto (v3) or v0 … v3. */
+  /** Variant to replay with: v0 … v3, or auto (default): the trace's release, else its calls, else v3. */
   readonly variant?: string;
   readonly format?: string;
 }
@@ -129,6 +139,10 @@ export type TraceLoadResult =
       readonly path: string;
       readonly format: string;
       readonly lines: number;
+      /** The `uname -r` the trace records, if any. */
+      readonly kernelRelease: string | null;
+      /** Which variant replayed the trace, and why. */
+      readonly variant: VariantDecisionDto;
       readonly calls: readonly TraceCallSummaryDto[];
       readonly skipped: { readonly lines: number; readonly examples: ReadonlyArray<{ readonly line: number; readonly reason: string }> };
       readonly lost: number;

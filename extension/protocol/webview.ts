@@ -41,6 +41,8 @@ export interface ObservedViewDto {
   /** What the verdict found different (return, count, pin rounds, bvec slots). */
   readonly differences?: readonly string[];
   readonly missing: readonly string[];
+  /** Why the trace was replayed with this variant (its release, its calls, or asked), and any calls against it. */
+  readonly variant?: { readonly reason: string; readonly warning: string | null };
 }
 
 /** Rows of a big bio_vec array are not all sent: the webview asks for the ones it shows. */

@@ -1,5 +1,5 @@
 // Typed handlers for the custom requests the extension host sends.
-import { RequestType, type CancellationToken, type Connection, type RequestHandler } from 'vscode-languageserver/node';
+import { LSPErrorCodes, RequestType, ResponseError, type CancellationToken, type Connection, type RequestHandler } from 'vscode-languageserver/node';
 import type { RequestDescriptor } from '../protocol/lsp';
 
 export function onRequest<Params, Result>(
@@ -35,4 +35,13 @@ export function onLongRequest<Params, Result>(
       progress?.done();
     }
   }) as RequestHandler<Params, Result, void>);
+}
+
+/**
+ * A request the client cancelled (the document changed since it asked, say)
+ * is answered with RequestCancelled and no work: stale lens requests during a
+ * burst of edits must not queue analyses.
+ */
+export function dropIfCancelled(token: CancellationToken | undefined): void {
+  if (token?.isCancellationRequested) throw new ResponseError(LSPErrorCodes.RequestCancelled, 'request cancelled');
 }

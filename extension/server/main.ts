@@ -41,8 +41,8 @@ import { WorkspaceIndex } from './workspace-index';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const parser = createCParser(loadCParserWasm());
-const analysis = new DocumentAnalysis(parser);
-const index = new WorkspaceIndex(parser);
+const analysis = new DocumentAnalysis(parser, (message) => connection.console.warn(message));
+const index = new WorkspaceIndex(parser, (message) => connection.console.warn(message));
 const traces = new TraceStore();
 
 let folders: string[] = [];
@@ -122,21 +122,55 @@ connection.onInitialized(() => {
   void indexWorkspace();
 });
 
-async function analyse(document: TextDocument): Promise<void> {
+/** The version whose diagnostics each open document last got (opening also counts as a change). */
+const published = new Map<string, number>();
+
+async function analyse(document: TextDocument, again = false): Promise<void> {
+  if (!again && published.get(document.uri) === document.version) return;
   const facts = await analysis.factsFor(document.uri, document.version, document.getText());
+  // Edited again meanwhile: the newer version's analysis is scheduled already.
+  if (documents.get(document.uri)?.version !== facts.version) return;
+  published.set(document.uri, facts.version);
   index.update(document.uri, facts.entries);
   const { diagnostics } = await settings();
-  void connection.sendDiagnostics({ uri: document.uri, diagnostics: diagnosticsFor(facts, diagnostics) });
+  void connection.sendDiagnostics({ uri: document.uri, version: facts.version, diagnostics: diagnosticsFor(facts, diagnostics) });
+}
+
+/**
+ * Diagnostics and the index follow edits once the typing pauses: a burst of
+ * edits (a paste, a replace-all, a key held down) is analysed once, at its
+ * newest version. Lenses and hovers do not wait: they analyse the version
+ * they are asked about, and only that one.
+ */
+const TYPING_PAUSE_MS = 60;
+const waiting = new Map<string, ReturnType<typeof setTimeout>>();
+
+function analyseWhenTypingPauses(uri: string): void {
+  clearTimeout(waiting.get(uri));
+  waiting.set(
+    uri,
+    setTimeout(() => {
+      waiting.delete(uri);
+      const document = documents.get(uri);
+      if (document) void analyse(document);
+    }, TYPING_PAUSE_MS),
+  );
 }
 
 connection.onDidChangeConfiguration(() => {
   cachedSettings = null;
   // A new diagnostics level applies to the open files at once.
-  for (const document of documents.all()) void analyse(document);
+  for (const document of documents.all()) void analyse(document, true);
 });
 documents.onDidOpen((event) => void analyse(event.document));
-documents.onDidChangeContent((event) => void analyse(event.document));
+documents.onDidChangeContent((event) => {
+  analysis.changed(event.document.uri);
+  analyseWhenTypingPauses(event.document.uri);
+});
 documents.onDidClose((event) => {
+  clearTimeout(waiting.get(event.document.uri));
+  waiting.delete(event.document.uri);
+  published.delete(event.document.uri);
   analysis.forget(event.document.uri);
   void index.refreshFromDisk(event.document.uri);
 });

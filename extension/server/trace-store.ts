@@ -6,7 +6,7 @@ import { describeCall, normaliseCall, replayCall } from '../engine';
 import { readTraceFile } from '../node/trace-file';
 import type { TraceCallDetailDto, TraceCallSummaryDto, TraceLoadParams, TraceLoadResult } from '../protocol/lsp';
 import type { CallDto, VariantId } from '../protocol/dto';
-import { forView, observedForView, replayTraceCall, TraceError, traceRecords, type ObservedForView, type TraceCallResult, type TraceFormat, type TraceRecords } from '../trace';
+import { forView, observedForView, replayTrace, TraceError, traceRecords, type ObservedForView, type TraceCallResult, type TraceFormat, type TraceRecords } from '../trace';
 
 function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
   return {
@@ -44,15 +44,18 @@ export class TraceStore {
   private next = 1;
 
   async load(params: TraceLoadParams, options: { signal?: AbortSignal; onProgress?: (read: number, total: number) => void }): Promise<TraceLoadResult> {
-    const kernel = params.kernel ?? '6.12';
     const variant = (params.variant ?? 'auto') as VariantId | 'auto';
     const calls: KeptCall[] = [];
     try {
-      const summary = await readTraceFile(params.path, {
-        format: (params.format ?? 'auto') as TraceFormat | 'auto',
-        onCall: (call) => calls.push(keep(calls.length, replayTraceCall(call, kernel, variant))),
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      // Variant auto: the trace's release, else its calls, decide (a second reading when the calls chose).
+      const { summary, decision } = await replayTrace({ variant, kernel: params.kernel ?? null }, (replay) => {
+        calls.length = 0;
+        return readTraceFile(params.path, {
+          format: (params.format ?? 'auto') as TraceFormat | 'auto',
+          onCall: (call, trace) => calls.push(keep(calls.length, replay(call, trace))),
+          ...(options.signal ? { signal: options.signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        });
       });
       const traceId = this.next++;
       this.traces.set(traceId, calls);
@@ -63,6 +66,8 @@ export class TraceStore {
         path: params.path,
         format: summary.format,
         lines: summary.lines,
+        kernelRelease: summary.kernelRelease,
+        variant: decision,
         calls: calls.map((c) => c.summary),
         skipped: { lines: summary.skipped.lines, examples: summary.skipped.examples },
         lost: summary.lost.reduce((n, l) => n + l.count, 0),

@@ -1,19 +1,27 @@
 // The workspace's index of netfs_extract_user_iter and its helpers: built in
 // the background when the server starts (with progress, cancellable), kept up
 // to date from open documents and from files changed on disk.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { indexTree, IndexCancelled, mayMention } from '../node/source-tree';
-import type { IndexEntryDto, IndexStatusParams } from '../protocol/lsp';
-import { analyseFile, type AnalysedEntry, type CParser } from '../source';
+import { analyseSource, FileReader } from '../node/source-file';
+import { indexTree, IndexCancelled } from '../node/source-tree';
+import type { IndexEntryDto, IndexNoticeDto, IndexStatusParams } from '../protocol/lsp';
+import type { AnalysedEntry, CParser } from '../source';
+
+/** Where the index says what it left out: the server's log. */
+export type IndexLog = (message: string) => void;
 
 export class WorkspaceIndex {
   /** Entries per file URI. */
   private readonly byUri = new Map<string, IndexEntryDto[]>();
   complete = false;
 
-  constructor(private readonly parser: Promise<CParser>) {}
+  private readonly reader = new FileReader();
+
+  constructor(
+    private readonly parser: Promise<CParser>,
+    private readonly log: IndexLog = () => undefined,
+  ) {}
 
   static toDtos(uri: string, entries: readonly AnalysedEntry[]): IndexEntryDto[] {
     return entries.map((e) => ({
@@ -35,10 +43,11 @@ export class WorkspaceIndex {
     let scanned = 0;
     let parsed = 0;
     const filesWithErrors: string[] = [];
+    const skipped: IndexNoticeDto[] = [];
+    const warnings: IndexNoticeDto[] = [];
     try {
-      const parser = await this.parser;
       for (const folder of folders) {
-        const index = await indexTree(folder, parser, {
+        const index = await indexTree(folder, this.parser, {
           ...(options.exclude ? { exclude: options.exclude } : {}),
           ...(options.ripgrep ? { ripgrep: options.ripgrep } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
@@ -51,9 +60,15 @@ export class WorkspaceIndex {
           if (file.hasErrors) filesWithErrors.push(uri);
           this.byUri.set(uri, WorkspaceIndex.toDtos(uri, file.entries));
         }
+        for (const [notices, into, what] of [[index.skipped, skipped, 'skipped'], [index.warnings, warnings, 'note']] as const) {
+          for (const notice of notices) {
+            into.push({ uri: pathToFileURL(join(folder, notice.path)).toString(), reason: notice.reason });
+            this.log(`index: ${what} ${join(folder, notice.path)}: ${notice.reason}`);
+          }
+        }
       }
       this.complete = true;
-      return { state: 'ready', scanned, parsed, entries: this.size(), milliseconds: Date.now() - start, filesWithErrors };
+      return { state: 'ready', scanned, parsed, entries: this.size(), milliseconds: Date.now() - start, filesWithErrors, skipped, warnings };
     } catch (error) {
       const cancelled = error instanceof IndexCancelled;
       return {
@@ -63,6 +78,8 @@ export class WorkspaceIndex {
         entries: this.size(),
         milliseconds: Date.now() - start,
         filesWithErrors,
+        skipped,
+        warnings,
         message: String(error),
       };
     }
@@ -82,18 +99,17 @@ export class WorkspaceIndex {
 
   /** A file changed, appeared or disappeared on disk. */
   async refreshFromDisk(uri: string): Promise<void> {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(fileURLToPath(uri));
-    } catch {
+    const path = fileURLToPath(uri);
+    const read = this.reader.read(path);
+    // Gone (deleted, renamed) is the common case: forget it quietly.
+    if ('skipped' in read) {
+      if (!/ENOENT/.test(read.skipped)) this.log(`index: skipped ${path}: ${read.skipped}`);
       this.byUri.delete(uri);
       return;
     }
-    if (!mayMention(bytes)) {
-      this.byUri.delete(uri);
-      return;
-    }
-    this.update(uri, analyseFile(await this.parser, bytes.toString('utf8')).entries);
+    const outcome = analyseSource(await this.parser, read.bytes);
+    if (outcome.kind === 'skipped') this.log(`index: skipped ${path}: ${outcome.reason}`);
+    this.update(uri, outcome.kind === 'analysed' ? outcome.analysis.entries : []);
   }
 
   list(symbol?: string): IndexEntryDto[] {

@@ -1,9 +1,11 @@
 // One C file: its entries for the followed symbols (definitions with their
 // variant), and whether the parse had errors.
 import { analyseCallers, type CallerHandling } from './caller-analysis';
+import type { Tree } from 'web-tree-sitter';
 import type { CParser } from './parser';
+import type { PieceMemo } from './piece-memo';
 import { fingerprintBody, isRemovedEra, type Fingerprint } from './fingerprint';
-import { findSymbols, SYMBOLS, type SymbolEntry } from './symbols';
+import { locateSymbols, SYMBOLS, type SymbolEntry } from './symbols';
 
 export interface AnalysedEntry extends SymbolEntry {
   /** Definitions of netfs_extract_user_iter only. */
@@ -25,16 +27,36 @@ export const PREFILTER = 'extract_';
 /** Then the names themselves: only files naming one are parsed. */
 export const PREFILTER_NAMES: readonly string[] = SYMBOLS;
 
+const TARGET = 'netfs_extract_user_iter';
+
 export function analyseFile(parser: CParser, text: string): FileAnalysis {
   const tree = parser.parse(text);
   try {
-    const entries = findSymbols(tree, parser, SYMBOLS).map((e) => ({
-      ...e,
-      fingerprint: e.kind === 'definition' && e.symbol === 'netfs_extract_user_iter' ? fingerprintBody(e.body ?? '', e.disabled) : null,
-    }));
-    const defines = entries.some((e) => e.kind === 'definition' && e.symbol === 'netfs_extract_user_iter');
-    return { entries, callers: analyseCallers(tree, parser), hasErrors: tree.rootNode.hasError, removedEra: !defines && isRemovedEra(text) };
+    return analyseTree(tree, text);
   } finally {
     tree.delete();
   }
+}
+
+/**
+ * The same, on a tree the caller owns (an open document's, kept for the next
+ * incremental parse); with a memo, the top-level constructs unchanged since
+ * the last analysis are not analysed again (in a file without syntax errors).
+ */
+export function analyseTree(tree: Tree, text: string, memo?: PieceMemo): FileAnalysis {
+  // With a syntax error anywhere, tree-sitter's recovery may join constructs
+  // in ways that depend on the whole file: then the whole file is analysed.
+  if (memo && !tree.rootNode.hasError) {
+    const { entries, callers } = memo.analyse(tree, text);
+    const defines = entries.some((e) => e.kind === 'definition' && e.symbol === TARGET);
+    return { entries, callers, hasErrors: tree.rootNode.hasError, removedEra: !defines && isRemovedEra(text) };
+  }
+  const found = locateSymbols(tree, text, SYMBOLS);
+  const entries = found.map(({ entry: e }) => ({
+    ...e,
+    fingerprint: e.kind === 'definition' && e.symbol === TARGET ? fingerprintBody(e.body ?? '', e.disabled) : null,
+  }));
+  const defines = entries.some((e) => e.kind === 'definition' && e.symbol === TARGET);
+  const callees = found.filter(({ entry: e }) => e.kind === 'call' && e.symbol === TARGET)
+  return { entries, callers: analyseCallers(tree, callees), hasErrors: tree.rootNode.hasError, removedEra: !defines && isRemovedEra(text) };
 }

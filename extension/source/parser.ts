@@ -11,7 +11,8 @@ export interface CParserWasm {
 }
 
 export interface CParser {
-  parse(text: string): Tree;
+  /** With oldTree (already told of the edit by tree.edit), tree-sitter reparses only what changed. */
+  parse(text: string, oldTree?: Tree): Tree;
   /** A tree-sitter query over the C grammar (compiled once per source text). */
   query(source: string): Query;
 }
@@ -29,8 +30,8 @@ export async function createCParser(wasm: CParserWasm): Promise<CParser> {
   parser.setLanguage(language);
   const queries = new Map<string, Query>();
   return {
-    parse(text: string): Tree {
-      const tree = parser.parse(text);
+    parse(text: string, oldTree?: Tree): Tree {
+      const tree = parser.parse(text, oldTree ?? null);
       if (!tree) throw new Error('tree-sitter returned no tree');
       return tree;
     },

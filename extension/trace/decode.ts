@@ -5,6 +5,7 @@
 import type { CallDto, EventDto, PinRoundDto, RangeDto } from '../protocol/dto';
 import { kernelProfile, type KernelProfile } from '../engine/kernel-profile';
 import { roundStoppedAt } from '../engine/observables';
+import { addressText, exactNumber, ModelNumbers, signed64, type Exact } from './numbers';
 import type { RawCall } from './reconstruct';
 
 const ALIASES = {
@@ -33,35 +34,29 @@ function field(fields: Readonly<Record<string, string>> | null, name: keyof type
   return undefined;
 }
 
-/** Decimal, hex, or signed text -> number; null for "(fault)" and the like. */
+/** A number a double holds exactly (decimal, hex or signed text); null for "(fault)", absent or past 2^53. */
 export function num(text: string | undefined): number | null {
-  if (text === undefined) return null;
-  const t = text.trim();
-  if (/^-?\d+$/.test(t)) return Number(t);
-  if (/^0x[0-9a-fA-F]+$/.test(t)) {
-    const big = BigInt(t);
-    return big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : null;
-  }
-  return null;
+  const value = exactNumber(text);
+  return typeof value === 'number' ? value : null;
 }
 
 function hex(n: number): string {
   return '0x' + n.toString(16);
 }
 
-/** The arguments as recorded at entry (absent fields are null). */
+/** The arguments as recorded at entry (absent fields are null; past 2^53 exact decimal text). */
 export interface RecordedArgsDto {
-  readonly origLen: number | null;
-  readonly iterType: number | null;
-  readonly dataSource: number | null;
-  readonly nofault: number | null;
-  readonly iovOffset: number | null;
-  readonly count: number | null;
-  readonly nrSegs: number | null;
+  readonly origLen: Exact | null;
+  readonly iterType: Exact | null;
+  readonly dataSource: Exact | null;
+  readonly nofault: Exact | null;
+  readonly iovOffset: Exact | null;
+  readonly count: Exact | null;
+  readonly nrSegs: Exact | null;
   /** UBUF: the user address; IOVEC: the kernel address of the iovec array. */
   readonly ptr: string | null;
   /** IOVEC segments as recorded (a kprobe shows a fixed number of slots). */
-  readonly iov: ReadonlyArray<{ readonly base: string; readonly len: number }>;
+  readonly iov: ReadonlyArray<{ readonly base: string; readonly len: Exact }>;
 }
 
 export interface ObservedDto {
@@ -91,6 +86,8 @@ function slotsAtExit(exit: Readonly<Record<string, string>> | null): ObservedDto
 export interface DecodedCall {
   /** The call as the engine takes it, or null when too little was recorded. */
   readonly input: CallDto | null;
+  /** The iterator's kind as recorded, even when the call is too incomplete to replay. */
+  readonly iter: CallDto['iter'] | null;
   readonly observed: ObservedDto;
   readonly missing: string[];
 }
@@ -118,33 +115,51 @@ function iterKind(type: number | null, kernel: KernelProfile): CallDto['iter'] |
   }
 }
 
-function segmentsOf(call: RawCall, nrSegs: number | null): { segments: RangeDto[]; complete: boolean } {
-  const found: RangeDto[] = [];
-  if (call.segments.length) {
-    for (const seg of call.segments) {
-      const addr = num(seg?.base);
-      const len = num(seg?.len);
-      if (addr === null || len === null) return { segments: found, complete: false };
-      found.push({ addr: hex(addr), len });
-    }
-  } else if (call.iov) {
-    for (let i = 0; nrSegs === null || i < nrSegs; i++) {
-      const addr = num(call.iov[`iov${i}_base`] ?? (i === 0 ? call.iov.seg0 : undefined));
-      const len = num(call.iov[`iov${i}_len`] ?? (i === 0 ? call.iov.seg0len : undefined));
-      if (addr === null || len === null) break;
-      found.push({ addr: hex(addr), len });
-    }
+/** The IOVEC segments as recorded, exactly: from the bpftrace lines, or a probe's iovN_base/iovN_len slots. */
+function recordedSegments(call: RawCall): Array<{ base: string | null; len: Exact | null }> {
+  // Array.from visits the holes a lost segment line leaves (map would skip them).
+  if (call.segments.length) return Array.from(call.segments, (seg) => ({ base: addressText(seg?.base), len: exactNumber(seg?.len) }));
+  const found: Array<{ base: string | null; len: Exact | null }> = [];
+  for (let i = 0; call.iov; i++) {
+    const base = call.iov[`iov${i}_base`] ?? (i === 0 ? call.iov.seg0 : undefined);
+    const len = call.iov[`iov${i}_len`] ?? (i === 0 ? call.iov.seg0len : undefined);
+    if (base === undefined || len === undefined) break;
+    found.push({ base: addressText(base), len: exactNumber(len) });
   }
-  return { segments: found, complete: nrSegs !== null && found.length >= nrSegs };
+  return found;
 }
 
-function pinRounds(call: RawCall): PinRoundDto[] {
+/**
+ * The segments the model gets, from the current one. A probe records a fixed
+ * number of slots: the call is still complete when the recorded segments
+ * already hold the iterator's whole count (less iov_offset, consumed from the
+ * first), for then every segment after them must be empty.
+ */
+function segmentsOf(call: RawCall, nrSegs: number, count: number | null, iovOffset: number, numbers: ModelNumbers): { segments: RangeDto[]; recorded: number; complete: boolean } {
+  const segments: RangeDto[] = [];
+  let total = 0;
+  for (const [i, seg] of recordedSegments(call).entries()) {
+    if (i >= nrSegs) break;
+    const len = numbers.exact(`iov${i}_len`, seg.len);
+    if (seg.base === null || len === null) break;
+    segments.push({ addr: seg.base, len });
+    total += len;
+  }
+  const recorded = segments.length;
+  if (recorded < nrSegs && count !== null && recorded > 0 && total - iovOffset === count) {
+    for (let i = recorded; i < nrSegs; i++) segments.push({ addr: '0x0', len: 0 });
+  }
+  return { segments, recorded, complete: segments.length === nrSegs };
+}
+
+/** The detailed pin rounds; a number a double cannot hold is noted, never used rounded (the rounds feed the model's faults). */
+function pinRounds(call: RawCall, seen: ModelNumbers): PinRoundDto[] {
   return call.pins
     .filter((p) => p.detailed)
-    .map((p) => ({
-      start: hex(num(field(p.fields, 'start')) ?? 0),
-      nrPages: num(field(p.fields, 'nrPages')) ?? 0,
-      gupFlags: num(field(p.fields, 'gupFlags')) ?? 0,
+    .map((p, i) => ({
+      start: addressText(field(p.fields, 'start')) ?? '0x0',
+      nrPages: seen.take(`pin round ${i + 1} nr_pages`, field(p.fields, 'nrPages')) ?? 0,
+      gupFlags: seen.take(`pin round ${i + 1} gup_flags`, field(p.fields, 'gupFlags')) ?? 0,
       ret: p.ret ?? 0,
     }));
 }
@@ -162,30 +177,37 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
   const missing: string[] = [];
   const entry = call.entry;
   const exit = call.exit;
-  const rounds = pinRounds(call);
+  // What the kernel was seen to do: a value past 2^53 is named, never compared rounded.
+  const seen = new ModelNumbers();
+  const roundNumbers = new ModelNumbers();
+  const rounds = pinRounds(call, roundNumbers);
 
-  const ret = num(field(exit, 'ret'));
-  const ptr = num(field(entry, 'ptr'));
+  const ret = seen.take('ret', field(exit, 'ret'), signed64);
+  const succeeded = ret !== null && ret >= 0;
   const observed: ObservedDto = {
     args: entry
       ? {
-          origLen: num(field(entry, 'origLen')),
-          iterType: num(field(entry, 'type')),
-          dataSource: num(field(entry, 'source')),
-          nofault: num(field(entry, 'nofault')),
-          iovOffset: num(field(entry, 'iovOffset')),
-          count: num(field(entry, 'count')),
-          nrSegs: num(field(entry, 'nrSegs')),
-          ptr: ptr === null ? null : hex(ptr),
-          iov: segmentsOf(call, null).segments.map((s) => ({ base: s.addr, len: s.len })),
+          origLen: exactNumber(field(entry, 'origLen')),
+          iterType: exactNumber(field(entry, 'type')),
+          dataSource: exactNumber(field(entry, 'source')),
+          nofault: exactNumber(field(entry, 'nofault')),
+          iovOffset: exactNumber(field(entry, 'iovOffset')),
+          count: exactNumber(field(entry, 'count')),
+          nrSegs: exactNumber(field(entry, 'nrSegs')),
+          ptr: addressText(field(entry, 'ptr')),
+          iov: recordedSegments(call).flatMap((s) => (s.base === null || s.len === null ? [] : [{ base: s.base, len: s.len }])),
         }
       : null,
     ret,
     // Before 6.12 a return probe cannot read `new`: iov_iter_bvec's arguments say the same.
-    bytes: ret !== null && ret >= 0 ? (num(field(exit, 'newCount')) ?? num(call.newIter?.cnt)) : null,
-    nrSegs: ret !== null && ret >= 0 ? (num(field(exit, 'newNrSegs')) ?? num(call.newIter?.nr)) : null,
+    bytes: succeeded ? seen.take('new_count', field(exit, 'newCount') ?? call.newIter?.cnt) : null,
+    nrSegs: succeeded ? seen.take('new_nr_segs', field(exit, 'newNrSegs') ?? call.newIter?.nr) : null,
     origAfter: exit
-      ? { count: num(field(exit, 'origCount')), iovOffset: num(field(exit, 'origIovOffset')), nrSegs: num(field(exit, 'origNrSegs')) }
+      ? {
+          count: seen.take('orig_count', field(exit, 'origCount')),
+          iovOffset: seen.take('orig_iov_offset', field(exit, 'origIovOffset')),
+          nrSegs: seen.take('orig_nr_segs', field(exit, 'origNrSegs')),
+        }
       : null,
     pinRounds: rounds,
     pinCalls: call.pins.length,
@@ -207,34 +229,44 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
   if (!exit && !call.graph) missing.push('return value');
   if (call.graph && !entry) missing.push('arguments (function and function_graph tracers record none)');
   if (call.graph && !exit) missing.push('return value (not recorded by this tracer)');
-  if (!entry) return { input: null, observed, missing };
+  const seenTooBig = seen.message();
+  if (seenTooBig) missing.push(`kernel result not compared: ${seenTooBig}`);
+  if (!entry) return { input: null, iter: null, observed, missing };
 
-  const iter = iterKind(num(field(entry, 'type')), kernel);
-  const origLen = num(field(entry, 'origLen'));
-  const count = num(field(entry, 'count'));
-  const iovOffset = num(field(entry, 'iovOffset')) ?? 0;
-  const source = num(field(entry, 'source'));
-  if (iter === null) missing.push('iterator type');
-  if (origLen === null) missing.push('orig_len');
-  if (source === null) missing.push('direction (data_source)');
+  // What the model is given: each number exact, or the call is not replayed.
+  const numbers = new ModelNumbers();
+  numbers.tooBig.push(...roundNumbers.tooBig);
+  const blocking: string[] = [];
+  const iter = iterKind(numbers.take('type', field(entry, 'type')), kernel);
+  const origLen = numbers.take('orig_len', field(entry, 'origLen'));
+  const count = numbers.take('count', field(entry, 'count'));
+  const iovOffset = numbers.take('iov_offset', field(entry, 'iovOffset')) ?? 0;
+  const source = numbers.take('data_source', field(entry, 'source'));
+  if (iter === null && !numbers.has('type')) blocking.push('iterator type');
+  if (origLen === null && !numbers.has('orig_len')) blocking.push('orig_len');
+  if (source === null && !numbers.has('data_source')) blocking.push('direction (data_source)');
 
   let segments: RangeDto[] = [];
   let segmentOffset = iovOffset;
   if (iter === 'ubuf') {
-    const ptr = num(field(entry, 'ptr'));
-    if (ptr === null || count === null) missing.push('user buffer address and count');
-    else segments = [{ addr: hex(ptr), len: iovOffset + count }];
+    // An address stays exact text: the model itself refuses one past user space, naming it.
+    const ptr = addressText(field(entry, 'ptr'));
+    if (ptr === null || (count === null && !numbers.has('count'))) blocking.push('user buffer address and count');
+    else if (count !== null) segments = [{ addr: ptr, len: iovOffset + count }];
   } else if (iter === 'iovec') {
-    const nrSegs = num(field(entry, 'nrSegs'));
-    const found = segmentsOf(call, nrSegs);
-    segments = found.segments;
-    if (!found.complete) missing.push(`iovec segments (${found.segments.length} of ${nrSegs ?? '?'} recorded)`);
+    const nrSegs = numbers.take('nr_segs', field(entry, 'nrSegs'));
+    const found = nrSegs === null ? null : segmentsOf(call, nrSegs, count, iovOffset, numbers);
+    if (found) segments = found.segments;
+    if (!found?.complete && !numbers.tooBig.length) blocking.push(`iovec segments (${found?.recorded ?? 0} of ${nrSegs ?? '?'} recorded)`);
     // The recorded first segment is the current one; its iov_offset applies to it.
     segmentOffset = iovOffset;
   } else if (iter !== null) {
     segments = [{ addr: hex(0), len: count ?? 0 }];
   }
-  if (missing.some((m) => !m.startsWith('return') && !m.startsWith('events'))) return { input: null, observed, missing };
+  const tooBig = numbers.message();
+  if (tooBig) blocking.push(tooBig);
+  missing.push(...blocking);
+  if (blocking.length) return { input: null, iter, observed, missing };
 
   const events: EventDto[] = [];
   const input: CallDto = {
@@ -253,5 +285,5 @@ export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096
     kernel: kernelVersion,
     nofault: num(field(entry, 'nofault')) === 1,
   };
-  return { input, observed, missing };
+  return { input, iter, observed, missing };
 }

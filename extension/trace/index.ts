@@ -1,7 +1,10 @@
-export { TraceReader, TraceError, type TraceReaderOptions, type TraceSummary } from './reader';
+export { TraceReader, TraceError, type TraceFacts, type TraceReaderOptions, type TraceSummary } from './reader';
 export { detectFormat, FORMATS, type TraceFormat } from './detect';
 export { decodeCall, type DecodedCall, type ObservedDto } from './decode';
 export type { RawCall } from './reconstruct';
 export { replayTraceCall, type TraceCallResult } from './verdict';
 export { forView, observedForView, traceRecords, type ObservedForView, type TraceRecords } from './observed-view';
 export { recipe, ARCHES, RecipeError, type Arch, type Recipe } from './recipes';
+export { printable, printableJson } from './printable';
+export { replayTrace, decideVariant, decodingKernel, type ReplayOne, type TraceReplayOptions, type TraceReplayOutcome } from './trace-replay';
+export { callEvidence, evidenceOf, VariantInference, type CallEvidence } from './variant-inference';

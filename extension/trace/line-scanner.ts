@@ -146,12 +146,16 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   return out;
 }
 
-/** True when the bytes look like text: no NUL and few control characters. */
+/**
+ * False when the bytes hold a NUL, which no text trace has (trace.dat, ELF,
+ * compressed data all do). Other control bytes prove nothing: a task's name
+ * is whatever the process chose, and ftrace prints it raw.
+ */
 export function looksLikeText(sample: Uint8Array): boolean {
-  let control = 0;
-  for (const b of sample) {
-    if (b === 0) return false;
-    if (b < 9 || (b > 13 && b < 32)) control++;
-  }
-  return control <= sample.length / 100;
+  return sample.indexOf(0) < 0;
+}
+
+/** A line no text holds: control characters other than tab, or bytes that were not UTF-8. */
+export function looksBinary(line: string): boolean {
+  return /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(line);
 }

@@ -4,7 +4,7 @@
 import { detectFormat, parserFor, type TraceFormat } from './detect';
 import type { SkippedLine } from './events';
 import type { LineParser } from './formats/ftrace';
-import { LineScanner, looksLikeText, type Decode, type Find } from './line-scanner';
+import { LineScanner, looksBinary, looksLikeText, type Decode, type Find } from './line-scanner';
 import { Reconstructor, type RawCall } from './reconstruct';
 
 export interface TraceReaderOptions {
@@ -13,12 +13,24 @@ export interface TraceReaderOptions {
   readonly find?: Find;
   /** 'auto' (default) detects from the first lines. */
   readonly format?: TraceFormat | 'auto';
-  readonly onCall: (call: RawCall) => void;
+  /** Each call, with what the trace says of itself (known before its first event line). */
+  readonly onCall: (call: RawCall, trace: TraceFacts) => void;
   /** How many skipped lines to keep as examples. */
   readonly skippedExamples?: number;
 }
 
-export interface TraceSummary {
+/** What a trace records about the machine it was taken on (SHARED-DECISIONS 1). */
+export interface TraceFacts {
+  /** `uname -r` from a "# pinscope: kernel_release=… arch=…" line before the first event. */
+  readonly kernelRelease: string | null;
+  readonly arch: string | null;
+}
+
+/** The line recordings and recipes put at a trace's top. */
+const FACTS_LINE = /^# pinscope: kernel_release=(\S+)(?:\s+arch=(\S+))?/;
+const FACTS_KEYWORD = '# pinscope:';
+
+export interface TraceSummary extends TraceFacts {
   readonly format: TraceFormat;
   readonly lines: number;
   readonly bytes: number;
@@ -36,6 +48,7 @@ export class TraceError extends Error {
 }
 
 const DETECT_LINES = 200;
+const BINARY = 'this is a binary file, not a text trace (a trace.dat needs `trace-cmd report` first)';
 
 export class TraceReader {
   private readonly scanner: LineScanner;
@@ -47,13 +60,16 @@ export class TraceReader {
   private readonly skippedExamples: SkippedLine[] = [];
   private calls = 0;
   private sawText = false;
+  private facts: TraceFacts = { kernelRelease: null, arch: null };
+  /** A line other than a comment was read: a facts line after it no longer counts (it belongs at the top). */
+  private pastTop = false;
 
   constructor(private readonly options: TraceReaderOptions) {
     this.format = options.format && options.format !== 'auto' ? options.format : null;
     this.reconstructor = new Reconstructor({
       onCall: (call) => {
         this.calls++;
-        options.onCall(call);
+        options.onCall(call, this.facts);
       },
     });
     this.scanner = new LineScanner({ decode: options.decode, find: options.find, onLine: (text, line) => this.line(text, line) });
@@ -62,18 +78,30 @@ export class TraceReader {
 
   private useParser(parser: LineParser): void {
     this.parser = parser;
-    this.scanner.setKeywords(parser.keywords);
+    // The facts line is looked for only at the top: past it, no extra search per chunk.
+    this.scanner.setKeywords(parser.keywords && !this.pastTop ? [...parser.keywords, FACTS_KEYWORD] : parser.keywords);
   }
 
   push(chunk: Uint8Array): void {
     if (!this.sawText && chunk.length) {
-      if (!looksLikeText(chunk.subarray(0, 4096))) throw new TraceError('this is a binary file, not a text trace (a trace.dat needs `trace-cmd report` first)');
+      if (!looksLikeText(chunk.subarray(0, 4096))) throw new TraceError(BINARY);
       this.sawText = true;
     }
     this.scanner.push(chunk);
   }
 
   private line(text: string, line: number): void {
+    if (!this.pastTop) {
+      if (text.startsWith(FACTS_KEYWORD)) {
+        const m = FACTS_LINE.exec(text);
+        if (m) this.facts = { kernelRelease: m[1]!, arch: m[2] ?? null };
+        return;
+      }
+      if (!text.startsWith('#') && text.trim() !== '') {
+        this.pastTop = true;
+        if (this.parser) this.scanner.setKeywords(this.parser.keywords);
+      }
+    }
     if (!this.parser) {
       this.buffered.push([text, line]);
       if (this.buffered.length >= DETECT_LINES) this.detect();
@@ -91,6 +119,9 @@ export class TraceReader {
   private detect(): void {
     this.format = detectFormat(this.buffered.map(([text]) => text));
     if (!this.format) {
+      // Not a trace: binary when most of its lines could be no text at all.
+      const binary = this.buffered.filter(([text]) => looksBinary(text)).length;
+      if (binary * 2 > this.buffered.length) throw new TraceError(BINARY);
       const first = this.buffered.find(([text]) => text.trim() !== '');
       throw new TraceError(
         first ? `no known trace format (line ${first[1]}: ${JSON.stringify(first[0].slice(0, 80))})` : 'the file is empty',
@@ -117,6 +148,7 @@ export class TraceReader {
       calls: this.calls,
       skipped: { lines: this.skippedCount, examples: this.skippedExamples },
       lost: this.reconstructor.lost,
+      ...this.facts,
     };
   }
 }

@@ -123,7 +123,8 @@ export function recipe(kernel: string, arch: Arch, options: RecipeOptions = {}):
   const events = [...kprobeEvents.trim().split('\n')].map((line) => line.split(' ')[0]!.split('/')[1]!);
   const shell = `#!/bin/sh
 # Pinscope recording recipe: Linux ${kernel}, ${arch}. Run as root; the trace
-# ends up in ./pinscope.trace. Replay it with: pinscope replay pinscope.trace --kernel ${kernel}
+# ends up in ./pinscope.trace, its first line naming the kernel it ran on
+# (Pinscope then knows the variant). Replay it with: pinscope replay pinscope.trace
 set -e
 cd /sys/kernel/tracing
 echo 0 > tracing_on
@@ -142,7 +143,7 @@ echo 1 > tracing_on
 echo "pinscope: recording; run the workload, then press Enter"
 read _
 echo 0 > tracing_on
-cat trace > "$OLDPWD/pinscope.trace"
+{ echo "# pinscope: kernel_release=$(uname -r) arch=$(uname -m)"; cat trace; } > "$OLDPWD/pinscope.trace"
 echo nop > current_tracer
 echo > set_graph_function
 ${events.map((e) => `echo 0 > events/${group}/${e}/enable`).join('\n')}
@@ -150,7 +151,9 @@ echo > kprobe_events
 `;
 
   const bpftrace = `// Pinscope recording recipe for bpftrace 0.19+ (fentry/fexit with BTF): Linux ${kernel}, ${arch}.
-// Run: bpftrace pinscope.bt > pinscope.bt.txt   (or -f json), then: pinscope replay pinscope.bt.txt --kernel ${kernel}
+// Run (the first line names the kernel, so Pinscope knows the variant; add -f json to bpftrace for JSON):
+//   { echo "# pinscope: kernel_release=$(uname -r) arch=$(uname -m)"; bpftrace pinscope.bt; } > pinscope.bt.txt
+// then: pinscope replay pinscope.bt.txt
 fentry:netfs:netfs_extract_user_iter
 {
 	$o = args.orig;

@@ -4,6 +4,7 @@ import { CallError } from '../engine/call';
 import type { CallDto, ReplayResultDto, VariantId } from '../protocol/dto';
 import { decodeCall, type ObservedDto } from './decode';
 import type { RawCall } from './reconstruct';
+import { evidenceOf, NEWEST, type CallEvidence } from './variant-inference';
 
 export interface TraceCallResult {
   readonly pid: number | null;
@@ -20,15 +21,19 @@ export interface TraceCallResult {
   /** What differs, when the verdict is mismatch. */
   readonly differences: readonly string[];
   readonly marker: string | null;
+  /** What the call's result says of the kernel's variant, whatever it was replayed with (null: nothing). */
+  readonly evidence: CallEvidence | null;
 }
 
+
+/** Replays a traced call through `variant` ('auto' here is the newest: a whole trace decides with VariantInference). */
 export function replayTraceCall(call: RawCall, kernel: string, variant: VariantId | 'auto'): TraceCallResult {
   const decoded = decodeCall(call, kernel);
   const missing = [...decoded.missing];
   let predicted: ReplayResultDto | null = null;
   let input = decoded.input;
   if (input) {
-    input = { ...input, variant: variant === 'auto' ? 'v3' : variant };
+    input = { ...input, variant: variant === 'auto' ? NEWEST : variant };
     try {
       predicted = replayCall(normaliseCall(input));
     } catch (error) {
@@ -66,5 +71,6 @@ export function replayTraceCall(call: RawCall, kernel: string, variant: VariantI
     missing,
     differences,
     marker: call.marker,
+    evidence: evidenceOf(decoded),
   };
 }

@@ -129,6 +129,8 @@ describe('server: source intelligence on a workspace', () => {
       [23, 4712, 'match', 'UBUF read 12288'],
       [27, 4713, 'match', 'IOVEC write 6144'],
     ]);
+    // variant auto: no release recorded, and line 23's -EFAULT return is one only v1 and later give.
+    assert.deepEqual([loaded.variant.variant, loaded.variant.by, loaded.variant.lines], ['v3', 'behaviour', [23]]);
     const detail = (await server.connection.sendRequest(TraceCallRequest.method, { traceId: loaded.traceId, index: 1 })) as TraceCallDetailDto;
     assert.deepEqual([detail.predicted?.ret, detail.predicted?.bytes, detail.predicted?.anomalies.map((a) => a.kind)], [2, 7936, ['short-extraction', 'partial-pin']]);
     // The call sites the trace's callers name now count their traced calls.

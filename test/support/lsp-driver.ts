@@ -19,16 +19,28 @@ export interface ServerSession {
   readonly connection: ProtocolConnection;
   readonly initializeResult: InitializeResult;
   readonly stderr: () => string;
+  /** The server process is still running. */
+  readonly alive: () => boolean;
   stop(): Promise<void>;
 }
 
-export async function startServer(options: { rootUri?: string; capabilities?: Record<string, unknown>; beforeInitialized?: (c: ProtocolConnection) => void } = {}): Promise<ServerSession> {
-  const child: ChildProcess = spawn(process.execPath, [join(REPO_ROOT, 'dist/server.js'), '--stdio'], {
+export async function startServer(
+  options: {
+    rootUri?: string;
+    capabilities?: Record<string, unknown>;
+    beforeInitialized?: (c: ProtocolConnection) => void;
+    /** Rewrites the command that starts the server (e.g. to run it without root's read override). */
+    command?: (command: string, args: readonly string[]) => [string, string[]];
+  } = {},
+): Promise<ServerSession> {
+  const [command, args] = (options.command ?? ((c, a) => [c, [...a]]))(process.execPath, [join(REPO_ROOT, 'dist/server.js'), '--stdio']);
+  const child: ChildProcess = spawn(command, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let running = true;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => ((running = false), resolve())));
   const died = exited.then(() => {
     throw new Error(`the language server exited during start-up:\n${stderr}`);
   });
@@ -51,6 +63,7 @@ export async function startServer(options: { rootUri?: string; capabilities?: Re
     connection,
     initializeResult,
     stderr: () => stderr,
+    alive: () => running,
     async stop() {
       await connection.sendRequest(ShutdownRequest.type);
       await connection.sendNotification(ExitNotification.type);

@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { EXAMPLE_E1, normaliseCall, replayCall } from '../../extension/engine';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview } from '../../extension/protocol/webview';
 import { readTraceFile } from '../../extension/node/trace-file';
-import { replayTraceCall, type TraceCallResult } from '../../extension/trace';
+import { replayTrace, replayTraceCall, type TraceCallResult } from '../../extension/trace';
 import { ReplayPager } from '../../extension/client/replay-pager';
 import { isWebviewToHost } from '../../extension/protocol/guards';
 import { observedForView, traceRecords } from '../../extension/trace';
@@ -129,6 +129,26 @@ describe('webview: the replay view in Chromium', () => {
     assert.equal(await page.locator('img').count(), 0);
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned), undefined);
     assert.deepEqual(cspErrors, []);
+    await page.close();
+  });
+
+  it('shows control characters from a trace escaped (\\x1b), in the call list, the title and tooltips', async () => {
+    const { page } = await openView(browser);
+    const evil = '\x1b[2J\x1b]0;x\x07\u009b31m';
+    const call = { index: 0, pid: 7, comm: evil, line: 3, verdict: 'match', input: 'UBUF read 12288', observedRet: 4, predictedRet: 4, anomalies: [], missing: [], differences: [], caller: null };
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTraceCalls', title: `calls of ${evil}`, traceId: 1, calls: [call] });
+    await page.waitForSelector('[data-testid="trace-call"]');
+    const texts = await page.evaluate(() => [document.querySelector('h1')!.textContent, document.querySelector('[data-testid="trace-call"]')!.textContent]);
+    for (const text of texts) {
+      assert.match(text!, /\\x1b\[2J\\x1b\]0;x\\x07\\u009b31m/);
+      assert.doesNotMatch(text!, /[\u0000-\u001f\u007f-\u009f]/);
+    }
+    // A bvec slot's page text, as a probe printed it, lands in a tooltip.
+    await send(page, { ...showE1, title: evil, observed: { ret: 4, bytes: 0x3000, missing: [], bvecs: [{ idx: 0, offset: 0x100, len: 0xf00, page: evil }] } });
+    await page.waitForSelector('[data-testid="bvec"]');
+    const titles = await page.evaluate(() => [document.querySelector('h1')!.textContent, ...Array.from(document.querySelectorAll('[title]')).map((e) => e.getAttribute('title'))]);
+    assert.ok(titles.some((t) => t!.includes('bv_page \\x1b[2J')), titles.join(' | '));
+    for (const t of titles) assert.doesNotMatch(t!, /[\u0000-\u001f\u007f-\u009f]/);
     await page.close();
   });
 
@@ -416,6 +436,24 @@ describe('webview: the replay view in Chromium', () => {
     assert.match(await page.locator('[data-testid="differences"]').innerText(), /return: kernel -14, model 0/);
     // The GUP rounds agree: the difference is in what v0 makes of the failure, not in the pinning.
     assert.deepEqual(await page.locator('[data-testid="round-row"]').evaluateAll((rs) => rs.map((r) => r.className)), failed.observed.pinRounds.map(() => 'same'));
+    await page.close();
+  });
+
+  it('a traced call says which variant replayed it and why, and warns when the calls disagree with it', async function () {
+    const path = join(SHARED_DATA, 'kprobe/efault.trace.txt');
+    const results: TraceCallResult[] = [];
+    // Forced to v0, as a user's setting would: the trace's -EFAULT returns say otherwise.
+    const { decision } = await replayTrace({ variant: 'v0', kernel: null }, (one) => {
+      results.length = 0;
+      return readTraceFile(path, { onCall: (c, t) => results.push(one(c, t)) });
+    });
+    const failed = results.find((c) => c.observed.ret === -14)!;
+    const variant = { reason: `${decision.variant}: ${decision.reason}`, warning: decision.contradiction ?? decision.conflict };
+    const { page } = await openView(browser);
+    await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showReplay', title: 'efault.trace.txt', result: failed.predicted, observed: { ...observedForView(failed, traceRecords(results)), missing: [], variant } });
+    await page.waitForSelector('[data-testid="variant-why"]');
+    assert.equal(await page.locator('[data-testid="variant-why"]').innerText(), 'Replayed as v0: v0 as asked (--variant or pinscope.variant)');
+    assert.match(await page.locator('[data-testid="variant-warning"]').innerText(), /the calls disagree with v0: lines 14, 20, 26 \(and 3 more\): an error return \(-EFAULT\)/);
     await page.close();
   });
 

@@ -29,7 +29,7 @@ export class TraceEditorProvider implements vscode.CustomReadonlyEditorProvider 
           void panel.webview.postMessage({
             v: WEBVIEW_PROTOCOL_VERSION,
             type: 'showTraceCalls',
-            title: `${vscode.workspace.asRelativePath(document.uri)} (${trace.format})`,
+            title: `${vscode.workspace.asRelativePath(document.uri)} (${trace.format}, replayed as ${trace.variant.variant}: ${trace.variant.reason})`,
             traceId: trace.traceId,
             calls: trace.calls,
           });

@@ -4,6 +4,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { IndexListRequest, TraceCallRequest, TraceLoadRequest, type TraceCallSummaryDto, type TraceLoadResult } from '../../protocol/lsp';
+import { printable } from '../../trace/printable';
 import { sendRequest, ServerUnavailable } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
@@ -21,6 +22,11 @@ const VERDICT_ICON: Record<TraceCallSummaryDto['verdict'], vscode.ThemeIcon> = {
   mismatch: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
   incomplete: new vscode.ThemeIcon('question'),
 };
+
+/** Which variant replayed the trace and why, and any calls against it (one sentence each). */
+export function variantText(v: LoadedTrace['variant']): string {
+  return [`Replayed as ${v.variant}: ${v.reason}`, v.contradiction, v.conflict].filter(Boolean).join('\n');
+}
 
 function tally(calls: readonly TraceCallSummaryDto[]): string {
   const count = (v: string) => calls.filter((c) => c.verdict === v).length;
@@ -46,7 +52,9 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
   getTreeItem(node: Node): vscode.TreeItem {
     if (node.kind === 'trace') {
       const item = new vscode.TreeItem(vscode.workspace.asRelativePath(node.trace.path), vscode.TreeItemCollapsibleState.Expanded);
-      item.description = `${node.trace.format} — ${tally(node.trace.calls)}`;
+      const v = node.trace.variant;
+      item.description = printable(`${node.trace.format} — ${v.variant}${v.contradiction || v.conflict ? ' ⚠' : ''} — ${tally(node.trace.calls)}`);
+      item.tooltip = printable(variantText(v));
       item.iconPath = new vscode.ThemeIcon('pulse');
       item.resourceUri = vscode.Uri.file(node.trace.path);
       return item;
@@ -58,11 +66,12 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       return item;
     }
     const c = node.call;
-    const item = new vscode.TreeItem(`line ${c.line}: ${c.input ?? 'inputs not recorded'}`, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(printable(`line ${c.line}: ${c.input ?? 'inputs not recorded'}`), vscode.TreeItemCollapsibleState.None);
     const ret = c.observedRet === null ? '' : ` → ${c.observedRet}`;
-    item.description = `${c.verdict}${ret}${c.anomalies.length ? ` · ${c.anomalies.join(', ')}` : ''}`;
+    item.description = printable(`${c.verdict}${ret}${c.anomalies.length ? ` · ${c.anomalies.join(', ')}` : ''}`);
     item.tooltip = [c.differences.join('; '), c.missing.length ? `missing: ${c.missing.join(', ')}` : '', c.caller ? `called from ${c.caller}` : '']
       .filter(Boolean)
+      .map(printable)
       .join('\n');
     item.iconPath = VERDICT_ICON[c.verdict];
     item.contextValue = 'pinscope.tracedCall';
@@ -75,7 +84,8 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     if (node.kind === 'trace') {
       const byTask = new Map<string, TraceCallSummaryDto[]>();
       for (const call of node.trace.calls) {
-        const key = `${call.comm ?? '?'} (pid ${call.pid ?? '?'})`;
+        // A task's name is any bytes the process chose: shown escaped.
+        const key = printable(`${call.comm ?? '?'} (pid ${call.pid ?? '?'})`);
         const group = byTask.get(key);
         if (group) group.push(call);
         else byTask.set(key, [call]);
@@ -105,13 +115,16 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
       { location: vscode.ProgressLocation.Notification, title: `Pinscope: replaying ${vscode.workspace.asRelativePath(file)}`, cancellable: true },
       (_progress, token) => {
         const settings = vscode.workspace.getConfiguration('pinscope');
-        const params = { path: file.fsPath, kernel: settings.get<string>('kernel', '6.12'), variant: settings.get<string>('variant', 'auto') };
+        // The kernel only when the user set one: else the release the trace records decides (then 6.12).
+        const kernel = settings.inspect<string>('kernel');
+        const chosen = kernel?.workspaceFolderValue ?? kernel?.workspaceValue ?? kernel?.globalValue;
+        const params = { path: file.fsPath, ...(chosen ? { kernel: chosen } : {}), variant: settings.get<string>('variant', 'auto') };
         return this.client.sendRequest(TraceLoadRequest.method, params, token) as Promise<TraceLoadResult>;
       },
     );
     if (!result.ok) {
-      this.log.error(`${file.fsPath}: ${result.error}`);
-      void vscode.window.showErrorMessage(`Pinscope could not read ${vscode.workspace.asRelativePath(file)}: ${result.error}`);
+      this.log.error(printable(`${file.fsPath}: ${result.error}`));
+      void vscode.window.showErrorMessage(printable(`Pinscope could not read ${vscode.workspace.asRelativePath(file)}: ${result.error}`));
       return undefined;
     }
     this.traces.push(result);
@@ -119,7 +132,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const skipped = result.skipped.lines ? `; ${result.skipped.lines} line(s) skipped (first at line ${result.skipped.examples[0]?.line})` : '';
     const anomalies = result.calls.filter((c) => c.anomalies.length).length;
     const summary = `${tally(result.calls)}; ${anomalies} with anomalies${skipped}${result.lost ? `; ${result.lost} events lost` : ''}`;
-    this.log.info(`${file.fsPath} (${result.format}): ${summary}`);
+    this.log.info(printable(`${file.fsPath} (${result.format}): ${summary}; ${variantText(result.variant).replace(/\n/g, '; ')}`));
     void vscode.window.showInformationMessage(`Pinscope: ${summary}`);
     return result;
   }
@@ -177,9 +190,11 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     if (!detail || !trace) return;
     const s = detail.summary;
     await this.revealSource(trace, s);
-    const title = `trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`;
-    if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing });
-    else this.panel.showMessage(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`);
+    const title = printable(`trace line ${s.line}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`);
+    const v = trace.variant;
+    const variant = { reason: `${v.variant}: ${v.reason}`, warning: v.contradiction ?? v.conflict };
+    if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing, variant });
+    else this.panel.showMessage(printable(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`));
   }
 
   dispose(): void {

@@ -1,9 +1,10 @@
 // Hovers: on a definition's name, what its variant does; on a call, how the
 // caller handles the result, each point with the line that does it.
-import type { Hover, HoverParams, TextDocuments } from 'vscode-languageserver/node';
+import type { CancellationToken, Hover, HoverParams, TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { VARIANT_DESCRIPTIONS, type CallerHandling } from '../../source';
 import type { DocumentAnalysis } from '../document-analysis';
+import { dropIfCancelled } from '../lsp-requests';
 
 function fact(label: string, f: { what: string; line: number } | null, missing: string): string {
   return f ? `- ${label}: \`${f.what.replace(/\s+/g, ' ').slice(0, 90)}\` (line ${f.line + 1})` : `- ${missing}`;
@@ -27,10 +28,14 @@ function within(line: number, character: number, start: { line: number; col: num
 }
 
 export function hoverHandler(documents: TextDocuments<TextDocument>, analysis: DocumentAnalysis) {
-  return async (params: HoverParams): Promise<Hover | null> => {
+  return async (params: HoverParams, token?: CancellationToken): Promise<Hover | null> => {
+    // While edits still arrive, wait for the newest text (or the client's cancel).
+    await analysis.quiet(params.textDocument.uri, () => !token?.isCancellationRequested);
+    dropIfCancelled(token);
     const document = documents.get(params.textDocument.uri);
     if (!document) return null;
     const facts = await analysis.factsFor(document.uri, document.version, document.getText());
+    dropIfCancelled(token);
     const { line, character } = params.position;
     const entry = facts.entries.find((e) => within(line, character, { line: e.line, col: e.col }, e.endCol));
     if (!entry) return null;

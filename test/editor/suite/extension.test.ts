@@ -1,7 +1,8 @@
 // Runs inside a real VS Code with the extension under development loaded and
 // samples/kernel open as the workspace.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { PinscopeApi } from '../../../extension/client/extension';
@@ -222,6 +223,10 @@ describe('Pinscope in a real VS Code', () => {
     assert.ok(trace);
     const tasks = api.traces.getChildren(trace).map((t) => [String(api.traces.getTreeItem(t).label), api.traces.getChildren(t).length]);
     assert.deepEqual(tasks, [['dd (pid 4711)', 2], ['dd (pid 4712)', 1], ['dd (pid 4713)', 1]]);
+    // The trace says which variant replayed it and why: no release recorded, and line 23 returned -EFAULT (v1 and later).
+    const traceItem = api.traces.getTreeItem(trace);
+    assert.match(String(traceItem.description), /^kprobe — v3 — 4 call\(s\)/);
+    assert.match(String(traceItem.tooltip), /^Replayed as v3: v1\/v2\/v3 \(the newest of them\), from what the calls did: line 23: an error return \(-EFAULT\)/);
     const [firstTask] = api.traces.getChildren(trace);
     const [shortCall] = api.traces.getChildren(firstTask).slice(1);
     const item = api.traces.getTreeItem(shortCall!);
@@ -279,6 +284,16 @@ describe('Pinscope in a real VS Code', () => {
     const json = vscode.Uri.file(join(REPO_ROOT, '.test-results', 'export.json'));
     await vscode.commands.executeCommand('pinscope.exportReplay', { uri: json, format: 'json' });
     assert.equal(JSON.parse(readFileSync(json.fsPath, 'utf8')).ret, 4);
+  });
+
+  it('a task name holding terminal control bytes shows escaped in the Traces view', async () => {
+    const lines = readFileSync(join(REPO_ROOT, 'samples/traces/direct-io.trace'), 'utf8').replace(/\bdd-4711\b/g, '\x1b[31mdd\x07-4711');
+    const path = join(tmpdir(), `pinscope-evil-${process.pid}.trace`);
+    writeFileSync(path, lines);
+    const loaded = (await vscode.commands.executeCommand('pinscope.replayTraceFile', vscode.Uri.file(path))) as { traceId: number };
+    const trace = api.traces.getChildren().find((t) => t.kind === 'trace' && t.trace.traceId === loaded.traceId)!;
+    const labels = api.traces.getChildren(trace).map((t) => String(api.traces.getTreeItem(t).label));
+    assert.deepEqual(labels, ['\\x1b[31mdd\\x07 (pid 4711)', 'dd (pid 4712)', 'dd (pid 4713)']);
   });
 
   it('while the language server is down, commands answer with a message instead of failing; it comes back', async () => {

@@ -32,6 +32,10 @@ describe('protocol guards', () => {
     const observed = { ret: 4, bytes: 12288, pinned: 4, unpins: null, bvecs: [{ idx: 0, offset: 256, len: 3840, page: null }], missing: [] };
     assert.ok(isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, observed }));
     assert.ok(!isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, observed: { ...observed, pinned: 'four' } }));
+    // Why the trace replayed with this variant: a reason, and a warning or null.
+    assert.ok(isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, observed: { ...observed, variant: { reason: 'v0: kernel 6.8.0', warning: null } } }));
+    assert.ok(!isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, observed: { ...observed, variant: { reason: 0, warning: null } } }));
+    assert.ok(!isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, observed: { ...observed, variant: 'v0' } }));
     assert.ok(isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, paging: { id: 1, total: 4 } }));
     assert.ok(!isHostToWebview({ v: 1, type: 'showReplay', title: 'E1', result, paging: { id: 1, total: 2 } }), 'fewer rows in all than sent');
   });

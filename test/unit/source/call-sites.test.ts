@@ -7,7 +7,7 @@ async function sitesIn(text: string) {
   const parser = await testCParser();
   const tree = parser.parse(text);
   try {
-    return findSymbols(tree, parser, [TARGET_FUNCTION])
+    return findSymbols(tree, text, [TARGET_FUNCTION])
       .filter((e) => e.kind === 'call')
       .map((e) => ({
         caller: e.function,

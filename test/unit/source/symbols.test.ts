@@ -6,9 +6,10 @@ import { fixtureText } from '../../support/fixtures';
 describe('source: definitions, declarations and calls', () => {
   it('finds declarations, calls in macros arguments and conditions, K&R layouts; not macro bodies', async () => {
     const parser = await testCParser();
-    const tree = parser.parse(fixtureText('c/symbols.c'));
+    const text = fixtureText('c/symbols.c');
+    const tree = parser.parse(text);
     try {
-      const found = findSymbols(tree, parser).map((e) => [e.kind, e.symbol, e.line + 1, e.function]);
+      const found = findSymbols(tree, text).map((e) => [e.kind, e.symbol, e.line + 1, e.function]);
       assert.deepEqual(found, [
         ['declaration', 'netfs_extract_user_iter', 5, null],
         ['declaration', 'iov_iter_extract_pages', 7, null],

@@ -2,6 +2,7 @@
 // DOM. Rows the host has not sent yet are asked for as they come into view.
 import type { BvecDto, ReplayResultDto, StepDto } from '../../../extension/protocol/dto';
 import type { ObservedBvecDto, ObservedViewDto } from '../../../extension/protocol/webview';
+import { printable } from '../../../extension/trace/printable';
 import type { BvecSource } from '../bvec-source';
 import { bytes, h, hex } from '../dom';
 import type { StepCursor } from '../step-cursor';
@@ -31,7 +32,7 @@ function kernelCell(model: BvecDto | undefined, seen: ObservedBvecDto | undefine
   const same = model !== undefined && model.offset === seen.offset && model.len === seen.len;
   const [text, className] = stale ? ['stale heap data', 'stale'] : same ? ['same', 'same'] : [`${hex(seen.offset)} + ${hex(seen.len)}`, 'differs'];
   const element = cell(text, className);
-  element.title = stale ? `${values}: past the returned count, whatever the heap held` : values;
+  element.title = printable(stale ? `${values}: past the returned count, whatever the heap held` : values);
   return element;
 }
 

@@ -24,6 +24,11 @@ export function verdictView(result: ReplayResultDto, observed: ObservedViewDto):
     { class: 'verdict-panel', 'aria-label': 'Prediction against the kernel' },
     h('h2', {}, 'Model against kernel'),
     h('p', { 'data-testid': 'verdict-summary', class: differs.length ? 'disagree' : 'agree' }, h('span', { class: `codicon codicon-${differs.length ? 'error' : 'pass'}`, 'aria-hidden': 'true' }), ' ', summary),
+    // Which variant the trace was replayed with and why: its kernel release, its calls, or asked for.
+    observed.variant ? h('p', { 'data-testid': 'variant-why', class: 'variant-why' }, `Replayed as ${observed.variant.reason}`) : null,
+    observed.variant?.warning
+      ? h('p', { 'data-testid': 'variant-warning', class: 'disagree' }, h('span', { class: 'codicon codicon-warning', 'aria-hidden': 'true' }), ' ', observed.variant.warning)
+      : null,
     h(
       'table',
       {},
