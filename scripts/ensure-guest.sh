@@ -13,7 +13,7 @@ cache="${PINSCOPE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pinscope}"
 dest="$cache/guest"
 init="$here/guest/init"
 # The cached guest is rebuilt when the init script changes.
-stamp="$(sha256sum "$init" "$0" | sha256sum | cut -c1-16)"
+stamp="$(cat "$init" "$0" | sha256sum | cut -c1-16)"
 if [ -f "$dest/.complete" ] && [ "$(cat "$dest/.complete")" = "$stamp" ]; then
   echo "$dest"
   exit 0
@@ -55,8 +55,10 @@ fi
 work="$cache/guest.build"
 rm -rf "$work"
 mkdir -p "$work/debs" "$work/unpacked" "$work/root"
-say "downloading $kernel_pkg and busybox-static (once; about 100 MB)"
-(cd "$work/debs" && apt-get download -qq -o APT::Sandbox::User=root "$kernel_pkg" busybox-static >/dev/null)
+say "downloading $kernel_pkg, busybox-static and dropbear (once; about 110 MB)"
+# dropbear (and the libraries it links) lets a test reach the guest over SSH.
+ssh_pkgs=(dropbear-bin libtomcrypt1 libtommath1 libgmp10 libcrypt1 zlib1g libc6)
+(cd "$work/debs" && apt-get download -qq -o APT::Sandbox::User=root "$kernel_pkg" busybox-static "${ssh_pkgs[@]}" >/dev/null)
 for deb in "$work"/debs/*.deb; do dpkg -x "$deb" "$work/unpacked"; done
 
 release="$(basename "$(ls -d "$work"/unpacked/lib/modules/*/ | head -n1)")"
@@ -69,11 +71,21 @@ for applet in $("$root/bin/busybox" --list); do
   [ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
 done
 
-# The closure of 9p and 9pnet_virtio, in load order (modules.dep lists a module's
+u="$work/unpacked"
+mkdir -p "$root"/{usr/sbin,lib/x86_64-linux-gnu,usr/lib/x86_64-linux-gnu,lib64,etc,root}
+cp "$u/usr/sbin/dropbear" "$root/usr/sbin/"
+cp -a "$u"/lib/x86_64-linux-gnu/{libc.so.6,ld-linux-x86-64.so.2,libcrypt.so.1*,libz.so.1*} "$root/lib/x86_64-linux-gnu/"
+cp -a "$u"/usr/lib/x86_64-linux-gnu/{libtomcrypt.so.1*,libtommath.so.1*,libgmp.so.10*} "$root/usr/lib/x86_64-linux-gnu/"
+cp -a "$u/lib64/ld-linux-x86-64.so.2" "$root/lib64/"
+echo 'root:x:0:0:root:/root:/bin/sh' > "$root/etc/passwd"
+echo 'root:x:0:' > "$root/etc/group"
+echo /bin/sh > "$root/etc/shells"
+
+# The closure of 9p, 9pnet_virtio and virtio_net, in load order (modules.dep lists a module's
 # dependencies with the last-needed first, so they load in reverse).
 modules="$root/lib/modules"
 : > "$modules/load-order"
-for want in 9p 9pnet_virtio; do
+for want in 9p 9pnet_virtio virtio_net; do
   line="$(grep -E "/$want\.ko(\.xz)?:" "$work/unpacked/lib/modules/$release/modules.dep")"
   deps="${line#*:}"
   for dep in $(echo "$deps" | tr ' ' '\n' | tac) "${line%%:*}"; do

@@ -5,7 +5,7 @@
 // stdin there with busybox sh as root, streams the script's stdout back as it is
 // written, and exits with the script's status.
 //
-//   guest-target [--share DIR] [--state DIR] [--timeout SECONDS]
+//   guest-target [--share DIR] [--state DIR] [--timeout SECONDS] [--ssh-port PORT]
 //
 // --share DIR   host folder mounted at /mnt/share in the guest (9p, cache=none:
 //               plain read()/write() there call netfs_extract_user_iter); default
@@ -14,6 +14,8 @@
 //               exists, and writes DIR/before and DIR/after, the tracefs state
 //               before and after the script (tests compare them).
 // --timeout S   power the guest off after S seconds (default 600); exit 124.
+// --ssh-port P  qemu user networking with 127.0.0.1:P forwarded to the guest's
+//               dropbear on port 22, which lets in the keys in DIR/authorized_keys.
 //
 // Channels: stdin goes to the virtio port pinscope.in (a unix socket on this side;
 // qemu holds the bytes until the guest opens the port), the port pinscope.out
@@ -30,7 +32,7 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
-  options: { share: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string', default: '600' } },
+  options: { share: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string', default: '600' }, 'ssh-port': { type: 'string' } },
 });
 
 const built = spawnSync('bash', [join(here, 'ensure-guest.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -53,7 +55,8 @@ const qemu = spawn(
   'qemu-system-x86_64',
   [
     '-machine', 'q35', '-accel', 'tcg,thread=single', '-cpu', 'max,la57=off', '-smp', '2', '-m', '1G',
-    '-nodefaults', '-no-reboot', '-display', 'none', '-monitor', 'none', '-nic', 'none',
+    '-nodefaults', '-no-reboot', '-display', 'none', '-monitor', 'none',
+    ...(values['ssh-port'] ? ['-nic', `user,model=virtio-net-pci,hostfwd=tcp:127.0.0.1:${Number(values['ssh-port'])}-:22`] : ['-nic', 'none']),
     '-kernel', join(guest, 'vmlinuz'), '-initrd', join(guest, 'initramfs.cpio.gz'),
     '-append', 'console=ttyS0 nokaslr no5lvl panic=-1 quiet',
     '-serial', 'stdio',

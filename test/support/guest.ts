@@ -67,9 +67,10 @@ export interface RecordRun {
 }
 
 /** `pinscope record ARGS…`, from the sources. */
-export function pinscopeRecord(args: readonly string[]): RecordRun {
+export function pinscopeRecord(args: readonly string[], env: NodeJS.ProcessEnv = {}): RecordRun {
   const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'extension/cli/main.ts'), 'record', ...args], {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
