@@ -90,7 +90,7 @@ export function variantOfRelease(text: string): ReleaseVariant {
     return { variant: 'v3', reason: r.rc !== null ? `7.1-rc${r.rc} has the fixes (merged for 7.1-rc5): V3` : `7.1 ships the fixed function (V3)` };
   }
   const fixedAt = FIXED_STABLE[line];
-  if (fixedAt === undefined) return { variant: 'v0', reason: `the ${line} line ships V0b (it ended before the 2026 fixes)` };
+  if (fixedAt === undefined) return { variant: 'v0', reason: `the ${line} line ships V0b (not one of the stable lines that took the 2026 fixes, §1.1)` };
   if (abiStyle(r)) {
     return { variant: 'v0', reason: `${line}.0${r.suffix.replace(/^(-\d+).*/, '$1')} carries a distribution ABI number, not the stable sublevel: taken as ${line} before its fix (${line}.${fixedAt}), V0b` };
   }
@@ -98,3 +98,18 @@ export function variantOfRelease(text: string): ReleaseVariant {
   if (r.rc !== null || sub < fixedAt) return { variant: 'v0', reason: `${line}.${sub}${r.rc !== null ? `-rc${r.rc}` : ''} predates the fix in ${line}.${fixedAt}: V0b` };
   return { variant: 'v3', reason: `${line}.${sub} has the fixes (${line}.${fixedAt} on): V3` };
 }
+
+/**
+ * The release and machine in a full `uname -a` line (what trace-cmd keeps in a
+ * trace.dat's UNAME option, and the guest's "Linux (none) 6.12.117+deb12-amd64
+ * #1 SMP … x86_64 GNU/Linux"): the third word, and the machine, which comes
+ * after the version and before the operating system when uname knows them.
+ */
+export function releaseFromUname(uname: string): { release: string; arch: string | null } | null {
+  const words = uname.trim().split(/\s+/);
+  if (words.length < 3 || !parseRelease(words[2]!)) return null;
+  const arch = words.slice(3).reverse().find((w) => MACHINE.test(w)) ?? null;
+  return { release: words[2]!, arch };
+}
+
+const MACHINE = /^(x86_64|i[3-6]86|aarch64|arm\w*|riscv\d+|ppc\w*|s390x?|mips\w*|loongarch64)$/;

@@ -10,10 +10,11 @@ export function createStatusItem(client: LanguageClient, traces: TracesView, rea
   item.name = 'Pinscope';
   item.command = 'pinscope.showLog';
   let index = 'indexing…';
+  let skippedNote = '';
   const render = () => {
     const loaded = traces.loaded.length;
     item.text = `$(pulse) Pinscope: ${index}${loaded ? ` · ${loaded} trace${loaded === 1 ? '' : 's'}` : ''}`;
-    item.tooltip = 'Pinscope: the workspace index and the traces loaded (click for the log)';
+    item.tooltip = `Pinscope: the workspace index and the traces loaded (click for the log)${skippedNote}`;
     item.show();
   };
   render();
@@ -29,7 +30,10 @@ export function createStatusItem(client: LanguageClient, traces: TracesView, rea
     item,
     traces.onDidChangeTreeData(render),
     indexed((status) => {
-      index = status.state === 'ready' ? `${status.entries} entries` : status.state;
+      const skipped = status.skipped ?? [];
+      index = status.state === 'ready' ? `${status.entries} entries${skipped.length ? ` · ${skipped.length} skipped` : ''}` : status.state;
+      // The first few here; every one, with its reason, in the log.
+      skippedNote = skipped.length ? `\n\nSkipped:\n${skipped.slice(0, 5).map((s) => `${vscode.Uri.parse(s.uri).fsPath}: ${s.reason}`).join('\n')}${skipped.length > 5 ? `\n… and ${skipped.length - 5} more in the log` : ''}` : '';
       render();
     }),
   ];

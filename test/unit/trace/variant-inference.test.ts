@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseRelease, variantOfRelease } from '../../../extension/engine/kernel-releases';
+import { parseRelease, releaseFromUname, variantOfRelease } from '../../../extension/engine/kernel-releases';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { callEvidence, decideVariant, decodingKernel, recipe, replayTrace, replayTraceCall, VariantInference, type RawCall, type TraceCallResult } from '../../../extension/trace';
 import { pinscope } from '../../support/cli';
@@ -92,6 +92,15 @@ describe('variant: the release -> variant table (kernel-semantics §1.1)', () =>
     assert.deepEqual(parseRelease('7.1.0-rc4'), { major: 7, minor: 1, sublevel: 0, rc: 4, suffix: '' });
     assert.equal(parseRelease('6.8x'), null);
     assert.match(variantOfRelease('6.12.0-55.el10.x86_64').reason, /ABI number/);
+  });
+
+  it('reads the release out of a full uname line (a trace.dat keeps one)', () => {
+    const manifest = JSON.parse(readFileSync(join(SHARED_DATA, 'manifest.json'), 'utf8')) as { files: Array<{ kernel?: string }> };
+    const uname = manifest.files.find((f) => f.kernel)?.kernel;
+    assert.ok(uname, 'the fixtures record the guest kernel');
+    assert.deepEqual(releaseFromUname(uname), { release: '6.12.117+deb12-amd64', arch: 'x86_64' });
+    assert.deepEqual(releaseFromUname('Linux box 6.8.0-45-generic'), { release: '6.8.0-45-generic', arch: null });
+    assert.equal(releaseFromUname('cpus=2'), null);
   });
 
   it('decodes with the recorded release unless a kernel is asked for', () => {
