@@ -4,7 +4,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { importMetaShim } from './esbuild-shims.mjs';
 
-const benches = ['engine', 'trace', 'source', 'editing', 'webview'];
+const benches = ['engine', 'trace', 'tracedat', 'source', 'editing', 'webview'];
 // The webview bench loads the built bundle.
 const built = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(1);

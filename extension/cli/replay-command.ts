@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { readTraceFile } from '../node/trace-file';
+import type { TraceDatSummary } from '../trace/tracedat';
 import type { VariantId } from '../protocol/dto';
 import type { VariantDecisionDto } from '../protocol/trace-calls';
 import { FORMATS, printable, printableJson, replayTrace, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
@@ -101,7 +102,10 @@ export async function replayCommand(argv: string[]): Promise<number> {
     };
     process.stdout.write(printableJson(JSON.stringify(out, null, 2)) + '\n');
   } else {
-    const lines = [`${file}: ${summary.format}, ${summary.lines} lines, ${rows.length} call(s)`, ...variantLines(decision)];
+    // A trace.dat has records, not lines: its "line" numbers count records in time order.
+    const dat = 'dat' in summary ? (summary as TraceDatSummary).dat : null;
+    const size = dat ? `${summary.lines} events (trace.dat v${dat.version}, ${dat.compression})` : `${summary.lines} lines`;
+    const lines = [`${file}: ${summary.format}, ${size}, ${rows.length} call(s)`, ...variantLines(decision)];
     if (rows.length) lines.push(HEADER, ...rows);
     lines.push(`${verdicts.match} match, ${mismatches} mismatch, ${verdicts.incomplete} incomplete`);
     if (summary.skipped.lines) {

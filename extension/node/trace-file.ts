@@ -1,15 +1,16 @@
 // Reads a trace file into the streaming TraceReader: plain or gzip text as it
-// comes off the disk, and trace-cmd's binary trace.dat through
-// `trace-cmd report` when trace-cmd is installed.
+// comes off the disk; trace-cmd's binary trace.dat through the trace layer's
+// own reader (random access to the file), and through `trace-cmd report`
+// only for what that reader does not support, when trace-cmd is installed.
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, openSync, readSync, closeSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceError, TraceReader, type TraceReaderOptions, type TraceSummary } from '../trace';
+import { readTraceDat, TRACE_DAT_MAGIC, type ByteSource } from '../trace/tracedat';
 
 const GZIP = [0x1f, 0x8b];
-const TRACE_DAT = [0x17, 0x08, 0x44, 0x74, 0x72, 0x61, 0x63, 0x69, 0x6e, 0x67]; // "\x17\x08Dtracing"
 
 export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
   /** Bytes read so far of the total (for progress reports). */
@@ -32,13 +33,46 @@ function head(path: string): Buffer {
   }
 }
 
+function traceCmdInstalled(): boolean {
+  return !spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' }).error;
+}
+
+/** The fallback for trace.dat files the native reader does not support. */
 function traceCmdReport(path: string): Readable {
-  const found = spawnSync('trace-cmd', ['--version'], { stdio: 'ignore' });
-  if (found.error) {
-    throw new TraceError(`${path} is a trace-cmd trace.dat, and trace-cmd is not installed: install it (apt-get install trace-cmd) or give the output of \`trace-cmd report\``);
-  }
   const child = spawn('trace-cmd', ['report', '-i', path], { stdio: ['ignore', 'pipe', 'ignore'] });
   return child.stdout;
+}
+
+const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+/** A trace.dat read natively; else why not, when it uses something only trace-cmd reads and trace-cmd is installed. */
+async function readDat(path: string, total: number, options: ReadTraceOptions): Promise<TraceSummary | { fallback: string }> {
+  const file = await open(path, 'r');
+  const source: ByteSource = {
+    size: total,
+    read: async (offset, length) => {
+      const buffer = Buffer.allocUnsafe(length);
+      const { bytesRead } = await file.read(buffer, 0, length, offset);
+      return buffer.subarray(0, bytesRead);
+    },
+  };
+  try {
+    return await readTraceDat(source, {
+      decode: utf8,
+      onCall: options.onCall,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.skippedExamples !== undefined ? { skippedExamples: options.skippedExamples } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof TraceError)) throw new TraceError(`${path}: ${(error as Error).message}`);
+    if (error.message === 'cancelled') throw error;
+    if (error.unsupported && traceCmdInstalled()) return { fallback: error.message };
+    const hint = error.unsupported ? ' (with trace-cmd installed, Pinscope reads such files through `trace-cmd report`)' : '';
+    throw new TraceError(`${path}: ${error.message}${hint}`, error.unsupported);
+  } finally {
+    await file.close();
+  }
 }
 
 const CHUNK_BYTES = 1 << 20;
@@ -88,8 +122,15 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
     options.onProgress?.(read, total);
   };
   let chunks: AsyncIterable<Buffer | Uint8Array>;
-  if (startsWith(magic, TRACE_DAT)) {
-    chunks = traceCmdReport(path);
+  if (startsWith(magic, TRACE_DAT_MAGIC)) {
+    const dat = await readDat(path, total, options);
+    if (!('fallback' in dat)) return dat;
+    try {
+      return await readText(path, traceCmdReport(path), options);
+    } catch (error) {
+      const why = error instanceof TraceError ? error.message : (error as Error).message;
+      throw new TraceError(`${path}: ${dat.fallback}; \`trace-cmd report\` could not read it either (${why})`, true);
+    }
   } else if (startsWith(magic, GZIP)) {
     const raw = createReadStream(path, { highWaterMark: CHUNK_BYTES, signal: options.signal });
     raw.on('data', (chunk: Buffer | string) => progress(chunk.length));
@@ -97,6 +138,10 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
   } else {
     chunks = plainChunks(path, progress);
   }
+  return readText(path, chunks, options);
+}
+
+async function readText(path: string, chunks: AsyncIterable<Buffer | Uint8Array>, options: ReadTraceOptions): Promise<TraceSummary> {
   const reader = new TraceReader({
     ...options,
     // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.

@@ -41,14 +41,18 @@ export interface TraceSummary extends TraceFacts {
 
 /** Why a file cannot be read as a trace. */
 export class TraceError extends Error {
-  constructor(message: string) {
+  /** @param unsupported a valid file in a form Pinscope does not read (another tool might). */
+  constructor(
+    message: string,
+    readonly unsupported = false,
+  ) {
     super(message);
     this.name = 'TraceError';
   }
 }
 
 const DETECT_LINES = 200;
-const BINARY = 'this is a binary file, not a text trace (a trace.dat needs `trace-cmd report` first)';
+const BINARY = 'this is a binary file, neither a text trace nor a trace.dat';
 
 export class TraceReader {
   private readonly scanner: LineScanner;

@@ -35,30 +35,46 @@ function isIovEntry(fields: Record<string, string>): boolean {
 export function parseProbeBody(name: string, rest: string): ProbeBody | null {
   const loc = LOCATION.exec(rest);
   const fields = parseFields(loc ? rest.slice(loc[0].length) : rest);
+  if (!loc) return classifyProbe(name, fields, {});
+  const [, site, returned] = loc;
   // trace-cmd prints a return as "(FUNC <- RETURN-ADDRESS)" in raw hex: the caller is the second.
-  let rawCaller: string | undefined;
-  if (loc && loc[1] === undefined && loc[2] !== undefined) rawCaller = `0x${loc[2]}`;
-  if (loc) {
-    const [, site, returned] = loc;
-    const hexOnly = site === undefined;
-    if (returned !== undefined && !/^[0-9a-f]+$/.test(returned)) {
-      if (returned === TARGET) return { kind: 'call-exit', fields, caller: hexOnly ? undefined : site };
-      if (returned === PIN) return { kind: 'pin-exit', fields };
-      return null;
-    }
-    if (!hexOnly) {
-      if (site === TARGET) return { kind: isIovEntry(fields) ? 'call-iov' : 'call-entry', fields };
-      if (site === PIN) return { kind: 'pin-entry', fields };
-      if (site === 'iov_iter_bvec') return { kind: 'call-new-iter', fields };
-      if (UNPIN.test(site!)) return { kind: 'unpin', fields };
-      return null;
-    }
+  const hexReturn = returned !== undefined && /^[0-9a-f]+$/.test(returned);
+  return classifyProbe(name, fields, {
+    site,
+    returned: hexReturn ? undefined : returned,
+    caller: hexReturn && site === undefined ? `0x${returned}` : undefined,
+  });
+}
+
+/** Where a probe fired, as far as it is known by name. */
+export interface ProbeSite {
+  /** Entry: the function probed; return: the caller it returned to (undefined: only an address). */
+  readonly site?: string;
+  /** Return probes: the function that returned. */
+  readonly returned?: string;
+  /** The caller to record when only its address is known ("0x…"). */
+  readonly caller?: string;
+}
+
+/** The event kind of a probe from where it fired, else from its event name (Pinscope's recipes and tracefs defaults). */
+export function classifyProbe(name: string, fields: Record<string, string>, at: ProbeSite): ProbeBody | null {
+  const { site, returned, caller } = at;
+  if (returned !== undefined) {
+    if (returned === TARGET) return { kind: 'call-exit', fields, caller: site ?? caller };
+    if (returned === PIN) return { kind: 'pin-exit', fields };
+    return null;
   }
-  // Raw addresses (trace-cmd) or no location: go by the event name.
+  if (site !== undefined) {
+    if (site === TARGET) return { kind: isIovEntry(fields) ? 'call-iov' : 'call-entry', fields };
+    if (site === PIN) return { kind: 'pin-entry', fields };
+    if (site === 'iov_iter_bvec') return { kind: 'call-new-iter', fields };
+    if (UNPIN.test(site)) return { kind: 'unpin', fields };
+    return null;
+  }
   for (const [pattern, kind] of NAMED) {
     if (pattern.test(name)) {
       if (kind === 'call-iov' && !isIovEntry(fields)) continue;
-      return kind === 'call-exit' && rawCaller ? { kind, fields, caller: rawCaller } : { kind, fields };
+      return kind === 'call-exit' && caller ? { kind, fields, caller } : { kind, fields };
     }
   }
   return null;

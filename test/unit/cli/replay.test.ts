@@ -32,6 +32,15 @@ describe('cli: pinscope replay', () => {
     assert.match(run.stdout, /8 match, 0 mismatch, 0 incomplete/);
   });
 
+  it("reads trace-cmd's binary trace.dat itself", function () {
+    const run = pinscope('replay', join(SHARED_DATA, 'tracecmd/iovec.trace.dat'), '--kernel', '6.12');
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stdout, /tracecmd, 4532 events \(trace\.dat v7, zstd\), 8 call\(s\)/);
+    // The file names its kernel (UNAME option): the variant follows from the release.
+    assert.match(run.stdout, /variant v3 \(release\): kernel 6\.12\.117\+deb12-amd64/);
+    assert.match(run.stdout, /7 match, 0 mismatch, 1 incomplete/);
+  });
+
   it('--strict exits 1 on a mismatch; 2 when the file cannot be read', () => {
     const dir = mkdtempSync(join(tmpdir(), 'pinscope-replay-'));
     const trace = join(dir, 'mismatch.trace');

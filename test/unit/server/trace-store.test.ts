@@ -24,6 +24,7 @@ describe('server: the store of loaded traces', () => {
   for (const [name, path] of [
     ['the bundled sample', join(REPO_ROOT, 'samples/traces/direct-io.trace')],
     ['a real kprobe trace of shared/data', join(SHARED_DATA, 'kprobe/efault.trace.txt')],
+    ['a real trace.dat, read without trace-cmd', join(SHARED_DATA, 'tracecmd/efault.trace.dat')],
   ] as const) {
     it(`${name}: each call's replay, recomputed on demand, is the one the trace gave (v3 and v0)`, async function () {
       for (const variant of ['v3', 'v0'] as const) {
