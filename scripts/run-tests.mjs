@@ -13,6 +13,8 @@ const LAYERS = {
   server: [node, [...mocha, 'test/server/.mocharc.json']],
   webview: [node, [...mocha, 'test/webview/.mocharc.json']],
   editor: [node, ['--import', 'tsx', 'test/editor/launch.ts']],
+  // Recording on a real kernel: Debian's 6.12 in a qemu guest (scripts/ensure-guest.sh).
+  guest: [node, [...mocha, 'test/guest/.mocharc.json']],
 };
 
 function step(title, command, args) {

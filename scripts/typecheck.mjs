@@ -7,6 +7,7 @@ const projects = [
   'extension/protocol/tsconfig.json',
   'extension/source/tsconfig.json',
   'extension/trace/tsconfig.json',
+  'extension/record/tsconfig.json',
   'webview/tsconfig.json',
   'tsconfig.shells.json',
   'test/tsconfig.json',

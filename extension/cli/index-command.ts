@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { indexTree } from '../node/source-tree';
 import { loadCParserWasm } from '../node/wasm-locate';
 import { createCParser } from '../source';
+import { printable, printableJson } from '../trace/printable';
 import { UsageError } from './replay-command';
 
 export async function indexCommand(argv: string[]): Promise<number> {
@@ -28,9 +29,10 @@ export async function indexCommand(argv: string[]): Promise<number> {
   // file); it starts searching while the parser's WASM is still compiling.
   const parser = createCParser(loadCParserWasm());
   const index = await indexTree(dir, parser, { ripgrep: 'rg', ...(values.exclude ? { exclude: values.exclude } : {}) });
-  // Left out or read with a caveat: on stderr, so stdout stays the index.
-  for (const notice of index.skipped) process.stderr.write(`pinscope: skipped ${join(dir, notice.path)}: ${notice.reason}\n`);
-  for (const notice of index.warnings) process.stderr.write(`pinscope: note ${join(dir, notice.path)}: ${notice.reason}\n`);
+  // Left out or read with a caveat: on stderr, so stdout stays the index. A
+  // file's name is any bytes but / and NUL, so every path is written printable.
+  for (const notice of index.skipped) process.stderr.write(printable(`pinscope: skipped ${join(dir, notice.path)}: ${notice.reason}`) + '\n');
+  for (const notice of index.warnings) process.stderr.write(printable(`pinscope: note ${join(dir, notice.path)}: ${notice.reason}`) + '\n');
   const entries = index.files.flatMap((file) =>
     file.entries.map((e) => ({
       symbol: e.symbol,
@@ -46,11 +48,11 @@ export async function indexCommand(argv: string[]): Promise<number> {
   if (values.json) {
     const removed = index.files.filter((f) => f.removedEra).map((f) => f.path);
     const notices = { skipped: index.skipped, warnings: index.warnings };
-    process.stdout.write(JSON.stringify({ entries, ...(removed.length ? { removed } : {}), scanned: index.scanned, parsed: index.parsed, ...notices }, null, 2) + '\n');
+    process.stdout.write(printableJson(JSON.stringify({ entries, ...(removed.length ? { removed } : {}), scanned: index.scanned, parsed: index.parsed, ...notices }, null, 2)) + '\n');
   } else {
     for (const e of entries) {
       const extra = e.kind === 'call' ? ` in ${e.function ?? '(file scope)'}` : 'variant' in e ? ` (${e.variant})` : '';
-      process.stdout.write(`${e.path}:${e.line}:${e.col}: ${e.kind} of ${e.symbol}${extra}\n`);
+      process.stdout.write(printable(`${e.path}:${e.line}:${e.col}: ${e.kind} of ${e.symbol}${extra}`) + '\n');
     }
     const left = index.skipped.length ? `, ${index.skipped.length} skipped (named on stderr)` : '';
     process.stdout.write(`${entries.length} entries; ${index.scanned} C files read, ${index.parsed} parsed${left}, ${Date.now() - start} ms\n`);

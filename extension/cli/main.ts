@@ -3,6 +3,7 @@ import { CallError, normaliseCall, replayCall } from '../engine';
 import { formatReplay } from './format-table';
 import { indexCommand } from './index-command';
 import { recipeCommand } from './recipe-command';
+import { recordCommand } from './record-command';
 import { replayCommand, UsageError } from './replay-command';
 import { statsCommand } from './stats-command';
 import { parseSimulateArgs } from './simulate-args';
@@ -18,6 +19,8 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
        pinscope stats FILE [--format …] [--variant …] [--kernel VERSION] [--json]
        pinscope recipe --kernel VERSION [--arch x86_64|arm64] [--kind shell|kprobe|bpftrace]
        pinscope index DIR [--exclude NAME]... [--json]
+       pinscope record (--target-command CMD | --target local | --target ssh://[user@]host[:port])
+                       [--kind kprobe|fprobe|function_graph] [-o FILE[.gz]] [--duration SECONDS] [-- WORKLOAD...]
 
   Replays one call of netfs_extract_user_iter() through the kernel model.
   --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)
@@ -68,6 +71,8 @@ async function main(argv: string[]): Promise<number> {
         return recipeCommand(rest);
       case 'index':
         return await indexCommand(rest);
+      case 'record':
+        return await recordCommand(rest);
       case '--help':
       case '-h':
       case 'help':

@@ -8,20 +8,20 @@ import { readTraceFile } from '../node/trace-file';
 import type { TraceDatSummary } from '../trace/tracedat';
 import type { VariantId } from '../protocol/dto';
 import type { VariantDecisionDto } from '../protocol/trace-calls';
-import { decideVariant, FORMATS, printable, printableJson, replayTrace, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
+import { decideVariant, FORMATS, printable, printableJson, replayTrace, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat, type TraceSummary } from '../trace';
 import { StreamOut } from './output';
 
 export class UsageError extends Error {}
 
-const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
+export const HEADER = `${'line'.padStart(7)}  ${'pid'.padStart(6)} ${'comm'.padEnd(16)} ${'input'.padEnd(20)} ${'kernel'.padStart(12)} ${'model'.padStart(12)}  verdict`;
 
 /** Lines for the terminal: whatever a trace holds (a task's name is any bytes) shows escaped, never raw. */
-function write(stream: NodeJS.WriteStream, lines: readonly string[]): void {
+export function write(stream: NodeJS.WriteStream, lines: readonly string[]): void {
   stream.write(lines.map(printable).join('\n') + '\n');
 }
 
 /** One line of the table: made as the call arrives, so the replay need not be kept. */
-function row(c: TraceCallResult): string {
+export function row(c: TraceCallResult): string {
   const input = c.input ? describeCall(c.input) : '?';
   const kernel = c.observed.ret === null ? '?' : `${c.observed.ret}${c.observed.bytes !== null ? `/${c.observed.bytes}` : ''}`;
   const model = c.predicted ? `${c.predicted.ret}${c.predicted.bytes !== null ? `/${c.predicted.bytes}` : ''}` : '?';
@@ -31,10 +31,21 @@ function row(c: TraceCallResult): string {
 }
 
 /** Which variant replayed the trace and why, and any call that disagrees. */
-function variantLines(d: VariantDecisionDto): string[] {
+export function variantLines(d: VariantDecisionDto): string[] {
   const lines = [`variant ${d.variant} (${d.by}): ${d.reason}`];
   if (d.contradiction) lines.push(`warning: ${d.contradiction}`);
   if (d.conflict) lines.push(`warning: ${d.conflict}`);
+  return lines;
+}
+
+/** The end of the table: verdict counts, unreadable lines, lost events (also `pinscope record`'s). */
+export function summaryLines(summary: TraceSummary, verdicts: Readonly<Record<TraceCallResult['verdict'], number>>): string[] {
+  const lines = [`${verdicts.match} match, ${verdicts.mismatch} mismatch, ${verdicts.incomplete} incomplete`];
+  if (summary.skipped.lines) {
+    lines.push(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
+  }
+  for (const lost of summary.lost) lines.push(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}`);
+  if (summary.late) lines.push(`${summary.late} line(s) came after their call was complete (counted, not attached)`);
   return lines;
 }
 
@@ -128,13 +139,7 @@ async function streamed(file: string, format: TraceFormat | 'auto', asked: Varia
     // A trace.dat has records, not lines: its "line" numbers count records in time order.
     const dat = 'dat' in summary ? (summary as TraceDatSummary).dat : null;
     const size = dat ? `${summary.lines} events (trace.dat v${dat.version}, ${dat.compression})` : `${summary.lines} lines`;
-    const lines = [`${file}: ${summary.format}, ${size}, ${count} call(s)`, `${verdicts.match} match, ${verdicts.mismatch} mismatch, ${verdicts.incomplete} incomplete`];
-    if (summary.skipped.lines) {
-      lines.push(`${summary.skipped.lines} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}`);
-    }
-    for (const lost of summary.lost) lines.push(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}`);
-    if (summary.late) lines.push(`${summary.late} line(s) came after their call was complete (counted, not attached)`);
-    out.write(lines.map(printable).join('\n') + '\n');
+    out.write([`${file}: ${summary.format}, ${size}, ${count} call(s)`, ...summaryLines(summary, verdicts)].map(printable).join('\n') + '\n');
   }
   await out.end();
   return strict && verdicts.mismatch > 0 ? 1 : 0;

@@ -12,6 +12,7 @@ import { VariantsView } from './features/variants-view';
 import { createStatusItem } from './features/status';
 import { registerReplayCommands } from './features/replay-commands';
 import { ReplayPanel } from './features/replay-panel';
+import { TraceRecorder } from './features/record-trace';
 import { MORE_COMMAND, OPEN_TRACE_CALL_COMMAND, TracesView } from './features/traces-view';
 import { TraceLinesProvider, TRACE_LINES_SCHEME } from './features/trace-lines';
 import { IndexStatusNotification, REPLAY_VIEW_TYPE, type IndexStatusParams } from '../protocol/lsp';
@@ -28,6 +29,8 @@ export interface PinscopeApi {
   readonly traces: TracesView;
   readonly callSites: CallSitesView;
   readonly variants: VariantsView;
+  /** Pinscope: Record Trace… (tests drive it with a preset). */
+  readonly recorder: TraceRecorder;
   /** Stops and starts the language server (a restart, for tests and troubleshooting). */
   readonly server: { stop(): Promise<void>; start(): Promise<void> };
 }
@@ -45,6 +48,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   const traces = new TracesView(client, panel, lines, log);
   const callSites = new CallSitesView(client);
   const variants = new VariantsView(client, panel);
+  const recorder = new TraceRecorder(log);
   context.subscriptions.push(
     log,
     panel,
@@ -88,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
       const path = node?.trace?.path ?? (await traces.pickLoaded())?.path;
       if (path) await vscode.commands.executeCommand('vscode.openWith', vscode.Uri.file(path), TRACE_EDITOR_VIEW_TYPE);
     }),
+    ...recorder.register(),
   );
   context.subscriptions.push(callSites.start(indexed.event), variants.start(indexed.event));
   const ready: Promise<void> = client.start().then(
@@ -103,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   );
   context.subscriptions.push(indexed, createStatusItem(client, traces, ready.catch(() => undefined), indexed.event));
   const server = { stop: () => client!.stop(), start: () => client!.start() };
-  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants, server };
+  return { ready, onDidRenderReplay: panel.onDidRender, traces, callSites, variants, recorder, server };
 }
 
 export function deactivate(): Promise<void> | undefined {

@@ -94,9 +94,12 @@ export function variantOfRelease(text: string): ReleaseVariant {
   if (abiStyle(r)) {
     return { variant: 'v0', reason: `${line}.0${r.suffix.replace(/^(-\d+).*/, '$1')} carries a distribution ABI number, not the stable sublevel: taken as ${line} before its fix (${line}.${fixedAt}), V0b` };
   }
+  // An -rc here is a mainline candidate (x.y-rcN, before any stable sublevel) or a
+  // stable review candidate (x.y.z-rcN), which holds what x.y.z releases with.
   const sub = r.sublevel ?? 0;
-  if (r.rc !== null || sub < fixedAt) return { variant: 'v0', reason: `${line}.${sub}${r.rc !== null ? `-rc${r.rc}` : ''} predates the fix in ${line}.${fixedAt}: V0b` };
-  return { variant: 'v3', reason: `${line}.${sub} has the fixes (${line}.${fixedAt} on): V3` };
+  const rc = r.rc !== null ? `-rc${r.rc}` : '';
+  if (sub < fixedAt) return { variant: 'v0', reason: `${line}.${sub}${rc} predates the fix in ${line}.${fixedAt}: V0b` };
+  return { variant: 'v3', reason: `${line}.${sub}${rc} has the fixes (${line}.${fixedAt} on): V3` };
 }
 
 /**

@@ -40,7 +40,7 @@ import {
   type TraceLoadProgressParams,
   type RecipeResult,
 } from '../protocol/lsp';
-import { recipe, RecipeError } from '../trace';
+import { printable, recipe, RecipeError } from '../trace';
 import { createCParser } from '../source';
 import { DocumentAnalysis } from './document-analysis';
 import { callAtCursorHandler } from './handlers/call-at-cursor';
@@ -56,8 +56,10 @@ import { WorkspaceIndex } from './workspace-index';
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const parser = createCParser(loadCParserWasm());
-const analysis = new DocumentAnalysis(parser, (message) => connection.console.warn(message));
-const index = new WorkspaceIndex(parser, (message) => connection.console.warn(message));
+// File names are any bytes but / and NUL: the log shows them escaped, like trace text.
+const warn = (message: string) => connection.console.warn(printable(message));
+const analysis = new DocumentAnalysis(parser, warn);
+const index = new WorkspaceIndex(parser, warn);
 // The bundle puts trace-worker.js beside server.js.
 const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js')));
 process.on('exit', () => traces.dispose());

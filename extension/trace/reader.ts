@@ -162,6 +162,11 @@ export class TraceReader {
     for (const [text, line, start, end] of lines) this.line(text, line, start, end);
   }
 
+  /** A live stream is quiet: hand out the calls that have returned (Reconstructor.settleReturned). */
+  flushReturned(): void {
+    this.reconstructor.settleReturned();
+  }
+
   end(): TraceSummary {
     this.scanner.end();
     if (!this.parser) this.detect();

@@ -13,6 +13,10 @@ export interface Recipe {
   readonly arch: Arch;
   /** Lines for /sys/kernel/tracing/kprobe_events. */
   readonly kprobeEvents: string;
+  /** Lines for dynamic_events: fprobes with BTF argument names (6.12 on: arguments read at %return); null before. */
+  readonly fprobeEvents: string | null;
+  /** Event filters the probes need, by event name (the iovec probe fires for IOVEC only). */
+  readonly filters: Readonly<Record<string, string>>;
   /** A shell script: define the probes, add function_graph, record, save the trace. */
   readonly shell: string;
   /** A bpftrace script (0.19+ syntax: fentry/fexit and `args.x`). */
@@ -99,6 +103,23 @@ export function recipe(kernel: string, arch: Arch, options: RecipeOptions = {}):
     `iter_type numbers on ${kernel}: ${profile.iterTypes.map((t, i) => `${i}=${t}`).join(', ')}; the iovec probe is filtered to type==${iovecType} (IOVEC) and records ${slots} slots.`,
   );
 
+  // fprobes name the arguments through BTF; the field names follow the kprobe recipe's, so one parser reads both.
+  const fprobeEvents = argsAtReturn
+    ? [
+        `f:${group}/xui_entry netfs_extract_user_iter orig=orig orig_len=orig_len new=new extraction_flags=extraction_flags ` +
+          `type=orig->iter_type source=orig->data_source nofault=orig->nofault iov_offset=orig->iov_offset ptr=orig->ubuf ` +
+          `count=orig->count nr_segs=orig->nr_segs`,
+        `f:${group}/xui_exit netfs_extract_user_iter%return ret=$retval orig_iov_offset=orig->iov_offset orig_count=orig->count ` +
+          `orig_nr_segs=orig->nr_segs new_type=new->iter_type new_source=new->data_source new_iov_offset=new->iov_offset ` +
+          `new_bvec=new->bvec new_count=new->count new_nr_segs=new->nr_segs`,
+        `f:${group}/pupf_entry pin_user_pages_fast start=start nr_pages=nr_pages gup_flags=gup_flags pages=pages`,
+        `f:${group}/pupf_exit pin_user_pages_fast%return ret=$retval`,
+        `f:${group}/unpin_page unpin_user_page page=page`,
+      ].join('\n') + '\n'
+    : null;
+  if (!fprobeEvents) notes.push(`fprobes read function arguments at %return from 6.12 on: on ${kernel} record with kprobes.`);
+  const filters = { xui_iov: `type==${iovecType}` };
+
   const events = [...kprobeEvents.trim().split('\n')].map((line) => line.split(' ')[0]!.split('/')[1]!);
   const shell = `#!/bin/sh
 # Pinscope recording recipe: Linux ${kernel}, ${arch}. Run as root; the trace
@@ -182,5 +203,5 @@ kprobe:unpin_user_page
 	printf("unpin pid=%d page=0x%lx\\n", pid, arg0);
 }
 `;
-  return { kernel, arch, kprobeEvents, shell, bpftrace, notes };
+  return { kernel, arch, kprobeEvents, fprobeEvents, filters, shell, bpftrace, notes };
 }

@@ -395,6 +395,20 @@ export class Reconstructor {
     }
   }
 
+  /**
+   * A live trace gone quiet: hands out every call that has returned, without
+   * waiting for its task's next call. What would still attach to one (a late
+   * unpin) is dropped from here on; a file read again has it.
+   */
+  settleReturned(): void {
+    for (const state of this.tasks.values()) {
+      if (!state.last) continue;
+      const call = state.last;
+      state.last = null;
+      this.settle(call);
+    }
+  }
+
   /** End of input: every call still open lost its return. */
   end(): void {
     for (const state of this.tasks.values()) if (state.open) this.finish(state, true);

@@ -28,7 +28,7 @@ function importsOf(path: string): string[] {
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 const EDITOR_LIBRARIES = /^(vscode|vscode-languageclient|vscode-languageserver)(\/|$)/;
 
-const PURE_LAYERS = ['engine', 'trace', 'source', 'protocol'];
+const PURE_LAYERS = ['engine', 'trace', 'source', 'protocol', 'record'];
 
 describe('boundaries of the pure core', () => {
   for (const layer of PURE_LAYERS) {

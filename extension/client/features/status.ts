@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { IndexListRequest, type IndexStatusParams } from '../../protocol/lsp';
 import { sendRequest } from '../lsp-requests';
+import { printable } from '../../trace/printable';
 import type { TracesView } from './traces-view';
 
 export function createStatusItem(client: LanguageClient, traces: TracesView, ready: Promise<void>, indexed: vscode.Event<IndexStatusParams>): vscode.Disposable {
@@ -33,7 +34,7 @@ export function createStatusItem(client: LanguageClient, traces: TracesView, rea
       const skipped = status.skipped ?? [];
       index = status.state === 'ready' ? `${status.entries} entries${skipped.length ? ` · ${skipped.length} skipped` : ''}` : status.state;
       // The first few here; every one, with its reason, in the log.
-      skippedNote = skipped.length ? `\n\nSkipped:\n${skipped.slice(0, 5).map((s) => `${vscode.Uri.parse(s.uri).fsPath}: ${s.reason}`).join('\n')}${skipped.length > 5 ? `\n… and ${skipped.length - 5} more in the log` : ''}` : '';
+      skippedNote = skipped.length ? `\n\nSkipped:\n${skipped.slice(0, 5).map((s) => printable(`${vscode.Uri.parse(s.uri).fsPath}: ${s.reason}`)).join('\n')}${skipped.length > 5 ? `\n… and ${skipped.length - 5} more in the log` : ''}` : '';
       render();
     }),
   ];

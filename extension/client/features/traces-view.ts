@@ -134,9 +134,11 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
         const item = new vscode.TreeItem(vscode.workspace.asRelativePath(t.path), vscode.TreeItemCollapsibleState.Expanded);
         const v = t.decision;
         item.description = printable(`${t.format} — ${v.variant}${v.contradiction || v.conflict ? ' ⚠' : ''} — ${tally(t.totals.verdicts, t.totals.calls, t.totals.anomalous)}`);
-        item.tooltip = printable(
-          `${variantText(v)}\n${t.path}\n${n(t.totals.tasks)} task(s), ${n(t.lines)} lines${t.skipped.lines ? `, ${n(t.skipped.lines)} skipped` : ''}; read in ${(t.loadMs / 1000).toFixed(1)} s`,
-        );
+        // Escaped a line at a time: the tooltip's own line breaks stay breaks.
+        item.tooltip = [variantText(v), t.path, `${n(t.totals.tasks)} task(s), ${n(t.lines)} lines${t.skipped.lines ? `, ${n(t.skipped.lines)} skipped` : ''}; read in ${(t.loadMs / 1000).toFixed(1)} s`]
+          .flatMap((text) => text.split('\n'))
+          .map(printable)
+          .join('\n');
         item.iconPath = new vscode.ThemeIcon('pulse');
         item.contextValue = 'pinscope.trace';
         item.id = keyOf(node);

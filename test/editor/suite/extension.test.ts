@@ -240,6 +240,9 @@ describe('Pinscope in a real VS Code', () => {
     const traceItem = api.traces.getTreeItem(trace);
     assert.match(String(traceItem.description), /^kprobe — v3 — 4 call\(s\)/);
     assert.match(String(traceItem.tooltip), /^Replayed as v3: v1\/v2\/v3 \(the newest of them\), from what the calls did: line 23: an error return \(-EFAULT\)/);
+    // One line each for the decision, the path and the counts: its line breaks are breaks, not escaped text.
+    assert.match(String(traceItem.tooltip), /\n[^\n]*samples\/traces\/direct-io\.trace\n\d+ task\(s\)/);
+    assert.doesNotMatch(String(traceItem.tooltip), /\\x0a/);
     const tasks = await api.traces.getChildren(trace);
     assert.deepEqual(tasks.map((t) => String(api.traces.getTreeItem(t).label)), ['dd (pid 4711)', 'dd (pid 4712)', 'dd (pid 4713)']);
     assert.equal(api.traces.getTreeItem(tasks[0]!).collapsibleState, vscode.TreeItemCollapsibleState.Collapsed, 'tasks are collapsed');

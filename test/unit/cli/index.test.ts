@@ -1,5 +1,7 @@
 // `pinscope index DIR --json` on the demo kernel tree.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pinscope } from '../../support/cli';
 import { REPO_ROOT } from '../../support/fixtures';
@@ -15,6 +17,25 @@ describe('cli: pinscope index', () => {
       { symbol: 'netfs_extract_user_iter', kind: 'definition', path: 'fs/netfs/iterator.c', line: 12, col: 9, variant: 'v3' },
       { symbol: 'netfs_extract_user_iter', kind: 'declaration', path: 'include/linux/netfs.h', line: 8, col: 9 },
     ]);
+  });
+
+  it('writes a hostile file name escaped, in the table, on stderr and in the JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-names-'));
+    try {
+      const name = 'a\x1b[31m\u202eb.c';
+      writeFileSync(join(dir, name), 'void f(void) { netfs_extract_user_iter(i, n, &b, 0); }\n');
+      writeFileSync(join(dir, `bin\x1b]0;t\x07.c`), Buffer.from('netfs_extract_user_iter\0\0\0'));
+      const table = pinscope('index', dir);
+      assert.equal(table.status, 0, table.stderr);
+      for (const out of [table.stdout, table.stderr]) assert.doesNotMatch(out, /[\x1b\x07\u202e]/);
+      assert.match(table.stdout, /a\\x1b\[31m\\u202eb\.c:1:\d+: call of netfs_extract_user_iter in f/);
+      assert.match(table.stderr, /skipped .*bin\\x1b\]0;t\\x07\.c/);
+      const json = pinscope('index', dir, '--json');
+      assert.doesNotMatch(json.stdout, /[\x1b\x07\u202e]/);
+      assert.equal(JSON.parse(json.stdout).entries[0].path, name);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits 2 with the reason when DIR cannot be read', () => {

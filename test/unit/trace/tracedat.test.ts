@@ -43,8 +43,9 @@ function datFiles(): DatEntry[] {
 /** A call as both sources can tell it: no line numbers (a .dat has records, not lines), times in whole µs as the report prints them. */
 function comparable(call: RawCall): unknown {
   const us = (ts: number | null) => (ts === null ? null : Math.round(ts * 1e6));
-  const { index: _index, line: _line, lines: _lines, ...rest } = call;
-  return { ...rest, entryTs: us(call.entryTs), exitTs: us(call.exitTs), pins: call.pins.map(({ line: _l, ...p }) => p) };
+  // Where a call sits in its source (record numbers in a .dat, text lines and bytes in the report) differs by design.
+  const { index: _index, line: _line, lines: _lines, lastLine: _last, lastTick: _tick, spanStart: _s, spanEnd: _e, spanLine: _sl, ...rest } = call;
+  return { ...rest, entryTs: us(call.entryTs), exitTs: us(call.exitTs), lastTs: us(call.lastTs), pins: call.pins.map(({ line: _l, ...p }) => p) };
 }
 
 async function read(path: string, extra: Partial<Parameters<typeof readTraceFile>[1]> = {}): Promise<{ calls: RawCall[]; summary: TraceDatSummary }> {

@@ -56,6 +56,11 @@ describe('variant: the release -> variant table (kernel-semantics §1.1)', () =>
     ['6.5.0-44-generic', 'v0'],
     ['6.6.141', 'v0'],
     ['6.6.142', 'v3'],
+    // Stable review candidates carry the sublevel they will release as.
+    ['6.6.141-rc1', 'v0'],
+    ['6.6.150-rc1', 'v3'],
+    ['6.12.92-rc2', 'v3'],
+    ['6.12-rc3', 'v0'],
     ['6.6.150-android15-8-g1234abcd', 'v3'],
     ['6.8.0-45-generic', 'v0'],
     ['6.11.11-300.fc41.x86_64', 'v0'],
