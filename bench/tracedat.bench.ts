@@ -15,7 +15,7 @@ import { decompressorFor } from '../extension/trace/tracedat/compression';
 import { openTraceDat } from '../extension/trace/tracedat/file';
 import { Symbols } from '../extension/trace/tracedat/kallsyms';
 import { bytesSource, type TraceDatSummary } from '../extension/trace/tracedat';
-import { SHARED_DATA } from '../test/support/shared-data';
+import { KERNEL_TRACES } from '../test/support/kernel-traces';
 import { fixtureDat, layout, rewriteDat } from '../test/support/tracedat';
 
 const RUNS = Number(process.env.PINSCOPE_BENCH_RUNS ?? 15);
@@ -120,7 +120,7 @@ async function measure(label: string, path: string, withTraceCmd: boolean): Prom
 }
 
 async function main(): Promise<void> {
-  const dir = join(SHARED_DATA, 'tracecmd');
+  const dir = join(KERNEL_TRACES, 'tracecmd');
   const largest = readdirSync(dir)
     .filter((f) => f.endsWith('.trace.dat'))
     .map((f) => join(dir, f))

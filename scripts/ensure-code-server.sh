@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the VS Code server (inside code-server@4.100.3, VS Code 1.100.3) into a
 # cache folder outside the repository, for the in-editor tests and the demo.
-# Recipe and the reasons for each work-around: ../shared/docs/editor-test-host.md.
+# Recipe and the reasons for each work-around: the team's editor-test-host notes (VS Code server from code-server, offline).
 # Prints the install folder on stdout.
 set -euo pipefail
 

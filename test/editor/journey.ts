@@ -9,10 +9,10 @@ import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { VsCodeServer } from '../../scripts/vscode-server-host';
 import { REPO_ROOT } from '../support/fixtures';
-import { SHARED_DATA } from '../support/shared-data';
+import { KERNEL_TRACES } from '../support/kernel-traces';
 
 /** A real trace: its second call (line 21) is a four-page O_DIRECT read. */
-const TRACE = join(SHARED_DATA, 'kprobe/aligned.trace.txt');
+const TRACE = join(KERNEL_TRACES, 'kprobe/aligned.trace.txt');
 
 const SHOTS = join(REPO_ROOT, '.test-results');
 

@@ -14,7 +14,7 @@ import { isWebviewToHost } from '../../extension/protocol/guards';
 import { observedForView, traceRecords } from '../../extension/trace';
 import { launchChromium } from '../support/browser';
 import { openView, send } from '../support/webview-page';
-import { SHARED_DATA } from '../support/shared-data';
+import { KERNEL_TRACES } from '../support/kernel-traces';
 import { REPO_ROOT } from '../support/fixtures';
 
 /** A few of the variables VS Code's light and dark themes give a webview. */
@@ -300,9 +300,9 @@ describe('webview: the replay view in Chromium', () => {
     await page.close();
   });
 
-  it('a real call from shared/data: three iovec segments in one page show three bvecs on one page pinned three times', async function () {
+  it('a real call from the kernel-trace fixtures: three iovec segments in one page show three bvecs on one page pinned three times', async function () {
     const calls: TraceCallResult[] = [];
-    await readTraceFile(join(SHARED_DATA, 'kprobe/iovec.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
+    await readTraceFile(join(KERNEL_TRACES, 'kprobe/iovec.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
     const threeInOne = calls.find((c) => c.input?.segments.length === 3 && c.input.len === 4096);
     assert.ok(threeInOne?.predicted, 'the trace has the three-segments-in-one-page call');
     const { page } = await openView(browser);
@@ -323,7 +323,7 @@ describe('webview: the replay view in Chromium', () => {
 
   it('a real kprobe call: the slots recorded past the returned count show as stale heap data', async function () {
     const calls: TraceCallResult[] = [];
-    await readTraceFile(join(SHARED_DATA, 'kprobe/aligned.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
+    await readTraceFile(join(KERNEL_TRACES, 'kprobe/aligned.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v3')) });
     const onePage = calls.find((c) => c.observed.ret === 1);
     assert.ok(onePage?.predicted, 'the trace has a one-page read');
     const { page } = await openView(browser);
@@ -342,7 +342,7 @@ describe('webview: the replay view in Chromium', () => {
 
   it('a real -EFAULT call replayed through v0 disagrees with the kernel, and the panel says where', async function () {
     const calls: TraceCallResult[] = [];
-    await readTraceFile(join(SHARED_DATA, 'kprobe/efault.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v0')) });
+    await readTraceFile(join(KERNEL_TRACES, 'kprobe/efault.trace.txt'), { onCall: (c) => calls.push(replayTraceCall(c, '6.12', 'v0')) });
     const failed = calls.find((c) => c.observed.ret === -14);
     assert.ok(failed?.predicted, 'the trace has a call the kernel failed with -EFAULT');
     const { page } = await openView(browser);
@@ -356,7 +356,7 @@ describe('webview: the replay view in Chromium', () => {
   });
 
   it('a traced call says which variant replayed it and why, and warns when the calls disagree with it', async function () {
-    const path = join(SHARED_DATA, 'kprobe/efault.trace.txt');
+    const path = join(KERNEL_TRACES, 'kprobe/efault.trace.txt');
     const results: TraceCallResult[] = [];
     // Forced to v0, as a user's setting would: the trace's -EFAULT returns say otherwise.
     const { decision } = await replayTrace({ variant: 'v0', kernel: null }, (one) => {

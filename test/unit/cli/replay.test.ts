@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pinscope } from '../../support/cli';
 import { REPO_ROOT } from '../../support/fixtures';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 
 describe('cli: pinscope replay', () => {
   it('prints every call of a real trace as JSON, in start order, with verdicts', function () {
-    const run = pinscope('replay', join(SHARED_DATA, 'kprobe/efault.trace.txt'), '--json');
+    const run = pinscope('replay', join(KERNEL_TRACES, 'kprobe/efault.trace.txt'), '--json');
     assert.equal(run.status, 0, run.stderr);
     const out = JSON.parse(run.stdout);
     assert.equal(out.calls.length, 12);
@@ -26,14 +26,14 @@ describe('cli: pinscope replay', () => {
   });
 
   it('prints a readable table without --json', function () {
-    const run = pinscope('replay', join(SHARED_DATA, 'bpftrace_json/iovec.bt.txt'), '--variant', 'v0');
+    const run = pinscope('replay', join(KERNEL_TRACES, 'bpftrace_json/iovec.bt.txt'), '--variant', 'v0');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /bpftrace-json, \d+ lines, 8 call\(s\)/);
     assert.match(run.stdout, /8 match, 0 mismatch, 0 incomplete/);
   });
 
   it("reads trace-cmd's binary trace.dat itself", function () {
-    const run = pinscope('replay', join(SHARED_DATA, 'tracecmd/iovec.trace.dat'), '--kernel', '6.12');
+    const run = pinscope('replay', join(KERNEL_TRACES, 'tracecmd/iovec.trace.dat'), '--kernel', '6.12');
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stdout, /tracecmd, 4532 events \(trace\.dat v7, zstd\), 8 call\(s\)/);
     // The file names its kernel (UNAME option): the variant follows from the release.
@@ -108,7 +108,7 @@ describe('cli: pinscope replay', () => {
   it('pinscope recipe prints the kprobe definitions for a kernel', () => {
     const run = pinscope('recipe', '--kernel', '6.12', '--kind', 'kprobe', '--iov-slots', '4');
     assert.equal(run.status, 0, run.stderr);
-    assert.equal(run.stdout, readFileSync(join(SHARED_DATA, 'meta/main/kprobe_events.txt'), 'utf8'));
+    assert.equal(run.stdout, readFileSync(join(KERNEL_TRACES, 'meta/main/kprobe_events.txt'), 'utf8'));
     assert.equal(pinscope('recipe', '--kernel', '5.10').status, 2);
   });
 });

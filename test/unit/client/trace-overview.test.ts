@@ -12,7 +12,7 @@ import { inProcessLoader } from '../../../extension/server/index-loaders';
 import { TraceStore } from '../../../extension/server/trace-store';
 import { binRange, cellCounts } from '../../../webview/src/overview-plot';
 import { REPO_ROOT } from '../../support/fixtures';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 
 /** Requests answered by the store, as the server's handlers answer them. */
 function askStore(store: TraceStore): Ask {
@@ -33,7 +33,7 @@ function callsPicked(store: TraceStore, traceId: number, filter: ReturnType<type
 describe('client: the trace overview from the server’s bins', () => {
   for (const [name, path] of [
     ['the bundled sample (three tasks, pins and unpins)', join(REPO_ROOT, 'samples/traces/direct-io.trace')],
-    ['a real kprobe trace (-EFAULT calls)', join(SHARED_DATA, 'kprobe/efault.trace.txt')],
+    ['a real kprobe trace (-EFAULT calls)', join(KERNEL_TRACES, 'kprobe/efault.trace.txt')],
   ] as const) {
     it(`${name}: cells, pin bins and bars add up, and each selects exactly its calls`, async () => {
       const store = new TraceStore(inProcessLoader);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { normaliseCall, replayCall, unpinsSeen } from '../../../extension/engine';
 import type { ReplayResultDto } from '../../../extension/protocol/dto';
-import { traceFiles, type ExpectedCall } from '../../support/shared-data';
+import { traceFiles, type ExpectedCall } from '../../support/kernel-traces';
 
 const PAGE = 4096;
 

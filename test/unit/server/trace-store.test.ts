@@ -14,7 +14,7 @@ import { inProcessLoader } from '../../../extension/server/index-loaders';
 import { TraceStore } from '../../../extension/server/trace-store';
 import { forView, observedForView, replayTrace, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
 import { REPO_ROOT } from '../../support/fixtures';
-import { SHARED_DATA, traceFiles } from '../../support/shared-data';
+import { KERNEL_TRACES, traceFiles } from '../../support/kernel-traces';
 
 /** The whole trace streamed and replayed as the CLI does it (variant auto: decided by the trace). */
 async function streamed(path: string, variant: 'v0' | 'v3' | 'auto'): Promise<TraceCallResult[]> {
@@ -74,12 +74,12 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     for (const variant of ['v3', 'v0'] as const) await checkEveryCall(join(REPO_ROOT, 'samples/traces/direct-io.trace'), variant);
   });
 
-  it('every real trace of shared/data, every call: read again by offset and replayed, it equals the streamed one', async () => {
+  it('every real trace of the fixtures, every call: read again by offset and replayed, it equals the streamed one', async () => {
     const files = traceFiles().filter((f) => !f.path.endsWith('.dat'));
     assert.ok(files.length >= 20, 'the real traces are all there');
     let calls = 0;
     for (const file of files) {
-      const { store, traceId } = await checkEveryCall(join(SHARED_DATA, file.path), 'auto');
+      const { store, traceId } = await checkEveryCall(join(KERNEL_TRACES, file.path), 'auto');
       calls += store.index(traceId)!.count;
     }
     assert.ok(calls > 50);
@@ -89,7 +89,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     const dir = mkdtempSync(join(tmpdir(), 'pinscope-gz-'));
     try {
       const path = join(dir, 'efault.trace.gz');
-      writeFileSync(path, gzipSync(readFileSync(join(SHARED_DATA, 'kprobe/efault.trace.txt'))));
+      writeFileSync(path, gzipSync(readFileSync(join(KERNEL_TRACES, 'kprobe/efault.trace.txt'))));
       const { store, traceId } = await checkEveryCall(path, 'auto');
       const [info] = store.list();
       assert.equal(info!.seek, 'decompressed-copy');
@@ -105,7 +105,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
   });
 
   it('a trace.dat (read natively, trace-cmd or not) is read again by record number, every call equal to the streamed one', async () => {
-    const path = join(SHARED_DATA, 'tracecmd/efault.trace.dat');
+    const path = join(KERNEL_TRACES, 'tracecmd/efault.trace.dat');
     const { store, traceId } = await checkEveryCall(path, 'auto');
     const [info] = store.list();
     assert.equal(info!.seek, 'records');
@@ -123,7 +123,7 @@ describe('server: the store of loaded traces (columns, details read again)', () 
 
   it("variant auto: a trace of a v0 kernel (no release recorded) is decided by its calls; every call's detail is v0's", async () => {
     // The real efault trace as a pre-fix kernel ends it: a failed first extraction returns 0, not -14.
-    const lines = readFileSync(join(SHARED_DATA, 'kprobe/efault.trace.txt'), 'utf8').split('\n');
+    const lines = readFileSync(join(KERNEL_TRACES, 'kprobe/efault.trace.txt'), 'utf8').split('\n');
     const v0 = lines.map((l) => (l.includes('xui_exit') ? l.replace(' ret=-14 ', ' ret=0 ') : l));
     const dir = mkdtempSync(join(tmpdir(), 'pinscope-store-'));
     try {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { decodeCall, FORMATS, replayTraceCall, TraceError, TraceReader, type RawCall } from '../../../extension/trace';
 import { parserFor } from '../../../extension/trace/detect';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-trace-'));
 function file(name: string, content: string | Buffer): string {
@@ -134,7 +134,7 @@ describe('trace: bad input', () => {
       'bpftrace-json': 'bpftrace_json/iovec.bt.txt',
     };
     for (const format of FORMATS) {
-      const lines = readFileSync(join(SHARED_DATA, samples[format]!), 'utf8').split('\n').slice(0, 400);
+      const lines = readFileSync(join(KERNEL_TRACES, samples[format]!), 'utf8').split('\n').slice(0, 400);
       fc.assert(
         fc.property(
           fc.nat(lines.length - 1),

@@ -8,7 +8,7 @@ import { readTraceFile } from '../../../extension/node/trace-file';
 import { replayTraceCall, type RawCall } from '../../../extension/trace';
 import { addressText, exactNumber, signed64 } from '../../../extension/trace/numbers';
 import { pinscope } from '../../support/cli';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-exact-'));
 function file(name: string, lines: readonly string[]): string {
@@ -129,7 +129,7 @@ describe('trace: exact numbers in pin rounds', () => {
 
 describe('trace: a lost segment line', () => {
   it('a bpftrace call missing one of its segment lines is incomplete, saying how many were recorded (no crash on the hole)', async () => {
-    const lines = readFileSync(join(SHARED_DATA, 'bpftrace/iovec.bt.txt'), 'utf8').split('\n');
+    const lines = readFileSync(join(KERNEL_TRACES, 'bpftrace/iovec.bt.txt'), 'utf8').split('\n');
     const hole = lines.findIndex((l) => l.startsWith('xui_iov ') && l.includes(' idx=1 '));
     lines.splice(hole, 1);
     const [first] = await calls(file('hole.bt.txt', lines));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { recipe, replayTraceCall, TraceReader, type RawCall } from '../../../extension/trace';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 
 const USER = 0x7f0000001100;
 /** What the probes would read for E1 (a 0x3000-byte UBUF read; the kernel returns 4). */
@@ -84,7 +84,7 @@ function read(lines: string[]): RawCall[] {
 
 describe('trace: recording recipes', () => {
   it('6.12 x86-64 kprobe_events are exactly the definitions that recorded the real samples', function () {
-    const recorded = readFileSync(join(SHARED_DATA, 'meta/main/kprobe_events.txt'), 'utf8');
+    const recorded = readFileSync(join(KERNEL_TRACES, 'meta/main/kprobe_events.txt'), 'utf8');
     assert.equal(recipe('6.12', 'x86_64', { iovSlots: 4 }).kprobeEvents, recorded);
   });
 

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { decodeCall, replayTraceCall, type DecodedCall } from '../../../extension/trace';
-import { SHARED_DATA, traceFiles, type ExpectedCall } from '../../support/shared-data';
+import { KERNEL_TRACES, traceFiles, type ExpectedCall } from '../../support/kernel-traces';
 
 interface Expected extends ExpectedCall {
   readonly pid?: number | null;
@@ -81,7 +81,7 @@ describe('trace: the real traces of test/fixtures/kernel-traces', function () {
   for (const file of files) {
     it(`${file.path} (${file.format}) yields exactly its ${file.expected_calls.length} expected calls`, async () => {
       const calls: Array<{ decoded: DecodedCall; pid: number | null; comm: string | null; cpu: number | null }> = [];
-      const summary = await readTraceFile(join(SHARED_DATA, file.path), {
+      const summary = await readTraceFile(join(KERNEL_TRACES, file.path), {
         onCall: (raw) => calls.push({ decoded: decodeCall(raw, '6.12'), pid: raw.pid, comm: raw.comm, cpu: raw.cpu }),
       });
       assert.equal(summary.skipped.lines, 0, `unreadable lines: ${JSON.stringify(summary.skipped.examples)}`);
@@ -100,7 +100,7 @@ describe('trace: the real traces of test/fixtures/kernel-traces', function () {
   it('replays every complete call to a match (the kernel was v3)', async () => {
     let matches = 0;
     for (const file of files) {
-      await readTraceFile(join(SHARED_DATA, file.path), {
+      await readTraceFile(join(KERNEL_TRACES, file.path), {
         onCall: (raw) => {
           const result = replayTraceCall(raw, '6.12', 'v3');
           assert.notEqual(result.verdict, 'mismatch', `${file.path} line ${raw.line}: ${result.differences.join('; ')}`);

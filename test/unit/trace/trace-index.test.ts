@@ -6,7 +6,7 @@ import { loadTraceIndex } from '../../../extension/node/trace-index-load';
 import { TraceIndex } from '../../../extension/trace/trace-index';
 import type { TraceCallRowDto } from '../../../extension/protocol/trace-calls';
 import { REPO_ROOT } from '../../support/fixtures';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 
 async function indexOf(path: string): Promise<{ index: TraceIndex; rows: TraceCallRowDto[] }> {
   const { columns } = await loadTraceIndex({ path, kernel: '6.12', variant: 'auto', format: 'auto' });
@@ -18,7 +18,7 @@ const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('trace: the index of a loaded trace', () => {
   it('filters narrow the calls as their rows say (verdict, anomaly, comm, pid, size, time, group)', async () => {
-    const { index, rows } = await indexOf(join(SHARED_DATA, 'kprobe/efault.trace.txt'));
+    const { index, rows } = await indexOf(join(KERNEL_TRACES, 'kprobe/efault.trace.txt'));
     assert.equal(rows.length, 12);
     const check = (filter: Parameters<TraceIndex['calls']>[0], want: (r: TraceCallRowDto) => boolean) =>
       assert.deepEqual(index.calls(filter, 0, 1000).calls.map((r) => r.index), rows.filter(want).map((r) => r.index), JSON.stringify(filter));
@@ -59,7 +59,7 @@ describe('trace: the index of a loaded trace', () => {
   });
 
   it('tasks, totals, histograms, pin bins and the timeline add up to the calls', async () => {
-    const { index, rows } = await indexOf(join(SHARED_DATA, 'kprobe/iovec.trace.txt'));
+    const { index, rows } = await indexOf(join(KERNEL_TRACES, 'kprobe/iovec.trace.txt'));
     const totals = index.totals();
     assert.equal(totals.calls, rows.length);
     assert.equal(sum(Object.values(totals.verdicts)), rows.length);

@@ -15,7 +15,7 @@ import fc from 'fast-check';
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { TraceError, type RawCall } from '../../../extension/trace';
 import type { TraceDatSummary } from '../../../extension/trace/tracedat';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 import { REPO_ROOT } from '../../support/fixtures';
 import { fixtureDat, layout, reencodeWithZlib, rewriteDat } from '../../support/tracedat';
 
@@ -34,7 +34,7 @@ interface DatEntry {
 }
 
 function datFiles(): DatEntry[] {
-  const manifest = JSON.parse(readFileSync(join(SHARED_DATA, 'manifest.json'), 'utf8')) as { files: Array<Partial<DatEntry> & { format?: string }> };
+  const manifest = JSON.parse(readFileSync(join(KERNEL_TRACES, 'manifest.json'), 'utf8')) as { files: Array<Partial<DatEntry> & { format?: string }> };
   const dats = manifest.files.filter((f): f is DatEntry & { format: string } => f.format === 'trace-cmd-dat' && typeof f.text_rendering === 'string');
   // The kernel's lost-event counts are recorded with the report's entry.
   return dats.map((d) => ({ ...d, lost_events: (manifest.files.find((f) => f.path === d.text_rendering) as DatEntry).lost_events }));
@@ -75,8 +75,8 @@ describe('trace: trace.dat read natively', function () {
   });
   for (const dat of dats) {
     it(`${dat.path} gives exactly the calls of its trace-cmd report`, async () => {
-      const native = await read(join(SHARED_DATA, dat.path));
-      const report = await read(join(SHARED_DATA, dat.text_rendering));
+      const native = await read(join(KERNEL_TRACES, dat.path));
+      const report = await read(join(KERNEL_TRACES, dat.text_rendering));
       assert.equal(native.summary.dat.version, 7);
       // The machine, from the file's UNAME option (the text report does not say).
       assert.deepEqual([native.summary.kernelRelease, native.summary.arch], ['6.12.117+deb12-amd64', 'x86_64']);
@@ -97,7 +97,7 @@ describe('trace: trace.dat read natively', function () {
   describe('the same trace in other encodings', () => {
     let original: unknown[] = [];
     before(async () => {
-      original = (await read(join(SHARED_DATA, 'tracecmd/aligned.trace.dat'))).calls.map(comparable);
+      original = (await read(join(KERNEL_TRACES, 'tracecmd/aligned.trace.dat'))).calls.map(comparable);
       assert.equal(original.length, 5);
     });
 
@@ -249,7 +249,7 @@ describe('trace: trace.dat read natively', function () {
     });
 
     it('an unknown compression is named', async () => {
-      const dat = Buffer.from(readFileSync(join(SHARED_DATA, 'tracecmd/aligned.trace.dat')));
+      const dat = Buffer.from(readFileSync(join(KERNEL_TRACES, 'tracecmd/aligned.trace.dat')));
       dat.write('lz4x', dat.indexOf('zstd'), 'latin1');
       const path = process.env.PATH;
       process.env.PATH = scratch;
@@ -276,7 +276,7 @@ describe('trace: trace.dat read natively', function () {
     const located = /(byte|section|option|CPU \d|page|chunk|line \d|header)/;
 
     it('truncated anywhere', async () => {
-      const original = readFileSync(join(SHARED_DATA, 'tracecmd/aligned.trace.dat'));
+      const original = readFileSync(join(KERNEL_TRACES, 'tracecmd/aligned.trace.dat'));
       const l = layout(original);
       const cuts = [11, 13, 20, 30, 40, ...Array.from({ length: 24 }, (_, i) => Math.floor(((i + 1) * original.length) / 25))];
       cuts.push(l.optionsAt + 10, l.buffer.cpus[0]!.offset + 100, ...[...l.sections.values()].map((s) => s.at + 20));
@@ -288,7 +288,7 @@ describe('trace: trace.dat read natively', function () {
     });
 
     it('forged sizes and offsets are refused before anything is allocated from them', async () => {
-      const original = readFileSync(join(SHARED_DATA, 'tracecmd/aligned.trace.dat'));
+      const original = readFileSync(join(KERNEL_TRACES, 'tracecmd/aligned.trace.dat'));
       const l = layout(original);
       const forge = (at: number, value: bigint, width: 4 | 8) => {
         const dat = Buffer.from(original);
@@ -320,7 +320,7 @@ describe('trace: trace.dat read natively', function () {
     });
 
     it('garbage compressed data', async () => {
-      const original = readFileSync(join(SHARED_DATA, 'tracecmd/aligned.trace.dat'));
+      const original = readFileSync(join(KERNEL_TRACES, 'tracecmd/aligned.trace.dat'));
       const l = layout(original);
       const garbage = (from: number, length: number) => {
         const dat = Buffer.from(original);

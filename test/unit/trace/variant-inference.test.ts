@@ -9,7 +9,7 @@ import { parseRelease, releaseFromUname, variantOfRelease } from '../../../exten
 import { readTraceFile } from '../../../extension/node/trace-file';
 import { callEvidence, decideVariant, decodingKernel, recipe, replayTrace, replayTraceCall, VariantInference, type RawCall, type TraceCallResult } from '../../../extension/trace';
 import { pinscope } from '../../support/cli';
-import { SHARED_DATA } from '../../support/shared-data';
+import { KERNEL_TRACES } from '../../support/kernel-traces';
 
 const scratch = mkdtempSync(join(tmpdir(), 'pinscope-variant-'));
 function file(name: string, lines: readonly string[]): string {
@@ -100,7 +100,7 @@ describe('variant: the release -> variant table (kernel-semantics §1.1)', () =>
   });
 
   it('reads the release out of a full uname line (a trace.dat keeps one)', () => {
-    const manifest = JSON.parse(readFileSync(join(SHARED_DATA, 'manifest.json'), 'utf8')) as { files: Array<{ kernel?: string }> };
+    const manifest = JSON.parse(readFileSync(join(KERNEL_TRACES, 'manifest.json'), 'utf8')) as { files: Array<{ kernel?: string }> };
     const uname = manifest.files.find((f) => f.kernel)?.kernel;
     assert.ok(uname, 'the fixtures record the guest kernel');
     assert.deepEqual(releaseFromUname(uname), { release: '6.12.117+deb12-amd64', arch: 'x86_64' });
@@ -152,7 +152,7 @@ describe('variant: the evidence rules agree with the engine', () => {
   it('on every call of the real traces, and of the same traces as a v0 kernel ends them: evidence names exactly the variants the model matches', async () => {
     let decisive = 0;
     for (const name of ['kprobe/efault.trace.txt', 'kprobe/iovec.trace.txt', 'kprobe/unaligned.trace.txt', 'bpftrace/efault.bt.txt', 'tracecmd/efault.report.txt']) {
-      const text = readFileSync(join(SHARED_DATA, name), 'utf8');
+      const text = readFileSync(join(KERNEL_TRACES, name), 'utf8');
       // As a pre-fix kernel ends them: a failed first extraction returns 0 with an empty iterator.
       const v0 = text.replace(/(xui_exit\b.*?) ret=-14 /g, '$1 ret=0 ');
       for (const [label, content] of [[name, text], [`${name} (v0)`, v0]] as const) {
@@ -241,7 +241,7 @@ describe('variant: decided per trace', () => {
 
   it('real traces of the Debian 6.12.117 guest, the release line put on top as the recipes do: v3 by release, every format, calls as before', async () => {
     for (const name of ['fgraph_kprobe/efault.trace.txt', 'bpftrace_json/efault.bt.txt', 'tracecmd/efault.report.txt', 'kprobe/efault.trace.txt']) {
-      const text = readFileSync(join(SHARED_DATA, name), 'utf8');
+      const text = readFileSync(join(KERNEL_TRACES, name), 'utf8');
       const plain = await replay(file(`plain-${name.replace('/', '-')}`, [text]));
       const tagged = await replay(file(`tagged-${name.replace('/', '-')}`, [release('6.12.117+deb12-amd64'), text]));
       assert.deepEqual([tagged.decision.variant, tagged.decision.by, tagged.decision.conflict], ['v3', 'release', null], name);

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES } from './fixtures';
 
-export const SHARED_DATA = join(FIXTURES, 'kernel-traces');
+export const KERNEL_TRACES = join(FIXTURES, 'kernel-traces');
 
 export interface TruthSegment {
   readonly base: string;
@@ -42,6 +42,6 @@ export interface TraceFile {
 }
 
 export function traceFiles(): TraceFile[] {
-  const manifest = JSON.parse(readFileSync(join(SHARED_DATA, 'manifest.json'), 'utf8')) as { files: Array<Partial<TraceFile>> };
+  const manifest = JSON.parse(readFileSync(join(KERNEL_TRACES, 'manifest.json'), 'utf8')) as { files: Array<Partial<TraceFile>> };
   return manifest.files.filter((f): f is TraceFile => Array.isArray(f.expected_calls) && f.expected_calls.length > 0);
 }
