@@ -7,7 +7,7 @@ import { kernelProfile } from '../engine/kernel-profile';
 import { loadTraceIndex } from '../node/trace-index-load';
 import type { VariantId } from '../protocol/dto';
 import type { TraceBinsDto } from '../protocol/trace-calls';
-import { FORMATS, TraceError, type TraceFormat } from '../trace';
+import { FORMATS, printable, printableJson, TraceError, type TraceFormat } from '../trace';
 import { TraceIndex } from '../trace/trace-index';
 import { StreamOut } from './output';
 import { UsageError } from './replay-command';
@@ -22,7 +22,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
     options: {
       format: { type: 'string', default: 'auto' },
       variant: { type: 'string', default: 'auto' },
-      kernel: { type: 'string', default: '6.12' },
+      kernel: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -31,11 +31,11 @@ export async function statsCommand(argv: string[]): Promise<number> {
   if (format !== 'auto' && !(FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format: expected auto or one of ${FORMATS.join(', ')}`);
   const variant = values.variant as VariantId | 'auto';
   if (variant !== 'auto' && !VARIANTS.includes(variant)) throw new UsageError(`--variant: expected auto or one of ${VARIANTS.join(', ')}`);
-  if (!kernelProfile(values.kernel!)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
+  if (values.kernel !== undefined && !kernelProfile(values.kernel)) throw new UsageError(`--kernel: ${JSON.stringify(values.kernel)} is not a kernel with netfs_extract_user_iter (6.3 or later)`);
   const file = positionals[0]!;
   let loaded;
   try {
-    loaded = await loadTraceIndex({ path: file, kernel: values.kernel!, variant, format });
+    loaded = await loadTraceIndex({ path: file, kernel: values.kernel ?? null, variant, format });
   } catch (error) {
     if (error instanceof TraceError) {
       process.stderr.write(`pinscope: ${error.message}\n`);
@@ -49,22 +49,24 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const out = new StreamOut();
   const { summary } = loaded;
   if (values.json) {
-    out.write(JSON.stringify({ file, format: summary.format, lines: summary.lines, bytes: summary.bytes, totals, histograms, skipped: summary.skipped, lost: summary.lost }, null, 2) + '\n');
+    out.write(printableJson(JSON.stringify({ file, format: summary.format, lines: summary.lines, bytes: summary.bytes, totals, histograms, skipped: summary.skipped, lost: summary.lost }, null, 2)) + '\n');
   } else {
+    // Task names, callers and skipped lines are trace text: escaped a line at a time.
+    const say = (text: string) => out.write(text.split('\n').map(printable).join('\n'));
     const n = (x: number) => x.toLocaleString('en');
     const v = totals.verdicts;
-    out.write(`${file}: ${summary.format}, ${n(summary.lines)} lines, ${n(totals.calls)} call(s) from ${n(totals.tasks)} task(s)\n`);
-    out.write(`verdicts: ${n(v.match)} match, ${n(v.mismatch)} mismatch, ${n(v.incomplete)} incomplete\n`);
-    if (totals.time) out.write(`time: ${totals.time.first.toFixed(6)} – ${totals.time.last.toFixed(6)} s (${(totals.time.last - totals.time.first).toFixed(6)} s)\n`);
-    out.write(`anomalies: ${totals.anomalous ? `${n(totals.anomalous)} call(s): ${totals.anomalies.map((a) => `${a.key} ${n(a.calls)}`).join(', ')}` : 'none'}\n`);
+    say(`${file}: ${summary.format}, ${n(summary.lines)} lines, ${n(totals.calls)} call(s) from ${n(totals.tasks)} task(s)\n`);
+    say(`verdicts: ${n(v.match)} match, ${n(v.mismatch)} mismatch, ${n(v.incomplete)} incomplete\n`);
+    if (totals.time) say(`time: ${totals.time.first.toFixed(6)} – ${totals.time.last.toFixed(6)} s (${(totals.time.last - totals.time.first).toFixed(6)} s)\n`);
+    say(`anomalies: ${totals.anomalous ? `${n(totals.anomalous)} call(s): ${totals.anomalies.map((a) => `${a.key} ${n(a.calls)}`).join(', ')}` : 'none'}\n`);
     const p = totals.pins;
-    out.write(`pins: ${n(p.pinned)} page(s) pinned by recorded GUP rounds, ${n(p.unpinned)} unpin event(s), ${n(p.outstanding)} outstanding at the end\n`);
-    if (totals.callers.length) out.write(`callers: ${totals.callers.slice(0, 10).map((c) => `${c.key} ${n(c.calls)}`).join(', ')}${totals.callers.length + totals.callersMore > 10 ? ', …' : ''}\n`);
-    out.write(`sizes (orig_len): ${totals.sizeClasses.map((s) => `${s.label}: ${n(s.calls)}`).join(', ') || 'not recorded'}\n`);
-    out.write(`busiest tasks: ${totals.busiestTasks.slice(0, 5).map((t) => `${t.comm ?? '?'}-${t.pid ?? '?'} ${n(t.calls)}`).join(', ')}\n`);
-    for (const of of HISTOGRAMS) out.write(histogramText(of, histograms[of]!));
-    if (summary.skipped.lines) out.write(`${n(summary.skipped.lines)} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
-    for (const lost of summary.lost) out.write(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
+    say(`pins: ${n(p.pinned)} page(s) pinned by recorded GUP rounds, ${n(p.unpinned)} unpin event(s), ${n(p.outstanding)} outstanding at the end\n`);
+    if (totals.callers.length) say(`callers: ${totals.callers.slice(0, 10).map((c) => `${c.key} ${n(c.calls)}`).join(', ')}${totals.callers.length + totals.callersMore > 10 ? ', …' : ''}\n`);
+    say(`sizes (orig_len): ${totals.sizeClasses.map((s) => `${s.label}: ${n(s.calls)}`).join(', ') || 'not recorded'}\n`);
+    say(`busiest tasks: ${totals.busiestTasks.slice(0, 5).map((t) => `${t.comm ?? '?'}-${t.pid ?? '?'} ${n(t.calls)}`).join(', ')}\n`);
+    for (const of of HISTOGRAMS) say(histogramText(of, histograms[of]!));
+    if (summary.skipped.lines) say(`${n(summary.skipped.lines)} line(s) could not be read, e.g. ${summary.skipped.examples.map((e) => `line ${e.line}: ${e.reason}`).join('; ')}\n`);
+    for (const lost of summary.lost) say(`line ${lost.line}: ${lost.count} events lost on CPU ${lost.cpu ?? '?'}\n`);
   }
   await out.end();
   return 0;

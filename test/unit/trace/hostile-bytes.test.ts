@@ -68,6 +68,17 @@ describe('trace: hostile bytes', () => {
     assert.doesNotMatch(garbage.stderr, RAW_CONTROL);
   });
 
+  it('pinscope stats shows the task name escaped in its text and JSON', () => {
+    const path = file('evil-stats.trace', CALL(EVIL));
+    const text = pinscope('stats', path);
+    assert.equal(text.status, 0, text.stderr);
+    assert.doesNotMatch(text.stdout, RAW_CONTROL);
+    assert.match(text.stdout, /busiest tasks: [^\n]*\\x1b\[2J\\x1b\]0;x\\x07/);
+    const json = pinscope('stats', path, '--json');
+    assert.doesNotMatch(json.stdout, RAW_CONTROL);
+    assert.equal(JSON.parse(json.stdout).totals.busiestTasks[0].comm, EVIL);
+  });
+
   it('binary is judged by what no text trace holds: NUL bytes, or lines that are mostly not text', async () => {
     const read = (path: string) => readTraceFile(path, { onCall: () => undefined });
     await assert.rejects(read(file('nul.bin', Buffer.from('# tracer: nop\n\0\0\0\x01'))), /binary file/);
