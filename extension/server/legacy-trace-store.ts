@@ -1,28 +1,12 @@
 // Legacy (until the Traces view pages, issue 11): traces loaded by
 // TraceLoadRequest keep each call's summary and observation as objects and
 // answer all summaries at once. New code uses TraceStore (trace-store.ts).
-import { describeCall, normaliseCall, replayCall } from '../engine';
+import { summarise } from './call-summary';
+import { normaliseCall, replayCall } from '../engine';
 import { readTraceFile } from '../node/trace-file';
 import type { TraceCallDetailDto, TraceCallSummaryDto, TraceLoadParams, TraceLoadResult } from '../protocol/lsp';
 import type { CallDto, VariantId } from '../protocol/dto';
 import { forView, observedForView, replayTrace, TraceError, traceRecords, type ObservedForView, type TraceCallResult, type TraceFormat, type TraceRecords } from '../trace';
-
-function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
-  return {
-    index,
-    pid: c.pid,
-    comm: c.comm,
-    line: c.line,
-    verdict: c.verdict,
-    input: c.input ? describeCall(c.input) : null,
-    observedRet: c.observed.ret,
-    predictedRet: c.predicted?.ret ?? null,
-    anomalies: c.predicted?.anomalies.map((a) => a.kind) ?? [],
-    missing: c.missing,
-    differences: c.differences,
-    caller: c.observed.caller,
-  };
-}
 
 /** A traced call as kept: its summary, its input and what the view shows of the observation; the replay is recomputed on demand. */
 interface KeptCall {

@@ -3,10 +3,10 @@
 // decompressed copy) to read a call's lines again (a natively read trace.dat:
 // its records, by number). Views ask for totals,
 // pages and one call's detail; nothing sends every call.
+import { summarise } from './call-summary';
 import { statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describeCall } from '../engine';
 import { readRange } from '../node/trace-file';
 import { rereadCall, type Reread } from '../node/trace-index-load';
 import type { VariantId } from '../protocol/dto';
@@ -76,23 +76,6 @@ const CONTEXT_MAX = 200;
 /** A call spanning more lines than this sends only its own lines and their neighbours. */
 const SPAN_LINES_MAX = 2000;
 const CONTEXT_BYTES = 64 * 1024;
-
-function summarise(index: number, c: TraceCallResult): TraceCallSummaryDto {
-  return {
-    index,
-    pid: c.pid,
-    comm: c.comm,
-    line: c.line,
-    verdict: c.verdict,
-    input: c.input ? describeCall(c.input) : null,
-    observedRet: c.observed.ret,
-    predictedRet: c.predicted?.ret ?? null,
-    anomalies: c.predicted?.anomalies.map((a) => a.kind) ?? [],
-    missing: c.missing,
-    differences: c.differences,
-    caller: c.observed.caller,
-  };
-}
 
 export class TraceStore {
   private readonly traces = new Map<number, Loaded>();
