@@ -3,6 +3,7 @@
 // Both header variants (with or without irq-info and tgid columns) and
 // trace-cmd's own columns (no flags, padded event names, raw hex addresses).
 import { makeEvent, parseFields, PIN, TARGET, UNPIN, type TraceEvent } from '../events';
+import { matchPrefix, type PrefixMatch } from './ftrace-prefix';
 import { GraphTracker } from './graph';
 import { parseProbeBody } from './probe-body';
 
@@ -37,6 +38,7 @@ const RELEVANT = /netfs_extract_user_iter|pin_user_pages|unpin_user_page|tracing
 
 export class FtraceParser implements LineParser {
   private readonly graph = new GraphTracker();
+  private readonly prefix: PrefixMatch = { index: 0, end: 0, pid: 0, cpu: 0, ts: 0 };
 
   /** trace-cmd reports may hold function_graph events: their nesting needs every line. */
   constructor(readonly keywords: readonly string[] | null = FTRACE_KEYWORDS) {}
@@ -49,12 +51,20 @@ export class FtraceParser implements LineParser {
       if (lost) return [makeEvent('lost', line, null, null, Number(lost[1]), null, {}, undefined, undefined, Number(lost[2] ?? lost[3]))];
       if (!RELEVANT.test(text)) return [];
     }
+    const found = matchPrefix(text, this.prefix);
+    if (found === true) {
+      const p = this.prefix;
+      return this.body(text.slice(p.end), line, p.pid, text.slice(0, p.index).trim(), p.cpu, p.ts);
+    }
     const m = PREFIX.exec(text);
     if (!m) return text.startsWith('cpus=') || text.includes('buffer started') ? [] : 'not a trace line (no "COMM-PID [CPU] … TIMESTAMP:" prefix)';
     const comm = text.slice(0, m.index).trim();
     const body = text.slice(m.index + m[0].length);
     return this.body(body, line, Number(m[1]), comm, Number(m[2]), Number(m[4]));
   }
+
+  /** The regex's match, by hand (see ftrace-prefix.ts); exported for the test that compares the two. */
+  static readonly PREFIX = PREFIX;
 
   private body(body: string, line: number, pid: number, comm: string, cpu: number, ts: number): TraceEvent[] | string {
     const colon = body.indexOf(':');
