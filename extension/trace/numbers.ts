@@ -19,6 +19,18 @@ function exactOf(big: bigint): Exact {
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
 }
 
+/** "0x" and lowercase hex digits without a leading zero: already the text addressText makes (the common case). */
+function isCanonicalHex(text: string): boolean {
+  const length = text.length;
+  if (length < 3 || text.charCodeAt(0) !== 48 || text.charCodeAt(1) !== 120 /* 0x */) return false;
+  if (text.charCodeAt(2) === 48 && length > 3) return false;
+  for (let i = 2; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
 /** Hex digit value of a character code, or -1. */
 function hexDigit(c: number): number {
   if (c >= 48 && c <= 57) return c - 48;
@@ -84,6 +96,7 @@ export function signed64(text: string | undefined): Exact | null {
 
 /** An address, decimal or hex, as exact "0x…" text (no rounding at any size). */
 export function addressText(text: string | undefined): string | null {
+  if (text !== undefined && isCanonicalHex(text)) return text;
   const short = text === undefined ? null : shortOf(text);
   if (short !== null) return short < 0 ? null : '0x' + short.toString(16);
   const big = bigOf(text);
