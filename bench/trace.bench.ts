@@ -33,9 +33,14 @@ interface Took {
   readonly cpu: number;
 }
 
-/** A command as its own process (stdout and stderr thrown away), timed by bash's `time`; its exit status. */
+/**
+ * A command as its own process, timed by bash's `time`; its exit status.
+ * Its output goes through a pipe, not straight to /dev/null: GNU grep stops at
+ * the first match when it sees its output is /dev/null.
+ */
 function timedCommand(command: string[]): Took & { status: number | null } {
-  const run = spawnSync('bash', ['-c', 'TIMEFORMAT="%R %U %S"; time "$@" > /dev/null 2> /dev/null', 'bash', ...command], { encoding: 'utf8' });
+  const script = 'set -o pipefail; TIMEFORMAT="%R %U %S"; time { "$@" 2> /dev/null | cat > /dev/null; }';
+  const run = spawnSync('bash', ['-c', script, 'bash', ...command], { encoding: 'utf8' });
   const [wall, user, system] = run.stderr.trim().split(/\s+/).slice(-3).map(Number);
   return { wall: wall!, cpu: user! + system!, status: run.status };
 }

@@ -3,7 +3,7 @@
 // Both header variants (with or without irq-info and tgid columns) and
 // trace-cmd's own columns (no flags, padded event names, raw hex addresses).
 import { makeEvent, parseFields, PIN, TARGET, UNPIN, type TraceEvent } from '../events';
-import { matchPrefix, type PrefixMatch } from './ftrace-prefix';
+import { matchPrefix, UNSURE, type PrefixMatch } from './ftrace-prefix';
 import { GraphTracker } from './graph';
 import { parseProbeBody } from './probe-body';
 
@@ -34,7 +34,7 @@ export const FTRACE_KEYWORDS = ['user_', 'bvec', 'g_mark', 'EVENTS'] as const;
  * Unanchored, so the engine jumps to each '-' instead of trying every length
  * of COMM; the same leftmost match as an anchored lazy COMM.
  */
-const PREFIX = /-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{3,6})\s+)?(\d+\.\d+):\s+/;
+export const PREFIX = /-(\d+)\s+(?:\(\s*[-\d]+\)\s+)?\[(\d+)\]\s+(?:([.A-Za-z0-9]{3,6})\s+)?(\d+\.\d+):\s+/;
 const LOST = /^\s*CPU:\s*(\d+)\s+\[(?:LOST\s+(\d+)\s+EVENTS|(\d+)\s+EVENTS DROPPED)\]/;
 /** The cheap test for lines worth a regex at all, after the probe location ": (" (tested first, with includes). */
 const RELEVANT = /netfs_extract_user_iter|pin_user_pages|unpin_user_page|tracing_mark_write|LOST|DROPPED|funcgraph_|xui|pupf|unpin/;
@@ -44,7 +44,11 @@ export class FtraceParser implements LineParser {
   private readonly prefix: PrefixMatch = { index: 0, end: 0, pid: 0, cpu: 0, ts: 0 };
 
   /** trace-cmd reports may hold function_graph events: their nesting needs every line. */
-  constructor(readonly keywords: readonly string[] | null = FTRACE_KEYWORDS) {}
+  /** @param byHand read the prefix by hand (ftrace-prefix.ts); false: by the regex alone (the tests compare the two). */
+  constructor(
+    readonly keywords: readonly string[] | null = FTRACE_KEYWORDS,
+    private readonly byHand = true,
+  ) {}
 
   parse(text: string, line: number): TraceEvent[] | string {
     if (text.length === 0 || text.charCodeAt(0) === 35 /* # */) return [];
@@ -54,7 +58,7 @@ export class FtraceParser implements LineParser {
       if (lost) return [makeEvent('lost', line, null, null, Number(lost[1]), null, {}, undefined, undefined, Number(lost[2] ?? lost[3]))];
       if (!RELEVANT.test(text)) return [];
     }
-    const found = matchPrefix(text, this.prefix);
+    const found = this.byHand ? matchPrefix(text, this.prefix) : UNSURE;
     if (found === true) {
       const p = this.prefix;
       return this.body(text.slice(p.end), line, p.pid, text.slice(0, p.index).trim(), p.cpu, p.ts);
@@ -65,9 +69,6 @@ export class FtraceParser implements LineParser {
     const body = text.slice(m.index + m[0].length);
     return this.body(body, line, Number(m[1]), comm, Number(m[2]), Number(m[4]));
   }
-
-  /** The regex's match, by hand (see ftrace-prefix.ts); exported for the test that compares the two. */
-  static readonly PREFIX = PREFIX;
 
   private body(body: string, line: number, pid: number, comm: string, cpu: number, ts: number): TraceEvent[] | string {
     const colon = body.indexOf(':');
