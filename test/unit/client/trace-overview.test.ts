@@ -126,7 +126,7 @@ describe('client: the overview’s time bins and the calls a bin lists agree', (
       assert.deepEqual(listed, times.map((_, i) => i), 'every call listed once, in order');
       // Per task, too: the cells of each lane list exactly their calls.
       for (const [key, counts] of cellCounts(overview)) {
-        const lane = overview.lanes[Math.floor(key / 16)]!;
+        const lane: { pid: number | null } = overview.lanes[Math.floor(key / 16)]!;
         assert.equal(callsPicked(store, trace.traceId, filterOf({ time: binRange(overview, key % 16), pid: lane.pid! })).length, counts[0]);
       }
       // The pin balance, binned the same way: one page pinned per call at its return (2 µs in), never unpinned;
