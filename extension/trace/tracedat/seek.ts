@@ -75,7 +75,7 @@ export class SeekTableBuilder {
   }
 }
 
-function positionsAt(table: DatSeekTable, k: number): StreamPosition[] {
+export function positionsAt(table: DatSeekTable, k: number): StreamPosition[] {
   return Array.from({ length: table.streams }, (_, s) => {
     const j = k * table.streams + s;
     return { at: table.at[j]!, within: table.within[j]!, chunksLeft: table.chunksLeft[j]!, next: table.next[j]!, pending: table.pending[j] === 1 };
