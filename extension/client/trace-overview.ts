@@ -20,18 +20,33 @@ const HISTOGRAMS: ReadonlyArray<{ kind: HistogramKind; unit: string }> = [
 /** Most time columns asked (the server's limit is 4096). */
 const MAX_BINS = 2048;
 
-/** The webview's half-open ranges as the server's inclusive filter (integers: to − 1; times: to). */
+/** The largest number below `x`: an inclusive maximum that keeps a half-open range half-open. */
+function below(x: number): number {
+  if (!Number.isFinite(x)) return x;
+  if (x === 0) return -Number.MIN_VALUE;
+  const bits = new Float64Array([x]);
+  const int = new BigInt64Array(bits.buffer);
+  int[0] = int[0]! + (x > 0 ? -1n : 1n);
+  return bits[0]!;
+}
+
+/**
+ * The webview's half-open ranges as the server's filter: times stay half-open
+ * (the window's last bin closed), the inclusive integer maxima are to − 1 and
+ * the inclusive duration maximum the number just below `to`.
+ */
 export function filterOf(selection: CallSelectionDto): TraceFilterDto {
   const filter: { -readonly [K in keyof TraceFilterDto]: TraceFilterDto[K] } = {};
   if (selection.pid !== undefined) filter.pid = selection.pid;
   if (selection.time) {
     filter.timeFrom = selection.time.from;
     filter.timeTo = selection.time.to;
+    if (selection.time.closed) filter.timeToIncluded = true;
   }
   if (selection.bytes) [filter.bytesMin, filter.bytesMax] = [selection.bytes.from, selection.bytes.to - 1];
   if (selection.pages) [filter.pagesMin, filter.pagesMax] = [selection.pages.from, selection.pages.to - 1];
   if (selection.rounds) [filter.roundsMin, filter.roundsMax] = [selection.rounds.from, selection.rounds.to - 1];
-  if (selection.duration) [filter.durationUsMin, filter.durationUsMax] = [selection.duration.from, selection.duration.to];
+  if (selection.duration) [filter.durationUsMin, filter.durationUsMax] = [selection.duration.from, selection.duration.closed ? selection.duration.to : below(selection.duration.to)];
   return filter;
 }
 

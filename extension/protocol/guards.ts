@@ -40,7 +40,7 @@ function isFiniteNumber(value: unknown): value is number {
 }
 
 function isRange(value: unknown): boolean {
-  return isRecord(value) && isFiniteNumber(value.from) && isFiniteNumber(value.to);
+  return isRecord(value) && isFiniteNumber(value.from) && isFiniteNumber(value.to) && (value.closed === undefined || typeof value.closed === 'boolean');
 }
 
 const SELECTION_RANGES = ['time', 'bytes', 'pages', 'rounds', 'duration'];

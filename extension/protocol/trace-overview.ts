@@ -3,10 +3,11 @@
 // the selections the overview's clicks make. Bins, not calls, cross the
 // process boundary: their size is set by the canvas, not by the trace.
 
-/** A half-open range [from, to). */
+/** A half-open range [from, to); [from, to] when `closed` (the last bin of a window). */
 export interface RangeDto {
   readonly from: number;
   readonly to: number;
+  readonly closed?: boolean;
 }
 
 /** What colours a timeline cell: the first of anomaly, mismatch, incomplete its calls have, else match. */

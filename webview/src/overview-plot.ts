@@ -2,6 +2,7 @@
 // time a pixel column shows, which bin and lane a point falls in, and the
 // timeline's cells as an image of one pixel per cell (drawn scaled, so a
 // frame of pan or zoom costs one image copy however many calls there are).
+import { binAt, binSpan } from '../../extension/protocol/time-bins';
 import { CELL_FIELDS, type CellKind, type OverviewHistogramDto, type RangeDto, type TraceOverviewDto } from '../../extension/protocol/trace-overview';
 
 /** The time window on screen, in seconds, and the pixel span it is drawn across. */
@@ -41,17 +42,14 @@ export class TimeScale {
   }
 }
 
-/** The window an overview's bins cover, and bin arithmetic on it. */
+/** The bin of the overview's window that holds `time` (-1: none), with the server's arithmetic. */
 export function binOf(overview: TraceOverviewDto, time: number): number {
-  const { from, to, bins } = overview.window;
-  if (time < from || time >= to || bins === 0) return -1;
-  return Math.min(bins - 1, Math.floor(((time - from) / (to - from)) * bins));
+  return binAt(overview.window, time);
 }
 
+/** Bin `bin` as a selection: half-open, the last one closed, as the server counted it. */
 export function binRange(overview: TraceOverviewDto, bin: number): RangeDto {
-  const { from, to, bins } = overview.window;
-  const width = (to - from) / bins;
-  return { from: from + bin * width, to: bin === bins - 1 ? to : from + (bin + 1) * width };
+  return binSpan(overview.window, bin);
 }
 
 /** Each non-empty cell's [calls, mismatch, incomplete, anomalous], keyed lane * bins + bin. */
