@@ -116,7 +116,7 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
     out.length = 0;
     if (!maker.make(rec, line, c.cpu.cpu, ts, out)) skip(line, `${c.pageWhere}: a record of type ${rec.length >= 2 ? c.dataView.getUint16(rec.start, true) : '?'} that no event format describes`);
     for (const event of out) reconstructor.feed(event);
-    await merge.moveOn(best);
+    if (c.next >= c.page.count) await merge.moveOn(best);
   }
   reconstructor.end();
   const records = merge.records;

@@ -90,7 +90,7 @@ export class DatMerge {
     return best;
   }
 
-  /** After a record of live[best] was taken: moves it to its next page when this one is done (or drops it at its end). */
+  /** After the last record of live[best]'s page was taken: moves it to its next page (or drops it at its end). Callers check first: an await per record costs. */
   async moveOn(best: number): Promise<void> {
     const c = this.live[best]!;
     if (c.next >= c.page.count && !(await this.advance(c))) this.live.splice(best, 1);

@@ -131,7 +131,7 @@ export async function readTraceDatSpan(source: ByteSource, file: DatFile, table:
         for (const event of out) reconstructor.feed(event);
       }
     }
-    await merge.moveOn(best);
+    if (c.next >= c.page.count) await merge.moveOn(best);
   }
   reconstructor.end();
   return calls;

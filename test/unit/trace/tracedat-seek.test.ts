@@ -70,7 +70,7 @@ async function trail(merge: DatMerge, n: number): Promise<string[]> {
     merge.records++;
     const lost = merge.pending.delete(c) ? ` lost ${c.page.lost}` : '';
     out.push(`${c.cpu.cpu} ${c.page.ts[i]} ${c.dataView.getUint32(c.pageStart + c.page.start[i]!, true)}${lost}`);
-    await merge.moveOn(best);
+    if (c.next >= c.page.count) await merge.moveOn(best);
   }
   return out;
 }
