@@ -221,6 +221,10 @@ export function startRecording(options: RecordOptions): Recording {
       if (text.includes('[LOST ')) {
         const m = /\[LOST (\d+) EVENTS\]/.exec(text);
         if (m) lostEvents += Number(m[1]);
+      } else if (text.startsWith('Lost ')) {
+        // bpftrace's own line for a full perf buffer.
+        const m = /^Lost (\d+) events/.exec(text);
+        if (m) lostEvents += Number(m[1]);
       }
       return;
     }
@@ -376,6 +380,7 @@ export function writeSidecar(path: string, result: RecordResult, target: TargetS
     target: describeTarget(target),
     facts: result.facts.facts,
     kind: result.plan?.plan.kind ?? null,
+    bpftrace: result.plan?.bpftrace ?? null,
     id: result.id,
     probes: result.plan?.plan.definitions ?? [],
     filters: result.plan?.plan.filters ?? {},
