@@ -1,13 +1,13 @@
 // The traces the server holds: each a compact index (columns, see
 // trace/index-columns.ts) built off the main thread, and the file (or its
 // decompressed copy) to read a call's lines again (a natively read trace.dat:
-// its records, by number). Views ask for totals,
+// its records, by number, from the load's checkpoint before them). Views ask for totals,
 // pages and one call's detail; nothing sends every call.
 import { summarise } from './call-summary';
 import { statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRange } from '../node/trace-file';
+import { DatCallReader, readRange } from '../node/trace-file';
 import { rereadCall, type Reread } from '../node/trace-index-load';
 import type { VariantId } from '../protocol/dto';
 import type {
@@ -22,6 +22,7 @@ import type {
 import type { TraceBinsDto, VariantDecisionDto } from '../protocol/trace-calls';
 import { forView, observedForView, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
 import type { IndexColumns } from '../trace/index-columns';
+import type { DatSeekTable } from '../trace/tracedat';
 import { TraceIndex } from '../trace/trace-index';
 
 /** What a loader is asked to read. */
@@ -49,6 +50,8 @@ export interface LoadedColumns {
   readonly copied: boolean;
   /** A trace.dat read natively: calls are found again by record number. */
   readonly byRecord: boolean;
+  /** Its checkpoints, to read a call's records from near its first. */
+  readonly seek: DatSeekTable | null;
   readonly skipped: TraceInfoDto['skipped'];
   readonly lost: number;
   readonly kernelRelease: string | null;
@@ -132,7 +135,14 @@ export class TraceStore {
       index,
       key,
       copy: built.copied ? copyTo : null,
-      reread: { path: built.copied ? copyTo : params.path, byRecord: built.byRecord, format: built.format, kernel: built.kernel, variant: built.decision.variant },
+      reread: {
+        path: built.copied ? copyTo : params.path,
+        byRecord: built.byRecord,
+        dat: built.byRecord && built.seek ? new DatCallReader(params.path, built.seek, built.bytes) : null,
+        format: built.format,
+        kernel: built.kernel,
+        variant: built.decision.variant,
+      },
     });
     return { ok: true, trace: info, reused: false };
   }

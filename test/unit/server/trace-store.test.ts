@@ -1,8 +1,9 @@
 // The server's store of loaded traces keeps columns, not calls: a call's
 // detail is its lines read again by byte offset (a trace.dat: its records,
 // natively) and replayed. For every call
-// of every real trace (and the bundled sample, and a gzip copy of one) it must
-// equal what streaming the whole trace gave.
+// of every real trace (and the bundled sample, a gzip copy of one, and
+// multi-MiB trace.dat files made of a real one's records, on four CPUs with
+// migrating tasks) it must equal what streaming the whole trace gave.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { TraceStore } from '../../../extension/server/trace-store';
 import { forView, observedForView, replayTrace, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
 import { REPO_ROOT } from '../../support/fixtures';
 import { KERNEL_TRACES, traceFiles } from '../../support/kernel-traces';
+import { fixtureDat, synthesizeDat } from '../../support/tracedat';
 
 /** The whole trace streamed and replayed as the CLI does it (variant auto: decided by the trace). */
 async function streamed(path: string, variant: 'v0' | 'v3' | 'auto'): Promise<TraceCallResult[]> {
@@ -119,6 +121,39 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     assert.equal(lines.callLines[0], detail.lines!.first);
     assert.equal(lines.callLines[lines.callLines.length - 1], detail.lines!.last);
     store.dispose();
+  });
+
+  it('a multi-MiB trace.dat of a real one\'s records (4 CPUs, every task migrating within its calls, lost events), uncompressed and zlib: every call read again from its checkpoint equals the streamed one', async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-dat-'));
+    try {
+      for (const compression of ['none', 'zlib'] as const) {
+        const path = join(dir, `big.${compression}.trace.dat`);
+        writeFileSync(path, await synthesizeDat(fixtureDat('aligned.uncompressed'), { copies: 40, cpus: 4, compression, lostEvery: 50 }));
+        const { store, traceId } = await checkEveryCall(path, 'auto');
+        assert.equal(store.list()[0]!.seek, 'records');
+        assert.equal(store.index(traceId)!.count, 200);
+        store.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a trace.dat changed after it was loaded: a call is not read from the old checkpoints, and the message says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-dat-'));
+    try {
+      const path = join(dir, 'changing.trace.dat');
+      writeFileSync(path, await synthesizeDat(fixtureDat('aligned.uncompressed'), { copies: 4, cpus: 2, compression: 'none' }));
+      const store = new TraceStore(inProcessLoader);
+      const opened = await store.open({ path });
+      assert.ok(opened.ok);
+      writeFileSync(path, await synthesizeDat(fixtureDat('aligned.uncompressed'), { copies: 5, cpus: 3, compression: 'none' }));
+      await assert.rejects(store.call(opened.trace.traceId, 3), (e: Error) => e.message.includes(path) && /has changed since it was loaded/.test(e.message));
+      store.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("variant auto: a trace of a v0 kernel (no release recorded) is decided by its calls; every call's detail is v0's", async () => {
