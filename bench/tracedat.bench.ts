@@ -248,7 +248,7 @@ async function detailReads(): Promise<void> {
         const o = median(old);
         before = `; before (read from the start): ${o.toFixed(1)} ms = ${(o / load).toFixed(3)}× the load, ${(o / w).toFixed(0)}× now`;
       }
-      console.log(`  call ${which} (#${i + 1}, ${summary.byRecord ? 'record' : 'line'} ${index.span(i).callLine.toLocaleString('en')}): ${w.toFixed(1)} ms = ${(w / load).toFixed(4)}× the load (with its metadata read first, as the server does once per trace right after the load: ${cold.toFixed(1)} ms)${before}`);
+      console.log(`  call ${which} (#${i + 1}, ${summary.byRecord ? 'record' : 'line'} ${index.span(i).callLine.toLocaleString('en')}): ${w.toFixed(1)} ms = ${(w / load).toFixed(4)}× the load (${summary.byRecord ? 'with its metadata read first, as the server does once per trace right after the load' : 'a fresh reader'}: ${cold.toFixed(1)} ms)${before}`);
     }
     rmSync(copy, { force: true });
   }
