@@ -16,8 +16,6 @@ import type {
   TraceCallSummaryDto,
   TraceInfoDto,
   TraceLinesDto,
-  TraceLoadParams,
-  TraceLoadResult,
   TraceOpenParams,
   TraceOpenResult,
 } from '../protocol/lsp';
@@ -26,7 +24,6 @@ import { forView, observedForView, TraceError, type TraceCallResult, type TraceF
 import type { IndexColumns } from '../trace/index-columns';
 import type { DatSeekTable } from '../trace/tracedat';
 import { TraceIndex } from '../trace/trace-index';
-import { LegacyTraceStore } from './legacy-trace-store';
 
 /** What a loader is asked to read. */
 export interface IndexRequest {
@@ -82,7 +79,6 @@ const CONTEXT_BYTES = 64 * 1024;
 
 export class TraceStore {
   private readonly traces = new Map<number, Loaded>();
-  private readonly legacy = new LegacyTraceStore(() => this.next++);
   private next = 1;
 
   constructor(private readonly loader: IndexLoader) {}
@@ -188,9 +184,8 @@ export class TraceStore {
     }
   }
 
-  /** One call's detail: its lines read again and replayed. Legacy-loaded traces answer from their summaries. */
+  /** One call's detail: its lines read again and replayed. */
   async call(traceId: number, i: number): Promise<TraceCallDetailDto | null> {
-    if (this.legacy.has(traceId)) return this.legacy.call(traceId, i);
     const loaded = this.traces.get(traceId);
     if (!loaded || !Number.isInteger(i) || i < 0 || i >= loaded.index.count) return null;
     const { result } = await rereadCall(loaded.reread, loaded.index, i);
@@ -259,16 +254,10 @@ export class TraceStore {
     return { path: loaded.info.path, blocks, callLines, elided };
   }
 
-  // ---- legacy (the Traces view before it pages) ----
-
-  load(params: TraceLoadParams, options: { signal?: AbortSignal; onProgress?: (read: number, total: number) => void }): Promise<TraceLoadResult> {
-    return this.legacy.load(params, options);
-  }
-
   /** Calls in every loaded trace made from `caller`, and the anomalies among them (call-site lenses). */
   callsFrom(caller: string): { calls: number; anomalies: Map<string, number> } {
-    const { calls, anomalies } = this.legacy.callsFrom(caller);
-    let total = calls;
+    const anomalies = new Map<string, number>();
+    let total = 0;
     for (const { index } of this.traces.values()) {
       const found = index.matching({ caller });
       total += found.length;

@@ -205,13 +205,24 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     assert.ok(lines.callLines.includes(detail.lines!.first) && lines.callLines.includes(detail.lines!.last));
   });
 
-  it('legacy load: every summary at once, each call recomputed on demand equals the trace', async () => {
+  it('every call through the pages (a page of one at a time), each call recomputed on demand equals the trace', async () => {
+    // What the one-message load once answered (every summary): the same calls, paged.
     const store = new TraceStore(inProcessLoader);
     const path = join(REPO_ROOT, 'samples/traces/direct-io.trace');
-    const loaded = await store.load({ path, variant: 'v3' }, {});
-    assert.ok(loaded.ok);
+    const opened = await store.open({ path, variant: 'v3' });
+    assert.ok(opened.ok);
+    const { traceId } = opened.trace;
     const direct = await streamed(path, 'v3');
-    assert.equal(loaded.calls.length, direct.length);
-    for (const [i, want] of direct.entries()) assert.deepEqual((await store.call(loaded.traceId, i))?.predicted, want.predicted);
+    const index = store.index(traceId)!;
+    const paged = [];
+    for (let offset = 0; ; offset++) {
+      const page = index.calls({}, offset, 1);
+      assert.equal(page.total, direct.length);
+      if (page.calls.length === 0) break;
+      paged.push(...page.calls);
+    }
+    assert.deepEqual(paged.map((r) => [r.index, r.line, r.pid, r.verdict]), direct.map((d, i) => [i, d.line, d.pid, d.verdict]));
+    for (const [i, want] of direct.entries()) assert.deepEqual((await store.call(traceId, i))?.predicted, want.predicted);
+    store.dispose();
   });
 });
