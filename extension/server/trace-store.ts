@@ -130,6 +130,9 @@ export class TraceStore {
       indexBytes: index.bytes,
     };
     if (!built.copied) removeQuietly(copyTo);
+    const dat = built.byRecord && built.seek ? new DatCallReader(params.path, built.seek, built.bytes) : null;
+    // A trace.dat's metadata (kallsyms, formats) is read once, now, not when the first call is opened; a failure shows then.
+    dat?.warm().catch(() => undefined);
     this.traces.set(traceId, {
       info,
       index,
@@ -138,7 +141,7 @@ export class TraceStore {
       reread: {
         path: built.copied ? copyTo : params.path,
         byRecord: built.byRecord,
-        dat: built.byRecord && built.seek ? new DatCallReader(params.path, built.seek, built.bytes) : null,
+        dat,
         format: built.format,
         kernel: built.kernel,
         variant: built.decision.variant,
