@@ -134,6 +134,11 @@ async function measure(TRACE: string): Promise<void> {
     const arraysMiB = Number(/arrays ([\d.]+) MiB/.exec(memoryText)?.[1] ?? NaN);
     // Was the replay panel (made when the trace loaded) ready before the first click?
     const panelReady = (await Promise.all(page.frames().map((f) => f.locator('main#app').count().catch(() => 0)))).some((c) => c > 0);
+    /** The replay on screen shows `title…` with its bvec rows: watched inside the webview's own frame, every animation frame. */
+    const replayFrame = await frameWith(page, 'main#app', 30_000);
+    const onScreen = async (title: string) => {
+      await replayFrame.waitForFunction((t) => document.querySelector('[data-testid="bvec"]') !== null && Array.from(document.querySelectorAll('h1')).some((h) => h.textContent?.startsWith(t)), title, { polling: 'raf', timeout: 30_000 });
+    };
 
     // A chosen call: its task, its "all calls" group, the first call.
     await page.locator('.monaco-list-row', { hasText: '(pid ' }).first().click();
@@ -142,7 +147,7 @@ async function measure(TRACE: string): Promise<void> {
     await call.waitFor({ timeout: 30_000 });
     const clicked = performance.now();
     await call.click();
-    await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith('call 1,'))).catch(failed);
+    await onScreen('call 1,').catch(failed);
     const replayMs = performance.now() - clicked;
     // Another call, the replay panel open already: what choosing the next call costs.
     // The task's second call (its number depends on how the tasks interleave).
@@ -150,7 +155,7 @@ async function measure(TRACE: string): Promise<void> {
     const number = /^call ([\d,]+) · /.exec(await next.innerText())![1];
     const clickedNext = performance.now();
     await next.click();
-    await frameWith(page, '[data-testid="bvec"]', 30_000, async (f) => (await f.locator('h1').allInnerTexts()).some((t) => t.startsWith(`call ${number},`))).catch(failed);
+    await onScreen(`call ${number},`).catch(failed);
     const nextReplayMs = performance.now() - clickedNext;
     clearInterval(sampler);
     const hostAfter = rssMiB(extensionHost);

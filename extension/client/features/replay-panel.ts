@@ -34,6 +34,19 @@ export class ReplayPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** Settles when the webview next reports a replay on screen, or after `timeoutMs`. */
+  nextRender(timeoutMs: number): Promise<void> {
+    return new Promise((done) => {
+      const timer = setTimeout(finish, timeoutMs);
+      const listening = this.rendered.event(finish);
+      function finish() {
+        clearTimeout(timer);
+        listening.dispose();
+        done();
+      }
+    });
+  }
+
   /** Shows a replay the server already computed (a call from a trace). */
   async showResult(title: string, result: ReplayResultDto, observed?: ShowReplayMessage['observed']): Promise<void> {
     const panel = this.reveal();

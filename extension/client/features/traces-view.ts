@@ -469,9 +469,12 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const title = printable(`call ${n(index + 1)}, trace line ${n(s.line)}, ${s.comm ?? '?'}[${s.pid ?? '?'}] — ${s.verdict}`);
     const v = trace?.decision;
     const variant = v ? { variant: { reason: `${v.variant}: ${v.reason}`, warning: v.contradiction ?? v.conflict } } : {};
+    // The code waits for the replay to be on screen (at most a second): opening a document would compete with its drawing.
+    const rendered = this.panel.nextRender(1000);
     if (detail.predicted) await this.panel.showResult(title, detail.predicted, { ...detail.observed, missing: s.missing, ...variant });
     else this.panel.showMessage(printable(`${title}: the trace does not record enough to replay this call (missing: ${s.missing.join(', ')}).`));
     if (options.revealSource === false) return;
+    if (detail.predicted) await rendered;
     try {
       const site = await this.callSite(s.caller);
       if (site) {
