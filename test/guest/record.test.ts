@@ -103,17 +103,29 @@ describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
       await assertLeftAsFound(run);
     });
 
-    it('Stop (Ctrl-C) while the workload runs: SIGINT ends bpftrace, the calls so far are kept and replayed, tracefs is left as found', async () => {
-      const run = guestRun({ bpftrace: true });
+    it('Stop (Ctrl-C) while the workload runs, with a bpftrace whose version cannot be read: the kprobe dialect records, SIGINT ends bpftrace, the calls so far are kept and replayed, tracefs is left as found', async () => {
+      const run = guestRun({ bpftrace: true, bpftraceVersion: 'bpftrace (a build without a version)' });
       const output = join(run.share, '..', 'stop.bpftrace.trace');
       const rec = pinscopeRecord(['--target-command', run.command, '--kind', 'bpftrace', '-o', output, '--', 'sh', '-c', 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3; sleep 600']);
       await rec.waitFor(/(write 8192[^\n]*\n[^\n]*){3}/, 150_000);
       rec.child.kill('SIGINT');
       assert.equal(await rec.exit, 0, rec.stderr);
+      assert.match(rec.stderr, /bpftrace dialect: kprobe \(bpftrace \(version "bpftrace \(a build without a version\)" not readable\)/);
       assert.deepEqual(printedCalls(rec.stdout), DD_CALLS.slice(0, 3).map((input) => ({ input, verdict: 'match' })));
       const sidecar = JSON.parse(readFileSync(`${output}.pinscope.json`, 'utf8'));
       assert.equal(sidecar.end, 'stop');
       assert.equal(sidecar.cleanup, 'done');
+      await assertLeftAsFound(run);
+    });
+
+    it('a lost connection while bpftrace records (pinscope killed): the target stops bpftrace and cleans up by itself', async () => {
+      const run = guestRun({ bpftrace: true });
+      const rec = pinscopeRecord(['--target-command', run.command, '--kind', 'bpftrace', '-o', join(run.share, '..', 'lost.bpftrace.trace'), '--', 'sh', '-c', 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3; sleep 600']);
+      await rec.waitFor(/write 8192/, 150_000);
+      rec.child.kill('SIGKILL');
+      await rec.exit;
+      const { status } = await tracefsStates(run);
+      assert.equal(status, 0, 'the recording script ended by itself, through its cleanup');
       await assertLeftAsFound(run);
     });
   });
