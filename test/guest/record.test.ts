@@ -68,6 +68,8 @@ describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
   // The guest has no bpftrace of its own: it runs this machine's (Debian bookworm's 0.17) from the host's root
   // share. scripts/ensure-host-bpftrace.sh installs it; without it the test cannot run here and says so.
   describe('--kind bpftrace, with the host\'s bpftrace in the guest', function () {
+    // bpftrace loads LLVM from the 9p share and compiles under TCG: 1–2 minutes a test on a loaded host.
+    this.timeout(300_000);
     before(function () {
       if (!existsSync(HOST_BPFTRACE)) {
         console.log(`      (no ${HOST_BPFTRACE} on this machine: bash scripts/ensure-host-bpftrace.sh installs it)`);
