@@ -307,7 +307,7 @@ export function startRecording(options: RecordOptions): Recording {
 
   const done = new Promise<RecordResult>((resolve) => {
     child.on('error', (error) => errors.push(`cannot start ${argv[0]}: ${error.message}`));
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearInterval(watchdog);
       if (pending) line(pending);
       let summary: TraceSummary | null = null;
@@ -329,7 +329,7 @@ export function startRecording(options: RecordOptions): Recording {
         else outcome = 'failed';
       }
       if (!facts.kernelRelease && !errors.length) errors.push(`the target command exited (${code}) without answering: does it run a script from its stdin with sh?`);
-      else if (outcome === 'failed' && !errors.length) errors.push(`the target stopped (exit ${code}) before the recording ended`);
+      else if (outcome === 'failed' && !errors.length) errors.push(`the target stopped (${code === null ? `killed by ${signal}` : `exit ${code}`}) before the recording ended`);
       const finish = () => {
         if (outcome === 'cancelled') rmSync(options.output, { force: true });
         resolve({

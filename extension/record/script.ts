@@ -173,7 +173,10 @@ PINSCOPE_FILTERS_END
       echo funcgraph-proc > "$PINSCOPE_I/trace_options" && echo funcgraph-abstime > "$PINSCOPE_I/trace_options"; } || pinscope_fail "$PINSCOPE_DOING failed"
   fi
   [ -n "$PINSCOPE_FAIL_AT" ] && pinscope_fail "$PINSCOPE_FAIL_AT (asked to fail here)"
-  cat "$PINSCOPE_I/trace_pipe" & PINSCOPE_READER=$!
+  # dd, not cat: busybox cat sendfile()s, and a splice from trace_pipe into a pipe holds that pipe's
+  # lock while it waits for the next event, so with stdout a pipe (sshd, docker exec) the messages
+  # and the heartbeat block, and so does sshd closing its end, until an event comes. dd read()s.
+  dd if="$PINSCOPE_I/trace_pipe" bs=65536 & PINSCOPE_READER=$!
   echo 1 > "$PINSCOPE_I/tracing_on"
   pinscope_say status recording
   # Each watcher writes one line to the event channel; the first one decides.

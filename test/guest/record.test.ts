@@ -7,32 +7,9 @@
 // tracer, enabled events) is afterwards exactly as before, a user's own probes,
 // instance and tracer included. Before and after are captured in the same boot.
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { GUEST_TARGET, guestRun, HOST_BPFTRACE, pinscopeRecord, printedCalls, tracefsStates, type GuestRun } from '../support/guest';
-
-// Three 8 KiB writes, then a 16 KiB read buffer three times over the 24 KiB
-// file (16 KiB, 8 KiB, end of file): every call extracts the whole buffer.
-const DD = 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3 && dd if=/mnt/share/f of=/dev/null bs=16k count=4';
-const DD_CALLS = ['UBUF write 8192', 'UBUF write 8192', 'UBUF write 8192', 'UBUF read 16384', 'UBUF read 16384', 'UBUF read 16384'];
-
-async function assertLeftAsFound(run: GuestRun): Promise<void> {
-  const { before, after } = await tracefsStates(run);
-  // The user's own tracing was really there, so "as before" means something.
-  for (const mine of ['p:mine/vfsr vfs_read', 'f:myfp/openat do_sys_openat2', '== current_tracer\nfunction\n', 'mine:vfsr', '== instances\nmine\n']) {
-    assert.ok(before.includes(mine), `the user's tracing was set up (${JSON.stringify(mine)} in:\n${before})`);
-  }
-  assert.equal(after, before, 'tracefs after the recording is exactly as before');
-  assert.ok(!/pinscope/.test(after), 'nothing of Pinscope is left');
-}
-
-function traceText(path: string): string {
-  const bytes = readFileSync(path);
-  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
-}
+import { assertLeftAsFound, DD, DD_CALLS, GUEST_TARGET, guestRun, HOST_BPFTRACE, pinscopeRecord, printedCalls, traceText, tracefsStates } from '../support/guest';
 
 describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
   this.timeout(180_000);
@@ -203,48 +180,6 @@ describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
     const rec = pinscopeRecord(['--target-command', `${run.command} | dd bs=1 count=700 2>/dev/null`, '--idle-timeout', '4', '-o', join(run.share, '..', 'quiet.trace'), '--', 'sh', '-c', 'sleep 600']);
     assert.equal(await rec.exit, 1, rec.stderr);
     assert.match(rec.stderr, /the target sent nothing for \d+ s: connection lost/);
-    await assertLeftAsFound(run);
-  });
-
-  // Known gap, kept visible: over SSH to the guest's dropbear the probe phase works, and once recording
-  // starts the target's stdout stops draining (its writers block in pipe_write; the host gets nothing
-  // more). Not diagnosed yet; guest-target --ssh-port and plain ssh into the guest work.
-  it.skip('--target ssh://root@127.0.0.1:PORT: the same recording over a real SSH connection (dropbear in the guest, qemu user networking), with the ssh on PATH', async () => {
-    const run = guestRun();
-    const dir = join(run.share, '..', 'ssh');
-    mkdirSync(dir);
-    assert.equal(spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', join(dir, 'key')]).status, 0);
-    writeFileSync(join(run.state, 'authorized_keys'), readFileSync(join(dir, 'key.pub')));
-    // The user's ssh with a config of its own (the real ~/.ssh is not touched): key, no host-key prompt for a fresh guest.
-    writeFileSync(join(dir, 'config'), `Host *\n  IdentityFile ${join(dir, 'key')}\n  StrictHostKeyChecking no\n  UserKnownHostsFile /dev/null\n  LogLevel ERROR\n`);
-    writeFileSync(join(dir, 'ssh'), `#!/bin/sh\nexec /usr/bin/ssh -F ${join(dir, 'config')} "$@"\n`);
-    chmodSync(join(dir, 'ssh'), 0o755);
-    const port = await new Promise<number>((resolve) => {
-      const server = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as { port: number };
-        server.close(() => resolve(port));
-      });
-    });
-    // The guest session: sshd up, then it waits for a line on its stdin before capturing "after" and powering off.
-    const guest = spawn(process.execPath, [GUEST_TARGET, '--state', run.state, '--share', run.share, '--ssh-port', String(port)], { stdio: ['pipe', 'pipe', 'ignore'] });
-    guest.stdin.write('echo sshd-ready; read _\n');
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error('the guest did not come up')), 90_000);
-      guest.stdout.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (out.includes('sshd-ready')) (clearTimeout(timer), resolve());
-      });
-    });
-    try {
-      const output = join(run.share, '..', 'ssh.trace');
-      const rec = pinscopeRecord(['--target', `ssh://root@127.0.0.1:${port}`, '-o', output, '--', 'sh', '-c', DD], { PATH: `${dir}:${process.env.PATH}` });
-      assert.equal(await rec.exit, 0, rec.stderr);
-      assert.match(rec.stderr, /recording kprobe on ssh:\/\/root@127\.0\.0\.1:\d+/);
-      assert.deepEqual(printedCalls(rec.stdout), DD_CALLS.map((input) => ({ input, verdict: 'match' })));
-    } finally {
-      guest.stdin.end('\n');
-    }
     await assertLeftAsFound(run);
   });
 });
