@@ -292,7 +292,9 @@ export function startRecording(options: RecordOptions): Recording {
       reader?.flushReturned();
     }
     const quiet = Date.now() - lastLine;
-    const limit = phase === 'probing' && !facts.kernelRelease ? startTimeout : phase === 'confirming' ? Infinity : idleTimeout;
+    // Setting up may be slow (bpftrace compiles and attaches; a VM on a loaded host): a minute at least, until the target says it records.
+    const settingUp = phase === 'recording' && !recordingSeen;
+    const limit = phase === 'probing' && !facts.kernelRelease ? startTimeout : phase === 'confirming' ? Infinity : settingUp ? Math.max(idleTimeout, 60_000) : idleTimeout;
     if (quiet > limit) {
       lostConnection = true;
       errors.push(`the target sent nothing for ${Math.round(quiet / 1000)} s: connection lost`);

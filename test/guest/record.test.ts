@@ -45,6 +45,8 @@ describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
   // The guest has no bpftrace of its own: it runs this machine's (Debian bookworm's 0.17) from the host's root
   // share. scripts/ensure-host-bpftrace.sh installs it; without it the test cannot run here and says so.
   describe('--kind bpftrace, with the host\'s bpftrace in the guest', function () {
+    // bpftrace loads LLVM from the 9p share and compiles under TCG: 1–2 minutes a test on a loaded host.
+    this.timeout(300_000);
     before(function () {
       if (!existsSync(HOST_BPFTRACE)) {
         console.log(`      (no ${HOST_BPFTRACE} on this machine: bash scripts/ensure-host-bpftrace.sh installs it)`);
@@ -80,17 +82,29 @@ describe('pinscope record on a real 6.12 kernel (qemu guest)', function () {
       await assertLeftAsFound(run);
     });
 
-    it('Stop (Ctrl-C) while the workload runs: SIGINT ends bpftrace, the calls so far are kept and replayed, tracefs is left as found', async () => {
-      const run = guestRun({ bpftrace: true });
+    it('Stop (Ctrl-C) while the workload runs, with a bpftrace whose version cannot be read: the kprobe dialect records, SIGINT ends bpftrace, the calls so far are kept and replayed, tracefs is left as found', async () => {
+      const run = guestRun({ bpftrace: true, bpftraceVersion: 'bpftrace (a build without a version)' });
       const output = join(run.share, '..', 'stop.bpftrace.trace');
       const rec = pinscopeRecord(['--target-command', run.command, '--kind', 'bpftrace', '-o', output, '--', 'sh', '-c', 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3; sleep 600']);
       await rec.waitFor(/(write 8192[^\n]*\n[^\n]*){3}/, 150_000);
       rec.child.kill('SIGINT');
       assert.equal(await rec.exit, 0, rec.stderr);
+      assert.match(rec.stderr, /bpftrace dialect: kprobe \(bpftrace \(version "bpftrace \(a build without a version\)" not readable\)/);
       assert.deepEqual(printedCalls(rec.stdout), DD_CALLS.slice(0, 3).map((input) => ({ input, verdict: 'match' })));
       const sidecar = JSON.parse(readFileSync(`${output}.pinscope.json`, 'utf8'));
       assert.equal(sidecar.end, 'stop');
       assert.equal(sidecar.cleanup, 'done');
+      await assertLeftAsFound(run);
+    });
+
+    it('a lost connection while bpftrace records (pinscope killed): the target stops bpftrace and cleans up by itself', async () => {
+      const run = guestRun({ bpftrace: true });
+      const rec = pinscopeRecord(['--target-command', run.command, '--kind', 'bpftrace', '-o', join(run.share, '..', 'lost.bpftrace.trace'), '--', 'sh', '-c', 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3; sleep 600']);
+      await rec.waitFor(/write 8192/, 150_000);
+      rec.child.kill('SIGKILL');
+      await rec.exit;
+      const { status } = await tracefsStates(run);
+      assert.equal(status, 0, 'the recording script ended by itself, through its cleanup');
       await assertLeftAsFound(run);
     });
   });
