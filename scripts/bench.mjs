@@ -4,10 +4,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { importMetaShim } from './esbuild-shims.mjs';
 
-<<<<<<< HEAD
 const benches = ['engine', 'trace', 'tracedat', 'scale', 'source', 'editing', 'webview', 'editor-ui', 'record'];
-=======
->>>>>>> i12
 // The webview bench loads the built bundle.
 const built = spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' });
 if (built.status !== 0) process.exit(1);

@@ -234,6 +234,10 @@ export function startRecording(options: RecordOptions): Recording {
       if (text.includes('[LOST ')) {
         const m = /\[LOST (\d+) EVENTS\]/.exec(text);
         if (m) lostEvents += Number(m[1]);
+      } else if (text.startsWith('Lost ')) {
+        // bpftrace's own line for a full perf buffer.
+        const m = /^Lost (\d+) events/.exec(text);
+        if (m) lostEvents += Number(m[1]);
       }
       return;
     }
@@ -314,7 +318,7 @@ export function startRecording(options: RecordOptions): Recording {
 
   const done = new Promise<RecordResult>((resolve) => {
     child.on('error', (error) => errors.push(`cannot start ${argv[0]}: ${error.message}`));
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearInterval(watchdog);
       if (pending) line(pending);
       let summary: TraceSummary | null = null;
@@ -336,7 +340,7 @@ export function startRecording(options: RecordOptions): Recording {
         else outcome = 'failed';
       }
       if (!facts.kernelRelease && !errors.length) errors.push(`the target command exited (${code}) without answering: does it run a script from its stdin with sh?`);
-      else if (outcome === 'failed' && !errors.length) errors.push(`the target stopped (exit ${code}) before the recording ended`);
+      else if (outcome === 'failed' && !errors.length) errors.push(`the target stopped (${code === null ? `killed by ${signal}` : `exit ${code}`}) before the recording ended`);
       const finish = () => {
         if (outcome === 'cancelled') rmSync(options.output, { force: true });
         resolve({
@@ -392,6 +396,7 @@ export function writeSidecar(path: string, result: RecordResult, target: TargetS
     target: describeTarget(target),
     facts: result.facts.facts,
     kind: result.plan?.plan.kind ?? null,
+    bpftrace: result.plan?.bpftrace ?? null,
     id: result.id,
     probes: result.plan?.plan.definitions ?? [],
     filters: result.plan?.plan.filters ?? {},

@@ -121,12 +121,8 @@ export interface CallAtCursorParams {
 /** The call of netfs_extract_user_iter under (or nearest above) the cursor in its function, or null. */
 export const CallAtCursorRequest = request<CallAtCursorParams, ReplayCallSiteArgs | null>('pinscope/call/atCursor');
 
-/**
- * Legacy: load a trace and answer every call's summary in one message. Kept
- * only until the Traces view uses TraceOpenRequest and pages; do not use in
- * new code (it holds an object per call).
- */
-export interface TraceLoadParams {
+/** A trace file to read, and how. */
+export interface TraceReadParams {
   /** Absolute path of the trace file (plain, gzip, or trace.dat with trace-cmd). */
   readonly path: string;
   /** Kernel version for decoding iterators (default: the release the trace records, else 6.12). */
@@ -136,31 +132,12 @@ export interface TraceLoadParams {
   readonly format?: string;
 }
 
-export type TraceLoadResult =
-  | {
-      readonly ok: true;
-      readonly traceId: number;
-      readonly path: string;
-      readonly format: string;
-      readonly lines: number;
-      /** The `uname -r` the trace records, if any. */
-      readonly kernelRelease: string | null;
-      /** Which variant replayed the trace, and why. */
-      readonly variant: VariantDecisionDto;
-      readonly calls: readonly TraceCallSummaryDto[];
-      readonly skipped: { readonly lines: number; readonly examples: ReadonlyArray<{ readonly line: number; readonly reason: string }> };
-      readonly lost: number;
-    }
-  | { readonly ok: false; readonly error: string };
-
-export const TraceLoadRequest = request<TraceLoadParams, TraceLoadResult>('pinscope/trace/load');
-
 // ---- A trace as a paged resource the server owns (issue 11) ----
 // Every request naming a traceId answers null when the server does not hold
 // that trace (unloaded, or the server restarted): ask TraceListRequest again.
 
 /** Read a trace into the server's compact index (in a worker thread) and answer its totals. */
-export interface TraceOpenParams extends TraceLoadParams {
+export interface TraceOpenParams extends TraceReadParams {
   /** Chosen by the client: names this load's TraceLoadProgressNotification messages. */
   readonly loadId?: string;
   /** Read the file again even when the same file (same size and mtime) is loaded with the same kernel and variant. */
@@ -298,8 +275,8 @@ export interface TraceCallDetailDto {
   /** The model's replay of the call, when its inputs were complete. */
   readonly predicted: ReplayResultDto | null;
   readonly observed: Omit<ObservedViewDto, 'missing'>;
-  /** The call's first and last line (a trace opened with TraceOpenRequest; the legacy load leaves it out). */
-  readonly lines?: { readonly first: number; readonly last: number };
+  /** The call's first and last line (a natively read trace.dat: record numbers). */
+  readonly lines: { readonly first: number; readonly last: number };
 }
 
 /** One call's detail: the server reads its lines again by byte offset and replays them (the same engine as the load). */

@@ -82,9 +82,10 @@ export interface TraceFilterDto {
   readonly roundsMax?: number;
   readonly durationUsMin?: number;
   readonly durationUsMax?: number;
-  /** Calls whose entry time lies in [timeFrom, timeTo]. */
+  /** Calls whose entry time lies in [timeFrom, timeTo) — or [timeFrom, timeTo] with timeToIncluded (the overview's last bin). */
   readonly timeFrom?: number;
   readonly timeTo?: number;
+  readonly timeToIncluded?: boolean;
 }
 
 export interface CountDto {

@@ -3,10 +3,11 @@
 // the selections the overview's clicks make. Bins, not calls, cross the
 // process boundary: their size is set by the canvas, not by the trace.
 
-/** A half-open range [from, to). */
+/** A half-open range [from, to); [from, to] when `closed` (the last bin of a window). */
 export interface RangeDto {
   readonly from: number;
   readonly to: number;
+  readonly closed?: boolean;
 }
 
 /** What colours a timeline cell: the first of anomaly, mismatch, incomplete its calls have, else match. */
@@ -14,6 +15,9 @@ export type CellKind = 'match' | 'mismatch' | 'incomplete' | 'anomaly';
 
 /** Numbers per cell in `TraceOverviewDto.cells`: lane, bin, calls, mismatch, incomplete, with an anomaly. */
 export const CELL_FIELDS = 6;
+
+/** Numbers per call in `TraceOverviewDto.spans`: lane, call index, entry and exit time (s), verdict (0 match, 1 mismatch, 2 incomplete), anomalous (0/1). */
+export const SPAN_FIELDS = 6;
 
 /** A row of the timeline: one task (tasks in the order of their first call). */
 export interface OverviewLaneDto {
@@ -49,6 +53,13 @@ export interface TraceOverviewDto {
   readonly lanes: readonly OverviewLaneDto[];
   /** Flat CELL_FIELDS-tuples of the non-empty cells (a call counts once in `calls`, and again in each of the others it is). */
   readonly cells: readonly number[];
+  /**
+   * Flat SPAN_FIELDS-tuples: each call of the lanes with few enough calls in the
+   * window to draw one by one (at most a few per pixel column; the other lanes
+   * have none here). Zoomed in until calls are wider than a pixel, the timeline
+   * draws these instead of the lane's cells.
+   */
+  readonly spans?: readonly number[];
   /**
    * Per bin of the same window: pages pinned by the calls' GUP rounds, unpin events, and the pins
    * outstanding at the bin's end (the whole trace's balance since its start); null when not recorded.

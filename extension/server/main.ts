@@ -33,7 +33,6 @@ import {
   TraceLinesRequest,
   TraceListRequest,
   TraceLoadProgressNotification,
-  TraceLoadRequest,
   TraceLocateRequest,
   TraceOpenRequest,
   TRACE_PAGE_MAX,
@@ -206,15 +205,6 @@ connection.onCodeLens(codeLensHandler(documents, analysis, (caller) => traces.ca
 connection.onHover(hoverHandler(documents, analysis));
 onRequest(connection, ReplayCallRequest, replayHandler());
 onRequest(connection, CallAtCursorRequest, callAtCursorHandler(documents, analysis));
-onLongRequest(connection, TraceLoadRequest, 'Pinscope: reading the trace', async (params, progress, signal) => {
-  const result = await traces.load(params, {
-    signal,
-    onProgress: (read, total) => progress(`${Math.round(read / 1024)} of ${Math.round(total / 1024)} KiB`, Math.round((100 * read) / total)),
-  });
-  // Call-site lenses now count the traced calls: ask the editor to refresh them.
-  if (result.ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
-  return result;
-});
 onLongRequest(connection, TraceOpenRequest, 'Pinscope: reading the trace', async (params, progress, signal) => {
   const mib = (n: number) => (n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0);
   const report = (p: { bytes: number; total: number; lines: number; calls: number }) => {

@@ -1,13 +1,13 @@
 // The traces the server holds: each a compact index (columns, see
 // trace/index-columns.ts) built off the main thread, and the file (or its
 // decompressed copy) to read a call's lines again (a natively read trace.dat:
-// its records, by number). Views ask for totals,
+// its records, by number, from the load's checkpoint before them). Views ask for totals,
 // pages and one call's detail; nothing sends every call.
 import { summarise } from './call-summary';
 import { statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readRange } from '../node/trace-file';
+import { DatCallReader, readRange } from '../node/trace-file';
 import { rereadCall, type Reread } from '../node/trace-index-load';
 import type { VariantId } from '../protocol/dto';
 import type {
@@ -18,18 +18,16 @@ import type {
   TraceFollowParams,
   TraceInfoDto,
   TraceLinesDto,
-  TraceLoadParams,
-  TraceLoadResult,
   TraceOpenParams,
   TraceOpenResult,
 } from '../protocol/lsp';
 import type { TraceBinsDto, VariantDecisionDto } from '../protocol/trace-calls';
 import { decodingKernel, forView, observedForView, TraceError, VariantInference, type TraceCallResult, type TraceFormat } from '../trace';
 import { GrowingColumns, type IndexColumns } from '../trace/index-columns';
+import type { DatSeekTable } from '../trace/tracedat';
 import { TraceIndex } from '../trace/trace-index';
 import type { FollowUpdate } from '../node/trace-follow';
 import type { FollowLoader, LiveFollow } from './follow-loaders';
-import { LegacyTraceStore } from './legacy-trace-store';
 
 /** What a loader is asked to read. */
 export interface IndexRequest {
@@ -56,6 +54,8 @@ export interface LoadedColumns {
   readonly copied: boolean;
   /** A trace.dat read natively: calls are found again by record number. */
   readonly byRecord: boolean;
+  /** Its checkpoints, to read a call's records from near its first. */
+  readonly seek: DatSeekTable | null;
   readonly skipped: TraceInfoDto['skipped'];
   readonly lost: number;
   readonly kernelRelease: string | null;
@@ -100,7 +100,6 @@ const CONTEXT_BYTES = 64 * 1024;
 
 export class TraceStore {
   private readonly traces = new Map<number, Loaded>();
-  private readonly legacy = new LegacyTraceStore(() => this.next++);
   private next = 1;
 
   constructor(
@@ -143,7 +142,14 @@ export class TraceStore {
       index,
       key,
       copy: built.copied ? copyTo : null,
-      reread: { path: built.copied ? copyTo : params.path, byRecord: built.byRecord, format: built.format, kernel: built.kernel, variant: built.decision.variant },
+      reread: {
+        path: built.copied ? copyTo : params.path,
+        byRecord: built.byRecord,
+        dat: built.byRecord && built.seek ? new DatCallReader(params.path, built.seek, built.bytes) : null,
+        format: built.format,
+        kernel: built.kernel,
+        variant: built.decision.variant,
+      },
     });
     return { ok: true, trace: info, reused: false };
   }
@@ -224,7 +230,7 @@ export class TraceStore {
       index,
       key: '',
       copy: params.temporary ? params.path : null,
-      reread: { path: params.path, byRecord: false, format: request.format as TraceFormat, kernel: info.kernel, variant: info.decision.variant },
+      reread: { path: params.path, byRecord: false, dat: null, format: request.format as TraceFormat, kernel: info.kernel, variant: info.decision.variant },
       live,
     });
     return { ok: true, trace: info, reused: false };
@@ -300,7 +306,7 @@ export class TraceStore {
       if (!this.traces.has(params.traceId)) return { ok: false, error: 'the trace was unloaded while it finished', cancelled: true };
       index = new TraceIndex(built.columns);
       info = { ...infoOf(params.traceId, info.path, built, index, 0), loadMs: 0 };
-      reread = { path: followed, byRecord: false, format: built.format, kernel: built.kernel, variant: built.decision.variant };
+      reread = { path: followed, byRecord: false, dat: null, format: built.format, kernel: built.kernel, variant: built.decision.variant };
     }
     const path = params.savedAs ?? followed;
     info = { ...info, path, seek: path === followed ? 'file' : 'decompressed-copy', loadMs: Date.now() - live.started, live: false };
@@ -351,9 +357,8 @@ export class TraceStore {
     }
   }
 
-  /** One call's detail: its lines read again and replayed. Legacy-loaded traces answer from their summaries. */
+  /** One call's detail: its lines read again and replayed. */
   async call(traceId: number, i: number): Promise<TraceCallDetailDto | null> {
-    if (this.legacy.has(traceId)) return this.legacy.call(traceId, i);
     const loaded = this.traces.get(traceId);
     if (!loaded || !Number.isInteger(i) || i < 0 || i >= loaded.index.count) return null;
     const { result } = await rereadCall(loaded.reread, loaded.index, i);
@@ -422,16 +427,10 @@ export class TraceStore {
     return { path: loaded.info.path, blocks, callLines, elided };
   }
 
-  // ---- legacy (the Traces view before it pages) ----
-
-  load(params: TraceLoadParams, options: { signal?: AbortSignal; onProgress?: (read: number, total: number) => void }): Promise<TraceLoadResult> {
-    return this.legacy.load(params, options);
-  }
-
   /** Calls in every loaded trace made from `caller`, and the anomalies among them (call-site lenses). */
   callsFrom(caller: string): { calls: number; anomalies: Map<string, number> } {
-    const { calls, anomalies } = this.legacy.callsFrom(caller);
-    let total = calls;
+    const anomalies = new Map<string, number>();
+    let total = 0;
     for (const { index } of this.traces.values()) {
       const found = index.matching({ caller });
       total += found.length;

@@ -1,10 +1,11 @@
 // The worker thread that reads a trace into its index (see index-loaders.ts),
 // or follows one as it is written (see follow-loaders.ts): progress and
-// updates go out as messages, columns and deltas as transferred buffers
-// (moved, not copied).
+// updates go out as messages, columns (with a trace.dat's checkpoints) and
+// deltas as transferred buffers (moved, not copied).
 import { parentPort, workerData } from 'node:worker_threads';
 import { TraceError } from '../trace';
 import { columnBuffers, deltaBuffers } from '../trace/index-columns';
+import { seekTableBuffers } from '../trace/tracedat';
 import { followTrace } from '../node/trace-follow';
 import type { FollowFromWorker, FollowToWorker, FollowWorkerData } from './follow-loaders';
 import { inProcessLoader, type WorkerMessage } from './index-loaders';
@@ -27,7 +28,7 @@ if ((workerData as Partial<FollowWorkerData>).follow) {
 } else {
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   inProcessLoader(workerData as IndexRequest, new AbortController().signal, (progress) => post({ type: 'progress', progress })).then(
-    (loaded) => post({ type: 'done', loaded }, columnBuffers(loaded.columns)),
+    (loaded) => post({ type: 'done', loaded }, [...columnBuffers(loaded.columns), ...(loaded.seek ? seekTableBuffers(loaded.seek) : [])]),
     (error: unknown) => post(fail(error)),
   );
 }

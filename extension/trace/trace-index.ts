@@ -14,6 +14,7 @@ import type {
   TraceTotalsDto,
   TraceVerdict,
 } from '../protocol/trace-calls';
+import { binAt, type TimeBins } from '../protocol/time-bins';
 import { ANOMALY_KINDS, ITER_KINDS, NO_INT, VERDICTS, type IndexColumns } from './index-columns';
 
 const SIZE_CLASSES: ReadonlyArray<readonly [string, number, number]> = [
@@ -31,6 +32,8 @@ const SIZE_CLASSES: ReadonlyArray<readonly [string, number, number]> = [
 /** Shapes listed as groups: the commonest ones. */
 const SHAPE_GROUPS = 50;
 const SPANS_DEFAULT = 200;
+/** Spans asked per row at most: about one per pixel column of a wide screen. */
+const SPANS_MAX = 4096;
 
 export class TraceIndex {
   /** Each task's calls in start order: calls taskCalls[taskStart[t] .. taskStart[t+1]). */
@@ -157,7 +160,12 @@ export class TraceIndex {
     range(c.pages, filter.pagesMin, filter.pagesMax);
     range(c.rounds, filter.roundsMin, filter.roundsMax);
     range(c.durationUs, filter.durationUsMin, filter.durationUsMax);
-    range(c.entryTs, filter.timeFrom, filter.timeTo);
+    if (filter.timeFrom !== undefined || filter.timeTo !== undefined) {
+      // Half-open, as the overview's bins: a call on an edge belongs to the later bin only.
+      const lo = filter.timeFrom ?? -Infinity;
+      const hi = filter.timeTo ?? Infinity;
+      tests.push(filter.timeToIncluded ? (i) => c.entryTs[i]! >= lo && c.entryTs[i]! <= hi : (i) => c.entryTs[i]! >= lo && c.entryTs[i]! < hi);
+    }
     if (tests.length === 0) return null;
     if (tests.length === 1) return tests[0]!;
     return (i) => tests.every((t) => t(i));
@@ -416,8 +424,8 @@ export class TraceIndex {
     const c = this.c;
     const { from, to } = this.window(params.from, params.to);
     const buckets = clampInt(params.buckets, 1, 4096);
-    const width = (to - from) / buckets;
-    const found = this.matching({ ...params.filter, timeFrom: Math.max(from, params.filter?.timeFrom ?? -Infinity), timeTo: Math.min(to, params.filter?.timeTo ?? Infinity) });
+    const bins: TimeBins = { from, to, bins: buckets };
+    const found = this.matching({ ...params.filter, ...windowed(params.filter, from, to) });
     // Tasks in the window, by first call; each with its calls there.
     const perTask = new Map<number, number[]>();
     for (const i of found) {
@@ -428,11 +436,11 @@ export class TraceIndex {
     }
     const rowOffset = Math.max(0, params.rowOffset ?? 0);
     const rowLimit = clampInt(params.rowLimit ?? 200, 1, 1000);
-    const maxSpans = params.maxSpans ?? SPANS_DEFAULT;
+    const maxSpans = clampInt(params.maxSpans ?? SPANS_DEFAULT, 0, SPANS_MAX);
     const rows = [...perTask].slice(rowOffset, rowOffset + rowLimit).map(([t, calls]) => {
       const cells = new Map<number, [number, number, number, number]>();
       for (const i of calls) {
-        const b = Math.min(buckets - 1, Math.floor((c.entryTs[i]! - from) / width));
+        const b = binAt(bins, c.entryTs[i]!);
         let cell = cells.get(b);
         if (!cell) cells.set(b, (cell = [0, 0, 0, 0]));
         cell[0]++;
@@ -463,14 +471,14 @@ export class TraceIndex {
     const c = this.c;
     const { from, to } = this.window(params.from, params.to);
     const buckets = clampInt(params.buckets, 1, 4096);
-    const width = (to - from) / buckets;
+    const bins: TimeBins = { from, to, bins: buckets };
     const pinned = new Array<number>(buckets).fill(0);
     const unpinned = new Array<number>(buckets).fill(0);
     let before = 0;
     const put = (ts: number, n: number, into: number[], sign: number) => {
       if (Number.isNaN(ts) || n === 0) return;
       if (ts < from) before += sign * n;
-      else if (ts <= to) into[Math.min(buckets - 1, Math.floor((ts - from) / width))]! += n;
+      else if (ts <= to) into[binAt(bins, ts)]! += n;
     };
     for (let i = 0; i < c.count; i++) {
       const ts = c.entryTs[i]!;
@@ -508,6 +516,13 @@ export class TraceIndex {
     }
     return { kind: 'histogram', of, edges, counts, unknown };
   }
+}
+
+/** The filter's time range within the window [from, to] (the window's end is in its last bin). */
+function windowed(filter: TraceFilterDto | undefined, from: number, to: number): Pick<TraceFilterDto, 'timeFrom' | 'timeTo' | 'timeToIncluded'> {
+  const timeFrom = Math.max(from, filter?.timeFrom ?? -Infinity);
+  if (filter?.timeTo !== undefined && filter.timeTo < to) return { timeFrom, timeTo: filter.timeTo, timeToIncluded: filter.timeToIncluded === true };
+  return { timeFrom, timeTo: to, timeToIncluded: filter?.timeTo === undefined || filter.timeTo > to || filter.timeToIncluded === true };
 }
 
 function clampInt(n: number, lo: number, hi: number): number {

@@ -1,10 +1,12 @@
 // Recording on a real kernel: Pinscope's test guest (scripts/ensure-guest.sh,
 // booted by scripts/guest-target.mjs) and `pinscope record` run as a user runs
 // it, a real process whose output is read as it comes.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { REPO_ROOT } from './fixtures';
 
 export const GUEST_TARGET = join(REPO_ROOT, 'scripts', 'guest-target.mjs');
@@ -32,15 +34,51 @@ export interface GuestRun {
   readonly command: string;
 }
 
-/** A fresh guest session's folders, with the user's own tracing to be kept. */
-export function guestRun(): GuestRun {
+/** This machine's bpftrace (Debian's package), which a guest can run from the host's root share. */
+export const HOST_BPFTRACE = '/usr/bin/bpftrace';
+
+/**
+ * The guest gets a bpftrace of its own: this machine's / read-only at /host
+ * (guest-target --host-root) and /bin/bpftrace running the host's binary with
+ * the host's dynamic loader and libraries, so the target really has one.
+ */
+const BPFTRACE_FROM_HOST = `mkdir -p /host
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro pinscope_host /host
+printf '%s\\n' '#!/bin/sh' 'exec /host/lib64/ld-linux-x86-64.so.2 --library-path /host/usr/lib/x86_64-linux-gnu:/host/lib/x86_64-linux-gnu /host${HOST_BPFTRACE} "$@"' > /bin/bpftrace
+chmod 755 /bin/bpftrace
+`;
+
+/** A fresh guest session's folders, with the user's own tracing to be kept (and, asked for, a bpftrace). */
+export function guestRun(options: { readonly bpftrace?: boolean } = {}): GuestRun {
   const root = mkdtempSync(join(tmpdir(), 'pinscope-guest-test-'));
   const state = join(root, 'state');
   const share = join(root, 'share');
   mkdirSync(state);
   mkdirSync(share);
-  writeFileSync(join(state, 'seed.sh'), USER_TRACING);
-  return { state, share, command: `${process.execPath} ${GUEST_TARGET} --state ${state} --share ${share}` };
+  writeFileSync(join(state, 'seed.sh'), (options.bpftrace ? BPFTRACE_FROM_HOST : '') + USER_TRACING);
+  return { state, share, command: `${process.execPath} ${GUEST_TARGET} --state ${state} --share ${share}${options.bpftrace ? ' --host-root' : ''}` };
+}
+
+// Three 8 KiB writes, then a 16 KiB read buffer three times over the 24 KiB
+// file (16 KiB, 8 KiB, end of file): every call extracts the whole buffer.
+export const DD = 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3 && dd if=/mnt/share/f of=/dev/null bs=16k count=4';
+export const DD_CALLS = ['UBUF write 8192', 'UBUF write 8192', 'UBUF write 8192', 'UBUF read 16384', 'UBUF read 16384', 'UBUF read 16384'];
+
+/** Once the guest has powered off: its tracefs is exactly as before the recording, the user's own tracing included. */
+export async function assertLeftAsFound(run: GuestRun): Promise<void> {
+  const { before, after } = await tracefsStates(run);
+  // The user's own tracing was really there, so "as before" means something.
+  for (const mine of ['p:mine/vfsr vfs_read', 'f:myfp/openat do_sys_openat2', '== current_tracer\nfunction\n', 'mine:vfsr', '== instances\nmine\n']) {
+    assert.ok(before.includes(mine), `the user's tracing was set up (${JSON.stringify(mine)} in:\n${before})`);
+  }
+  assert.equal(after, before, 'tracefs after the recording is exactly as before');
+  assert.ok(!/pinscope/.test(after), 'nothing of Pinscope is left');
+}
+
+/** A recorded trace's text (gunzipped when it ends in .gz). */
+export function traceText(path: string): string {
+  const bytes = readFileSync(path);
+  return (path.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8');
 }
 
 /** The tracefs state the guest captured before and after the script, once it has powered off. */

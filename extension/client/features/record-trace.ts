@@ -184,7 +184,9 @@ export class TraceRecorder implements vscode.Disposable {
         const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: choice.plan.definitions.map((d) => `# ${d.file}: ${d.text}`).join('\n') + '\n\n' + script });
         await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
         const go = await vscode.window.showInformationMessage(
-          `Record ${kind} on ${describeTarget(target)} (Linux ${choice.kernel})? The script beside runs as root there; it records into instances/pinscope-${choice.plan.id} and removes what it made.`,
+          choice.bpftrace
+            ? `Record with bpftrace on ${describeTarget(target)} (Linux ${choice.kernel}; ${choice.bpftrace.reason})? The script beside runs bpftrace as root there; its probes go away when it stops.`
+            : `Record ${kind} on ${describeTarget(target)} (Linux ${choice.kernel})? The script beside runs as root there; it records into instances/pinscope-${choice.plan.id} and removes what it made.`,
           { modal: true },
           'Record',
         );

@@ -154,15 +154,26 @@ export class ReplayPanel implements vscode.Disposable {
     this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error });
   }
 
+  /**
+   * Opens the panel ahead of its first replay (a trace was loaded): creating a
+   * webview and loading its script takes seconds in a browser, so the call
+   * chosen next is only posted into it.
+   */
+  prepare(): void {
+    if (!this.panel) this.reveal();
+  }
+
   private reveal(): vscode.WebviewPanel {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      // On screen already: a new replay is posted into it where it is (moving it would reload its webview).
+      if (!this.panel.visible) this.panel.reveal(vscode.ViewColumn.Beside, true);
       return this.panel;
     }
     // adopt() sets the webview's options and content, the same for a restored panel.
     // Beside the code; with no editor open, "beside" would be the first column, where the code then opens over it.
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Two;
-    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: column, preserveFocus: true });
+    // Kept alive behind other tabs: shown again, it has its replay at once instead of loading again.
+    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: column, preserveFocus: true }, { retainContextWhenHidden: true });
     return this.adopt(panel);
   }
 

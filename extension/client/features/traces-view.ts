@@ -457,6 +457,8 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     if (at >= 0) this.traces[at] = result.trace;
     else this.traces.push(result.trace);
     this.changed.fire(undefined);
+    // Its calls are what the user looks at next: the replay panel is made now, not on the first click.
+    this.panel.prepare();
     return result.trace;
   }
 

@@ -29,7 +29,8 @@ describe('trace: the index of a loaded trace', () => {
     check({ pid: rows[3]!.pid! }, (r) => r.pid === rows[3]!.pid);
     check({ comm: (rows[0]!.comm ?? '').slice(1, 4) }, (r) => (r.comm ?? '').includes((rows[0]!.comm ?? '').slice(1, 4)));
     check({ bytesMin: 4096, bytesMax: 8191 }, (r) => r.bytes !== null && r.bytes >= 4096 && r.bytes <= 8191);
-    check({ timeFrom: rows[4]!.ts!, timeTo: rows[7]!.ts! }, (r) => r.ts! >= rows[4]!.ts! && r.ts! <= rows[7]!.ts!);
+    check({ timeFrom: rows[4]!.ts!, timeTo: rows[7]!.ts! }, (r) => r.ts! >= rows[4]!.ts! && r.ts! < rows[7]!.ts!);
+    check({ timeFrom: rows[4]!.ts!, timeTo: rows[7]!.ts!, timeToIncluded: true }, (r) => r.ts! >= rows[4]!.ts! && r.ts! <= rows[7]!.ts!);
     for (const group of index.groups({})) {
       const found = index.calls({ group: group.key }, 0, 1000);
       assert.equal(found.total, group.calls, group.key);
