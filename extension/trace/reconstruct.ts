@@ -14,7 +14,7 @@
 // of a task whose call was already handed out is counted as late (onLate).
 import type { TraceEvent } from './events';
 
-/** Relevant lines after a call's last event before it is handed out. */
+/** Relevant lines (a trace.dat: records) after a call's last event before it is handed out. */
 export const RELEASE_LINES = 10_000;
 /** Calls handed out in start order wait at most this many behind one that is still open. */
 export const MAX_WAITING = 5_000;
@@ -129,10 +129,19 @@ export class Reconstructor {
 
   /** The next events come from the line at bytes [start, end) of the stream (end before its newline). */
   at(start: number, end: number): void {
-    this.tick++;
     this.lineStart = start;
     this.lineEnd = end;
-    if (this.watch.due(this.tick)) this.review(this.tick);
+    this.atTick(this.tick + 1);
+  }
+
+  /**
+   * The next events come from record `n` of a binary trace (trace.dat): the
+   * record's number is the release clock, so a read resumed at a record
+   * releases (and stamps lastTick) as the whole read did.
+   */
+  atTick(n: number): void {
+    this.tick = n;
+    if (this.watch.due(n)) this.review(n);
   }
 
   /** Tasks seen and calls not yet handed out (tests of the bound). */

@@ -23,8 +23,8 @@ export { readTraceDatSpan, seekTableBuffers, type DatSeekTable, type DatSpan } f
 export interface ReadTraceDatOptions {
   /** UTF-8 bytes -> text (the shell's decoder). */
   readonly decode: (bytes: Uint8Array) => string;
-  /** Each call, with what the file says of the machine (its UNAME option). */
-  readonly onCall: (call: RawCall, trace: TraceFacts) => void;
+  /** Each call, with what the file says of the machine (its UNAME option), and the record being read when it was handed out (the last one at the end). */
+  readonly onCall: (call: RawCall, trace: TraceFacts, record: number) => void;
   /** Bytes of the file accounted for so far, of the total. */
   readonly onProgress?: (read: number, total: number, records: number) => void;
   /** Checked between pages: stops with "cancelled". */
@@ -69,7 +69,7 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
   const reconstructor = new Reconstructor({
     onCall: (call) => {
       calls++;
-      options.onCall(call, facts);
+      options.onCall(call, facts, merge.records);
     },
   });
   const maker = new EventMaker(file, options.decode);
@@ -105,6 +105,8 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
     const i = c.next++;
     const ts = toSeconds(c.page.ts[i]!);
     const line = ++merge.records;
+    // The record's number is the release clock: a call is handed out RELEASE_LINES records after its task's last one.
+    reconstructor.atTick(line);
     if (merge.pending.delete(c)) {
       const lost = c.page.lost;
       reconstructor.feed({ kind: 'lost', line, pid: null, comm: null, cpu: c.cpu.cpu, ts, fields: {}, count: Math.max(lost, 0) });

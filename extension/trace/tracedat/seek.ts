@@ -7,7 +7,8 @@
 // without decoding them, and decodes the call's span of records (its first
 // to its last, on whatever CPUs its task ran: the merge covers them all) for
 // the call's task only. The same reconstruction as the whole read, from the
-// same records with the same numbers: the same call.
+// same records with the same numbers, released by the same clock (the
+// record number: reconstruct.ts's window): the same call.
 import type { TraceEvent } from '../events';
 import { TraceError } from '../reader';
 import { Reconstructor, type RawCall } from '../reconstruct';
@@ -117,6 +118,8 @@ export async function readTraceDatSpan(source: ByteSource, file: DatFile, table:
     if (line > span.to) break;
     const lost = merge.pending.delete(c);
     if (line >= span.from) {
+      // The same clock as the whole read (records, every task's), so the call is released and stamped alike.
+      reconstructor.atTick(line);
       const ts = toSeconds(c.page.ts[i]!);
       // Lost events mark every call open at the time, whichever task's.
       if (lost) reconstructor.feed({ kind: 'lost', line, pid: null, comm: null, cpu: c.cpu.cpu, ts, fields: {}, count: Math.max(c.page.lost, 0) });
