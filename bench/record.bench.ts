@@ -147,8 +147,8 @@ void (async () => {
   const bare = (bareBefore + bareAfter) / 2;
   console.log(
     `round trip, guest target command (boots the VM): Record → first replayed call ${s(viaGuest.firstCallMs)} (→ facts ${s(viaGuest.factsMs)}); ` +
-      `baseline, the bare guest's boot → first output ${s(bare)} (${s(bareBefore)} before, ${s(bareAfter)} after): ${(viaGuest.firstCallMs / bare).toFixed(2)}×, ` +
-      `the recording's own part ${s(viaGuest.firstCallMs - bare)} (exit ${viaGuest.status})`,
+      `baseline, the bare guest's boot → first output ${s(bare)} (${s(bareBefore)} before, ${s(bareAfter)} after): ${(viaGuest.firstCallMs / bare).toFixed(2)}×; ` +
+      `the recording's own part (facts → first call: plan, setup, the workload's first call, its flush) ${s(viaGuest.firstCallMs - viaGuest.factsMs)} (exit ${viaGuest.status})`,
   );
 
   const guest = await sshGuest();
@@ -160,10 +160,12 @@ void (async () => {
     const viaSsh = await cliRecord(['--target', guest.target, '-o', join(root, 'rt-ssh.trace'), '--', 'sh', '-c', dd], guest.env);
     console.log(
       `round trip, SSH to the running guest: Record → first replayed call ${s(viaSsh.firstCallMs)} (→ facts ${s(viaSsh.factsMs)}); ` +
-        `baseline, ssh host true ${s(sshTrue)}: ${(viaSsh.firstCallMs / sshTrue).toFixed(1)}× (exit ${viaSsh.status})`,
+        `baseline, ssh host true ${s(sshTrue)}: ${(viaSsh.firstCallMs / sshTrue).toFixed(1)}×; facts → first call ${s(viaSsh.firstCallMs - viaSsh.factsMs)} (exit ${viaSsh.status})`,
     );
 
-    console.log(`the guest's trace buffer: ${guest.run('cat /sys/kernel/tracing/buffer_size_kb').stdout.trim()} KiB per CPU (an instance gets the same)`);
+    // The size a fresh instance's buffer gets (the recording's; this guest is the bench's own).
+    const kb = guest.run('t=/sys/kernel/tracing/instances/bench; mkdir $t && cat $t/buffer_size_kb; rmdir $t').stdout.trim();
+    console.log(`a tracefs instance's buffer in the guest: ${kb} KiB per CPU`);
     // The stream: the same workload untraced (baseline, before and after), recorded over SSH in between.
     for (const bs of SIZES) {
       const { script, calls } = workload(bs);
