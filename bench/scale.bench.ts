@@ -1,9 +1,10 @@
 // Big traces, end to end (issue 11): the CLI's table mode and the server's
 // store of loaded traces on the 266,720-call dense log, a 200,000-call trace
 // from 66,667 tasks, and a 1 GiB dense log (about a million calls).
-// Baselines, same run and files: the CLI built from PINSCOPE_BENCH_BASELINE_REF
-// (default: the commit before this work), and the legacy store that answers
-// every call's summary (TraceLoadRequest). The CLI and the built language
+// Baselines, same run and files: the CLI and the language server built from
+// PINSCOPE_BENCH_BASELINE_REF (default: the commit before this work), whose
+// one load request (pinscope/trace/load, since deleted) answered every call's
+// summary and kept an object per call. The CLI and the built language
 // server run as their own processes (RSS from /proc/PID/status: VmHWM the
 // peak, VmRSS after the load); the server is driven over LSP like the editor.
 import { execFileSync, spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import {
   StreamMessageReader,
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
-import { ServerMemoryRequest, TraceCallRequest, TraceCallsRequest, TraceLoadRequest, TraceOpenRequest, type ServerMemoryResult, type TraceLoadResult, type TraceOpenResult } from '../extension/protocol/lsp';
+import { ServerMemoryRequest, TraceCallRequest, TraceCallsRequest, TraceOpenRequest, type ServerMemoryResult, type TraceOpenResult } from '../extension/protocol/lsp';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DIR, generateLog, generateTasks, GiB } from './generate';
@@ -50,9 +51,16 @@ function vm(pid: number, field: 'VmRSS' | 'VmHWM'): number {
   }
 }
 
-/** The built language server as the editor runs it (a process over stdio): load FILE through the request the editor sends. */
-async function store(kind: 'new' | 'legacy', path: string): Promise<StoreFigures | string> {
-  const child = spawn(process.execPath, [join(REPO, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+/** What the baseline server's pinscope/trace/load answered (the request is gone from ours). */
+type BaselineLoadResult = { readonly ok: true; readonly traceId: number; readonly calls: readonly unknown[] } | { readonly ok: false; readonly error: string };
+
+/**
+ * A built language server as the editor runs it (a process over stdio): load
+ * FILE through the request its editor sends — ours pinscope/trace/open, the
+ * baseline's pinscope/trace/load.
+ */
+async function store(kind: 'new' | 'baseline', server: string, path: string): Promise<StoreFigures | string> {
+  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   connection.listen();
   try {
@@ -71,7 +79,7 @@ async function store(kind: 'new' | 'legacy', path: string): Promise<StoreFigures
       calls = opened.trace.totals.calls;
       columns = opened.trace.indexBytes;
     } else {
-      const loaded = (await connection.sendRequest(TraceLoadRequest.method, { path })) as TraceLoadResult;
+      const loaded = (await connection.sendRequest('pinscope/trace/load', { path })) as BaselineLoadResult;
       if (!loaded.ok) return loaded.error;
       answerBytes = JSON.stringify(loaded).length;
       ({ traceId } = loaded);
@@ -134,11 +142,11 @@ function measureProcess(command: string, args: string[]): Promise<{ seconds: num
   });
 }
 
-/** The CLI of the baseline commit, bundled like ours (its sources from git, our node_modules). */
-async function baselineCli(): Promise<string | null> {
+/** The CLI and the language server of the baseline commit, bundled like ours (its sources from git, our node_modules). */
+async function baselineBuild(): Promise<{ cli: string; server: string } | null> {
   const dir = join(DIR, `baseline-${BASELINE_REF}`);
-  const out = join(dir, 'cli.js');
-  if (existsSync(out)) return out;
+  const built = { cli: join(dir, 'cli.js'), server: join(dir, 'server.js') };
+  if (existsSync(built.cli) && existsSync(built.server)) return built;
   try {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -146,28 +154,30 @@ async function baselineCli(): Promise<string | null> {
     execFileSync('tar', ['-x', '-C', dir], { input: tar });
     const { build } = await import('esbuild');
     const shims = { define: { 'import.meta.url': '__u' }, banner: { js: "const __u = require('url').pathToFileURL(__filename).href;" } };
-    await build({ ...shims, entryPoints: [join(dir, 'extension/cli/main.ts')], outfile: out, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', nodePaths: [join(REPO, 'node_modules')], logLevel: 'warning' });
-    return out;
+    const options: import('esbuild').BuildOptions = { ...shims, bundle: true, platform: 'node', format: 'cjs', target: 'es2022', nodePaths: [join(REPO, 'node_modules')], logLevel: 'warning' };
+    await build({ ...options, entryPoints: [join(dir, 'extension/cli/main.ts')], outfile: built.cli });
+    await build({ ...options, entryPoints: [join(dir, 'extension/server/main.ts')], outfile: built.server });
+    return built;
   } catch (error) {
-    console.log(`  (no baseline CLI: ${(error as Error).message.split('\n')[0]})`);
+    console.log(`  (no baseline build: ${(error as Error).message.split('\n')[0]})`);
     return null;
   }
 }
 
 const f = (n: number, digits = 0) => n.toFixed(digits);
 
-async function measure(label: string, path: string, baseline: string | null, legacyToo: boolean): Promise<void> {
+async function measure(label: string, path: string, baseline: { cli: string; server: string } | null, baselineServerToo: boolean): Promise<void> {
   const size = statSync(path).size;
   console.log(`\n${label}: ${f(size / MiB)} MiB`);
   const cli = join(REPO, 'dist', 'cli.js');
   const ours = await measureProcess(process.execPath, [cli, 'replay', path]);
-  const old = baseline ? await measureProcess(process.execPath, [baseline, 'replay', path]) : null;
+  const old = baseline ? await measureProcess(process.execPath, [baseline.cli, 'replay', path]) : null;
   console.log(
     `  CLI table mode (pinscope replay FILE > /dev/null): ${f(ours.seconds, 2)} s, peak RSS ${f(ours.peakMiB)} MiB` +
       (old ? `; baseline ${BASELINE_REF}: ${f(old.seconds, 2)} s, ${f(old.peakMiB)} MiB (${f(old.peakMiB / ours.peakMiB, 1)}× ours)` : '') +
       ` — goal ≤ ${CLI_GOAL_MIB} MiB: ${ours.peakMiB <= CLI_GOAL_MIB ? 'met' : 'MISSED'}`,
   );
-  const s = await store('new', path);
+  const s = await store('new', join(REPO, 'dist', 'server.js'), path);
   if (typeof s === 'string') console.log(`  language server: ${s}`);
   else {
     console.log(
@@ -177,11 +187,12 @@ async function measure(label: string, path: string, baseline: string | null, leg
         `load answer ${f(s.answerBytes / 1024, 1)} KiB; first page of 500 rows ${f(s.firstPageMs, 1)} ms; a call's detail (read again + replay) median ${f(s.detailMs, 2)} ms`,
     );
   }
-  if (legacyToo) {
-    const l = await store('legacy', path);
-    if (typeof l === 'string') console.log(`  baseline, legacy pinscope/trace/load (every summary in the answer): ${l}`);
-    else console.log(`  baseline, legacy pinscope/trace/load (every summary in the answer): ${f(l.seconds, 2)} s, heap after the load ${f(l.heapMiB)} MiB (RSS ${f(l.rssMiB)} MiB, peak ${f(l.peakMiB)} MiB), load answer ${f(l.answerBytes / MiB, 1)} MiB; a call's detail median ${f(l.detailMs, 2)} ms`);
-  } else console.log('  (the legacy load is not run on this file: it holds an object per call)');
+  if (baselineServerToo && baseline) {
+    const l = await store('baseline', baseline.server, path);
+    const what = `baseline ${BASELINE_REF} language server, pinscope/trace/load (every summary in the answer)`;
+    if (typeof l === 'string') console.log(`  ${what}: ${l}`);
+    else console.log(`  ${what}: ${f(l.seconds, 2)} s, heap after the load ${f(l.heapMiB)} MiB (RSS ${f(l.rssMiB)} MiB, peak ${f(l.peakMiB)} MiB), load answer ${f(l.answerBytes / MiB, 1)} MiB; a call's detail median ${f(l.detailMs, 2)} ms`);
+  } else console.log('  (the baseline server is not run on this file: it holds an object per call)');
 }
 
 async function main(): Promise<void> {
@@ -192,7 +203,7 @@ async function main(): Promise<void> {
   generateTasks(tasks, 200000);
   const withBig = process.env.PINSCOPE_BENCH_1G !== '0';
   if (withBig) generateLog(big, GiB, 1);
-  const baseline = await baselineCli();
+  const baseline = await baselineBuild();
   // PINSCOPE_BENCH_SCALE=dense,tasks,1g (default all) picks the files.
   const only = (process.env.PINSCOPE_BENCH_SCALE ?? 'dense,tasks,1g').split(',');
   if (only.includes('dense')) await measure('dense kprobe log (266,720 calls, 7 tasks)', dense, baseline, true);

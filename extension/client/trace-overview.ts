@@ -5,7 +5,7 @@
 // requests go through the function it is given.
 import type { RequestDescriptor, TraceBinsDto, TraceBinsParams, TraceCallRowDto, TraceCallSummaryDto, TraceFilterDto, TraceInfoDto } from '../protocol/lsp';
 import { TraceBinsRequest } from '../protocol/lsp';
-import { CELL_FIELDS, type CallSelectionDto, type HistogramKind, type OverviewHistogramDto, type TraceOverviewDto } from '../protocol/trace-overview';
+import { CELL_FIELDS, SPAN_FIELDS, type CallSelectionDto, type HistogramKind, type OverviewHistogramDto, type TraceOverviewDto } from '../protocol/trace-overview';
 import { OVERVIEW_LANES } from '../protocol/webview';
 import { printable } from '../trace/printable';
 
@@ -19,6 +19,9 @@ const HISTOGRAMS: ReadonlyArray<{ kind: HistogramKind; unit: string }> = [
 ];
 /** Most time columns asked (the server's limit is 4096). */
 const MAX_BINS = 2048;
+/** The webview asks a bin per PX_PER_BIN pixel columns; a lane gets its calls' spans when it has at most one per SPAN_PX columns. */
+const PX_PER_BIN = 2;
+const SPAN_PX = 4;
 
 /** The largest number below `x`: an inclusive maximum that keeps a half-open range half-open. */
 function below(x: number): number {
@@ -72,16 +75,20 @@ type Timeline = Extract<TraceBinsDto, { kind: 'timeline' }>;
 type Pins = Extract<TraceBinsDto, { kind: 'pins' }>;
 type Histogram = Extract<TraceBinsDto, { kind: 'histogram' }>;
 
-/** The server's timeline rows as the webview's lanes and cells. */
-export function lanesOf(timeline: Timeline): Pick<TraceOverviewDto, 'lanes' | 'cells'> {
+/** The server's timeline rows as the webview's lanes, cells and spans. */
+export function lanesOf(timeline: Timeline): Pick<TraceOverviewDto, 'lanes' | 'cells' | 'spans'> {
   const cells: number[] = [];
+  const spans: number[] = [];
   timeline.rows.forEach((row, lane) => {
     // Server cells: [bucket, calls, mismatch, incomplete, anomalous]; ours put the lane first.
     for (let i = 0; i + 5 <= row.cells.length; i += 5) cells.push(lane, ...row.cells.slice(i, i + 5));
+    // Server spans: [index, entry, exit, verdict, anomalous]; ours put the lane first, too.
+    const own = row.spans ?? [];
+    for (let i = 0; i + 5 <= own.length; i += 5) spans.push(lane, ...own.slice(i, i + 5));
   });
   // Task names are any bytes a process chose: escaped, as everywhere trace text is shown.
   const lanes = timeline.rows.map((row) => ({ pid: row.pid, label: printable(`${row.comm ?? '?'}[${row.pid ?? '?'}]`) }));
-  return { lanes, cells: cells.length % CELL_FIELDS === 0 ? cells : [] };
+  return { lanes, cells: cells.length % CELL_FIELDS === 0 ? cells : [], spans: spans.length % SPAN_FIELDS === 0 ? spans : [] };
 }
 
 /** Histograms do not change with the window: asked once per trace and kept. */
@@ -108,7 +115,9 @@ export async function overviewOf(
   const traceId = trace.traceId;
   const buckets = Math.max(1, Math.min(MAX_BINS, Math.floor(view.bins)));
   const window = view.from !== undefined && view.to !== undefined && view.to > view.from ? { from: view.from, to: view.to } : {};
-  const params: TraceBinsParams = { traceId, kind: 'timeline', buckets, rowOffset: view.firstLane, rowLimit: OVERVIEW_LANES, maxSpans: 0, ...window };
+  // A lane's calls one by one only when there are few enough to tell apart (one per SPAN_PX columns): bounded by the screen, not the trace.
+  const maxSpans = Math.floor((buckets * PX_PER_BIN) / SPAN_PX);
+  const params: TraceBinsParams = { traceId, kind: 'timeline', buckets, rowOffset: view.firstLane, rowLimit: OVERVIEW_LANES, maxSpans, ...window };
   const [timeline, pins] = (await Promise.all([ask(TraceBinsRequest, params), ask(TraceBinsRequest, { traceId, kind: 'pins', buckets, ...window })])) as [Timeline | null, Pins | null];
   if (!timeline || !pins) return null;
   const { pinned, unpinned } = trace.totals.pins;

@@ -32,7 +32,7 @@ export function replayHtml(shell: WebviewShell): string {
 <title>Pinscope replay</title>
 </head>
 <body>
-<main id="app" aria-live="polite"><p class="placeholder">Waiting for a replay…</p></main>
+<main id="app" aria-live="polite"><p class="placeholder">Choose a call — in the Traces view, a code lens or a trace’s overview — to see its replay here.</p></main>
 <script nonce="${attr(shell.nonce)}" src="${attr(shell.scriptUri)}"></script>
 </body>
 </html>`;

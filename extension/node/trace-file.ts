@@ -3,14 +3,14 @@
 // own reader (random access to the file), and through `trace-cmd report`
 // only for what that reader does not support, when trace-cmd is installed.
 // A natively read trace.dat has no text: its calls' lines are record numbers,
-// and a call is found again by reading the file natively (readDatCall).
+// and a call is found again by reading its records natively (DatCallReader).
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { TraceError, TraceReader, type RawCall, type TraceReaderOptions, type TraceSummary } from '../trace';
-import { readTraceDat, TRACE_DAT_MAGIC, type ByteSource } from '../trace/tracedat';
+import { DatError, openTraceDat, readTraceDat, readTraceDatSpan, TRACE_DAT_MAGIC, type ByteSource, type DatFile, type DatSeekTable, type DatSpan, type TraceDatSummary } from '../trace/tracedat';
 
 const GZIP = [0x1f, 0x8b];
 
@@ -27,13 +27,17 @@ export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
   readonly copyTo?: string;
   /** Awaited before each chunk is read on: lets a slow consumer (a pipe) hold the reading back. */
   readonly beforeChunk?: () => Promise<void> | void;
+  /** A trace.dat read natively: save checkpoints (result.seek) to read its calls again from (DatCallReader). */
+  readonly datCheckpoints?: boolean;
 }
 
 export interface ReadTraceResult extends TraceSummary {
   /** The text was written to copyTo (the file is gzip, or a trace.dat read through trace-cmd); false: the offsets are the file's own. */
   readonly copied: boolean;
-  /** A trace.dat read natively: its calls' lines are record numbers and carry no byte offsets; readDatCall finds a call again. */
+  /** A trace.dat read natively: its calls' lines are record numbers and carry no byte offsets; DatCallReader finds a call again. */
   readonly byRecord: boolean;
+  /** Asked for (datCheckpoints) and read natively: where to resume reading the trace.dat near any record. */
+  readonly seek?: DatSeekTable;
 }
 
 function startsWith(bytes: Buffer, magic: number[]): boolean {
@@ -61,23 +65,29 @@ function traceCmdReport(path: string): Readable {
   return child.stdout;
 }
 
-const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-
-/** A trace.dat read natively; else why not, when it uses something only trace-cmd reads and trace-cmd is installed. */
-async function readDat(path: string, total: number, options: ReadTraceOptions): Promise<TraceSummary | { fallback: string }> {
-  const file = await open(path, 'r');
-  const source: ByteSource = {
-    size: total,
+/** Random access to an open file. */
+function handleSource(file: FileHandle, size: number): ByteSource {
+  return {
+    size,
     read: async (offset, length) => {
       const buffer = Buffer.allocUnsafe(length);
       const { bytesRead } = await file.read(buffer, 0, length, offset);
       return buffer.subarray(0, bytesRead);
     },
   };
+}
+
+const utf8 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+/** A trace.dat read natively; else why not, when it uses something only trace-cmd reads and trace-cmd is installed. */
+async function readDat(path: string, total: number, options: ReadTraceOptions): Promise<TraceDatSummary | { fallback: string }> {
+  const file = await open(path, 'r');
+  const source = handleSource(file, total);
   try {
     return await readTraceDat(source, {
       decode: utf8,
       onCall: options.onCall,
+      ...(options.datCheckpoints ? { checkpoints: true } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.skippedExamples !== undefined ? { skippedExamples: options.skippedExamples } : {}),
@@ -94,32 +104,59 @@ async function readDat(path: string, total: number, options: ReadTraceOptions): 
 }
 
 /**
- * The call of a natively read trace.dat whose first event is record `line`:
- * the file read again natively up to that call (no further), or null when no
- * call starts there.
+ * A natively read trace.dat's calls, read again: the file's metadata once
+ * (kept: it costs more than a call's records), then each call from the
+ * checkpoint before its first record (trace/tracedat/seek.ts), so opening
+ * any call reads about the same few pages, wherever it lies in the file.
  */
-export async function readDatCall(path: string, line: number): Promise<RawCall | null> {
-  let total: number;
-  try {
-    total = statSync(path).size;
-  } catch (error) {
-    throw new TraceError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+export class DatCallReader {
+  private file: Promise<DatFile> | null = null;
+
+  constructor(
+    readonly path: string,
+    private readonly table: DatSeekTable,
+    /** The file's size when it was loaded: another size means the checkpoints no longer fit it. */
+    private readonly size: number,
+  ) {}
+
+  /** The calls records [span.from, span.to] of task `pid` make (the one wanted starts at span.from or later). */
+  calls(span: DatSpan): Promise<RawCall[]> {
+    return this.withFile((source, file) => readTraceDatSpan(source, file, this.table, span, utf8));
   }
-  let found: RawCall | null = null;
-  const stop = new AbortController();
-  const onCall = (raw: RawCall) => {
-    if (raw.line !== line || found !== null) return;
-    found = raw;
-    stop.abort();
-  };
-  try {
-    const read = await readDat(path, total, { onCall, signal: stop.signal });
-    if ('fallback' in read) throw new TraceError(`${path}: ${read.fallback}: not read natively, so its calls are not found again by record`, true);
-  } catch (error) {
-    // Stopped on purpose: the call was found.
-    if (!(found !== null && error instanceof TraceError && error.message === 'cancelled')) throw error;
+
+  /** Reads the metadata now (after a load, so that the first call opened does not wait for it). */
+  warm(): Promise<void> {
+    return this.withFile(async () => undefined);
   }
-  return found;
+
+  private async withFile<T>(use: (source: ByteSource, file: DatFile) => Promise<T>): Promise<T> {
+    let handle;
+    try {
+      if (statSync(this.path).size !== this.size) throw new TraceError(`${this.path} has changed since it was loaded (its size is not the same): load it again`);
+      handle = await open(this.path, 'r');
+    } catch (error) {
+      if (error instanceof TraceError) throw error;
+      throw new TraceError(`cannot read ${this.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    try {
+      const source = handleSource(handle, this.size);
+      const opening = (this.file ??= openTraceDat(source, utf8));
+      let file: DatFile;
+      try {
+        file = await opening;
+      } catch (error) {
+        if (this.file === opening) this.file = null;
+        throw error;
+      }
+      return await use(source, file);
+    } catch (error) {
+      if (error instanceof DatError) throw new TraceError(`${this.path}: trace.dat: ${error.message}`, error.unsupported);
+      if (error instanceof TraceError) throw error;
+      throw new TraceError(`${this.path}: ${(error as Error).message}`);
+    } finally {
+      await handle.close();
+    }
+  }
 }
 
 const CHUNK_BYTES = 1 << 20;

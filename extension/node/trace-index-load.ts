@@ -6,7 +6,7 @@ import type { VariantDecisionDto } from '../protocol/trace-calls';
 import { replayTrace, replayTraceCall, TraceError, type RawCall, type TraceCallResult, type TraceFormat } from '../trace';
 import { IndexBuilder, type IndexColumns } from '../trace/index-columns';
 import type { TraceIndex } from '../trace/trace-index';
-import { newReader, readDatCall, readRange, readTraceFile, type ReadTraceResult } from './trace-file';
+import { newReader, readRange, readTraceFile, type DatCallReader, type ReadTraceResult } from './trace-file';
 
 export interface IndexLoadOptions {
   readonly path: string;
@@ -38,6 +38,7 @@ export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLo
       format: options.format,
       ...(options.copyTo ? { copyTo: options.copyTo } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
+      datCheckpoints: true,
       onCall: (raw, trace) => builder.add(raw, replay(raw, trace)),
       onLate: (event) => builder.late(event),
       onProgress: (bytes, total, lines) => options.onProgress?.({ bytes, total, lines, calls: builder.calls }),
@@ -50,20 +51,26 @@ export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLo
 export interface Reread {
   /** The file the offsets point into (the trace, or its decompressed copy). */
   readonly path: string;
-  /** A trace.dat read natively: a call is found again by its record number, reading the file natively. */
+  /** A trace.dat read natively: a call is found again by its record numbers, reading them natively from the checkpoint before them. */
   readonly byRecord: boolean;
+  /** With byRecord: the reader of its records (the load's checkpoints, the metadata once read). */
+  readonly dat: DatCallReader | null;
   readonly format: TraceFormat;
   /** As the load decided them: the same replay. */
   readonly kernel: string;
   readonly variant: VariantId;
 }
 
-/** The call `index` of the trace, read again (its lines by byte offset, or a trace.dat's records natively) and replayed. */
+/** The call `index` of the trace, read again (its lines by byte offset, or a trace.dat's records natively from a checkpoint) and replayed. */
 export async function rereadCall(trace: Reread, index: TraceIndex, i: number): Promise<{ raw: RawCall; result: TraceCallResult }> {
   const span = index.span(i);
   let found: RawCall | null = null;
   if (trace.byRecord) {
-    found = await readDatCall(trace.path, span.callLine);
+    if (!trace.dat) throw new TraceError(`${trace.path}: a trace.dat loaded without checkpoints: its calls cannot be read again`);
+    // The span's records of the call's own task: a trace.dat's records always name their pid.
+    const pid = index.c.taskPid[index.c.task[i]!]!;
+    const calls = await trace.dat.calls({ from: span.line, to: span.lastLine, pid: pid >= 0 ? pid : null });
+    found = calls.find((c) => c.line === span.callLine) ?? null;
   } else {
     const reader = newReader({
       format: trace.format,

@@ -1,6 +1,6 @@
 // Runtime checks for every message that crosses the webview boundary: a
 // message is only used after its guard accepted it.
-import { CELL_FIELDS } from './trace-overview';
+import { CELL_FIELDS, SPAN_FIELDS } from './trace-overview';
 import { WEBVIEW_PROTOCOL_VERSION, type HostToWebview, type SavedState, type WebviewToHost } from './webview';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -60,6 +60,7 @@ function isOverview(value: unknown): boolean {
   const lanes = value.lanes;
   if (!isCount(value.firstLane) || !Array.isArray(lanes) || !lanes.every((l) => isRecord(l) && (l.pid === null || Number.isInteger(l.pid)) && typeof l.label === 'string')) return false;
   if (!isNumbers(value.cells) || (value.cells as number[]).length % CELL_FIELDS !== 0) return false;
+  if (value.spans !== undefined && (!isNumbers(value.spans) || (value.spans as number[]).length % SPAN_FIELDS !== 0)) return false;
   const pins = value.pins;
   if (pins !== null && !(isRecord(pins) && isNumbers(pins.pinned) && isNumbers(pins.unpinned) && isNumbers(pins.outstanding))) return false;
   const histograms = value.histograms;

@@ -121,12 +121,8 @@ export interface CallAtCursorParams {
 /** The call of netfs_extract_user_iter under (or nearest above) the cursor in its function, or null. */
 export const CallAtCursorRequest = request<CallAtCursorParams, ReplayCallSiteArgs | null>('pinscope/call/atCursor');
 
-/**
- * Legacy: load a trace and answer every call's summary in one message. Kept
- * only until the Traces view uses TraceOpenRequest and pages; do not use in
- * new code (it holds an object per call).
- */
-export interface TraceLoadParams {
+/** A trace file to read, and how. */
+export interface TraceReadParams {
   /** Absolute path of the trace file (plain, gzip, or trace.dat with trace-cmd). */
   readonly path: string;
   /** Kernel version for decoding iterators (default: the release the trace records, else 6.12). */
@@ -136,31 +132,12 @@ export interface TraceLoadParams {
   readonly format?: string;
 }
 
-export type TraceLoadResult =
-  | {
-      readonly ok: true;
-      readonly traceId: number;
-      readonly path: string;
-      readonly format: string;
-      readonly lines: number;
-      /** The `uname -r` the trace records, if any. */
-      readonly kernelRelease: string | null;
-      /** Which variant replayed the trace, and why. */
-      readonly variant: VariantDecisionDto;
-      readonly calls: readonly TraceCallSummaryDto[];
-      readonly skipped: { readonly lines: number; readonly examples: ReadonlyArray<{ readonly line: number; readonly reason: string }> };
-      readonly lost: number;
-    }
-  | { readonly ok: false; readonly error: string };
-
-export const TraceLoadRequest = request<TraceLoadParams, TraceLoadResult>('pinscope/trace/load');
-
 // ---- A trace as a paged resource the server owns (issue 11) ----
 // Every request naming a traceId answers null when the server does not hold
 // that trace (unloaded, or the server restarted): ask TraceListRequest again.
 
 /** Read a trace into the server's compact index (in a worker thread) and answer its totals. */
-export interface TraceOpenParams extends TraceLoadParams {
+export interface TraceOpenParams extends TraceReadParams {
   /** Chosen by the client: names this load's TraceLoadProgressNotification messages. */
   readonly loadId?: string;
   /** Read the file again even when the same file (same size and mtime) is loaded with the same kernel and variant. */
@@ -190,6 +167,47 @@ export interface TraceLoadProgressParams {
 }
 
 export const TraceLoadProgressNotification = notification<TraceLoadProgressParams>('pinscope/trace/loadProgress');
+
+/** Follow a trace file as it is written (a recording): a live trace in the server's store from its first byte. */
+export interface TraceFollowParams {
+  /** Absolute path of a plain-text trace that grows (never truncated). */
+  readonly path: string;
+  /** The recording's format: with 'auto' (default) calls show only after 200 lines, when it is detected. */
+  readonly format?: string;
+  readonly kernel?: string;
+  readonly variant?: string;
+  /** The file is the server's from now on: deleted when the trace is unloaded (or the server exits). */
+  readonly temporary?: boolean;
+}
+
+/** Answers at once with what the file holds so far (the trace's `live` is true); TraceChangedNotification follows as it grows. */
+export const TraceFollowRequest = request<TraceFollowParams, TraceOpenResult>('pinscope/trace/follow');
+
+/**
+ * Sent as a followed trace grows (at most about 4 a second) and once when it
+ * finishes: its totals only, never its calls: a view asks again for the pages it shows.
+ */
+export interface TraceChangedParams {
+  readonly trace: TraceInfoDto;
+}
+
+export const TraceChangedNotification = notification<TraceChangedParams>('pinscope/trace/changed');
+
+export interface TraceFinishParams extends TraceRefParams {
+  /**
+   * The trace was also saved here (a gzip copy of the same text, say): the
+   * trace is listed under this path from now on, and a call is still read
+   * again from the followed file (the same bytes).
+   */
+  readonly savedAs?: string;
+}
+
+/**
+ * The writer has closed the followed file: the server reads it to its end and
+ * hands out the last calls. The answer equals opening the finished file (when
+ * the live reading could differ, it is read once more).
+ */
+export const TraceFinishRequest = request<TraceFinishParams, TraceOpenResult>('pinscope/trace/finish');
 
 /** The traces the server holds, oldest first. */
 export const TraceListRequest = request<Record<string, never>, readonly TraceInfoDto[]>('pinscope/trace/list');
@@ -257,8 +275,8 @@ export interface TraceCallDetailDto {
   /** The model's replay of the call, when its inputs were complete. */
   readonly predicted: ReplayResultDto | null;
   readonly observed: Omit<ObservedViewDto, 'missing'>;
-  /** The call's first and last line (a trace opened with TraceOpenRequest; the legacy load leaves it out). */
-  readonly lines?: { readonly first: number; readonly last: number };
+  /** The call's first and last line (a natively read trace.dat: record numbers). */
+  readonly lines: { readonly first: number; readonly last: number };
 }
 
 /** One call's detail: the server reads its lines again by byte offset and replays them (the same engine as the load). */

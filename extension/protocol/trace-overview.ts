@@ -16,6 +16,9 @@ export type CellKind = 'match' | 'mismatch' | 'incomplete' | 'anomaly';
 /** Numbers per cell in `TraceOverviewDto.cells`: lane, bin, calls, mismatch, incomplete, with an anomaly. */
 export const CELL_FIELDS = 6;
 
+/** Numbers per call in `TraceOverviewDto.spans`: lane, call index, entry and exit time (s), verdict (0 match, 1 mismatch, 2 incomplete), anomalous (0/1). */
+export const SPAN_FIELDS = 6;
+
 /** A row of the timeline: one task (tasks in the order of their first call). */
 export interface OverviewLaneDto {
   readonly pid: number | null;
@@ -50,6 +53,13 @@ export interface TraceOverviewDto {
   readonly lanes: readonly OverviewLaneDto[];
   /** Flat CELL_FIELDS-tuples of the non-empty cells (a call counts once in `calls`, and again in each of the others it is). */
   readonly cells: readonly number[];
+  /**
+   * Flat SPAN_FIELDS-tuples: each call of the lanes with few enough calls in the
+   * window to draw one by one (at most a few per pixel column; the other lanes
+   * have none here). Zoomed in until calls are wider than a pixel, the timeline
+   * draws these instead of the lane's cells.
+   */
+  readonly spans?: readonly number[];
   /**
    * Per bin of the same window: pages pinned by the calls' GUP rounds, unpin events, and the pins
    * outstanding at the bin's end (the whole trace's balance since its start); null when not recorded.

@@ -1,4 +1,4 @@
-// A traced call's one-line summary as the views list it (both trace stores answer with it).
+// A traced call's one-line summary as the views list it (the store's call detail).
 import { describeCall } from '../engine';
 import type { TraceCallSummaryDto } from '../protocol/lsp';
 import type { TraceCallResult } from '../trace';

@@ -29,6 +29,7 @@ export const inProcessLoader: IndexLoader = async (request, signal, onProgress) 
     bytes: summary.bytes,
     copied: summary.copied,
     byRecord: summary.byRecord,
+    seek: summary.seek ?? null,
     skipped: { lines: summary.skipped.lines, examples: summary.skipped.examples },
     lost: summary.lost.reduce((n, l) => n + l.count, 0),
     kernelRelease: summary.kernelRelease,

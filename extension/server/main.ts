@@ -26,17 +26,20 @@ import {
   TraceBinsRequest,
   TraceCallRequest,
   TraceCallsRequest,
+  TraceChangedNotification,
+  TraceFinishRequest,
+  TraceFollowRequest,
   TraceGroupsRequest,
   TraceLinesRequest,
   TraceListRequest,
   TraceLoadProgressNotification,
-  TraceLoadRequest,
   TraceLocateRequest,
   TraceOpenRequest,
   TRACE_PAGE_MAX,
   TraceTasksRequest,
   TraceUnloadRequest,
   type IndexStatusParams,
+  type TraceInfoDto,
   type TraceLoadProgressParams,
   type RecipeResult,
 } from '../protocol/lsp';
@@ -49,6 +52,7 @@ import { diagnosticsFor, type DiagnosticLevel } from './handlers/diagnostics';
 import { hoverHandler } from './handlers/hover';
 import { replayHandler } from './handlers/replay';
 import { onLongRequest, onRequest } from './lsp-requests';
+import { workerFollower } from './follow-loaders';
 import { workerLoader } from './index-loaders';
 import { TraceStore } from './trace-store';
 import { WorkspaceIndex } from './workspace-index';
@@ -61,7 +65,7 @@ const warn = (message: string) => connection.console.warn(printable(message));
 const analysis = new DocumentAnalysis(parser, warn);
 const index = new WorkspaceIndex(parser, warn);
 // The bundle puts trace-worker.js beside server.js.
-const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js')));
+const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js')), workerFollower(join(__dirname, 'trace-worker.js')));
 process.on('exit', () => traces.dispose());
 
 let folders: string[] = [];
@@ -201,15 +205,6 @@ connection.onCodeLens(codeLensHandler(documents, analysis, (caller) => traces.ca
 connection.onHover(hoverHandler(documents, analysis));
 onRequest(connection, ReplayCallRequest, replayHandler());
 onRequest(connection, CallAtCursorRequest, callAtCursorHandler(documents, analysis));
-onLongRequest(connection, TraceLoadRequest, 'Pinscope: reading the trace', async (params, progress, signal) => {
-  const result = await traces.load(params, {
-    signal,
-    onProgress: (read, total) => progress(`${Math.round(read / 1024)} of ${Math.round(total / 1024)} KiB`, Math.round((100 * read) / total)),
-  });
-  // Call-site lenses now count the traced calls: ask the editor to refresh them.
-  if (result.ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
-  return result;
-});
 onLongRequest(connection, TraceOpenRequest, 'Pinscope: reading the trace', async (params, progress, signal) => {
   const mib = (n: number) => (n / 2 ** 20).toFixed(n < 10 * 2 ** 20 ? 1 : 0);
   const report = (p: { bytes: number; total: number; lines: number; calls: number }) => {
@@ -219,6 +214,14 @@ onLongRequest(connection, TraceOpenRequest, 'Pinscope: reading the trace', async
   };
   const result = await traces.open(params, { signal, onProgress: report });
   if (result.ok && !result.reused && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+  return result;
+});
+// A followed trace's totals as it grows (the follower sends at most about 4 updates a second).
+const traceChanged = (trace: TraceInfoDto) => void connection.sendNotification(TraceChangedNotification.method, { trace });
+onRequest(connection, TraceFollowRequest, (params) => traces.follow(params, traceChanged));
+onRequest(connection, TraceFinishRequest, async (params) => {
+  const result = await traces.finish(params, traceChanged);
+  if (result.ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   return result;
 });
 onRequest(connection, TraceListRequest, () => traces.list());

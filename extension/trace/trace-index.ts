@@ -32,6 +32,8 @@ const SIZE_CLASSES: ReadonlyArray<readonly [string, number, number]> = [
 /** Shapes listed as groups: the commonest ones. */
 const SHAPE_GROUPS = 50;
 const SPANS_DEFAULT = 200;
+/** Spans asked per row at most: about one per pixel column of a wide screen. */
+const SPANS_MAX = 4096;
 
 export class TraceIndex {
   /** Each task's calls in start order: calls taskCalls[taskStart[t] .. taskStart[t+1]). */
@@ -434,7 +436,7 @@ export class TraceIndex {
     }
     const rowOffset = Math.max(0, params.rowOffset ?? 0);
     const rowLimit = clampInt(params.rowLimit ?? 200, 1, 1000);
-    const maxSpans = params.maxSpans ?? SPANS_DEFAULT;
+    const maxSpans = clampInt(params.maxSpans ?? SPANS_DEFAULT, 0, SPANS_MAX);
     const rows = [...perTask].slice(rowOffset, rowOffset + rowLimit).map(([t, calls]) => {
       const cells = new Map<number, [number, number, number, number]>();
       for (const i of calls) {

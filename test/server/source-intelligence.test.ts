@@ -17,10 +17,11 @@ import {
   IndexListRequest,
   IndexStatusNotification,
   TraceCallRequest,
-  TraceLoadRequest,
+  TraceCallsRequest,
+  TraceOpenRequest,
   type IndexListResult,
   type TraceCallDetailDto,
-  type TraceLoadResult,
+  type TraceOpenResult,
   type IndexStatusParams,
   type ReplayCallSiteArgs,
 } from '../../extension/protocol/lsp';
@@ -120,24 +121,27 @@ describe('server: source intelligence on a workspace', () => {
     assert.match(text, /kvfree\(\) \(line 30\)/);
   });
 
-  it('pinscope/trace/load replays every call of a trace; pinscope/trace/call gives one replay', async () => {
-    const loaded = (await server.connection.sendRequest(TraceLoadRequest.method, { path: join(REPO_ROOT, 'samples/traces/direct-io.trace') })) as TraceLoadResult;
-    assert.ok(loaded.ok);
-    assert.deepEqual(loaded.calls.map((c) => [c.line, c.pid, c.verdict, c.input]), [
+  it('pinscope/trace/open replays every call of a trace; its pages list them; pinscope/trace/call gives one replay', async () => {
+    const opened = (await server.connection.sendRequest(TraceOpenRequest.method, { path: join(REPO_ROOT, 'samples/traces/direct-io.trace') })) as TraceOpenResult;
+    assert.ok(opened.ok);
+    const traceId = opened.trace.traceId;
+    const page = (await server.connection.sendRequest(TraceCallsRequest.method, { traceId, offset: 0, limit: 500 })) as { total: number; calls: Array<{ line: number; pid: number; verdict: string; input: string }> };
+    assert.equal(page.total, 4);
+    assert.deepEqual(page.calls.map((c) => [c.line, c.pid, c.verdict, c.input]), [
       [7, 4711, 'match', 'UBUF read 12288'],
       [15, 4711, 'match', 'UBUF read 12288'],
       [23, 4712, 'match', 'UBUF read 12288'],
       [27, 4713, 'match', 'IOVEC write 6144'],
     ]);
     // variant auto: no release recorded, and line 23's -EFAULT return is one only v1 and later give.
-    assert.deepEqual([loaded.variant.variant, loaded.variant.by, loaded.variant.lines], ['v3', 'behaviour', [23]]);
-    const detail = (await server.connection.sendRequest(TraceCallRequest.method, { traceId: loaded.traceId, index: 1 })) as TraceCallDetailDto;
+    assert.deepEqual([opened.trace.decision.variant, opened.trace.decision.by, opened.trace.decision.lines], ['v3', 'behaviour', [23]]);
+    const detail = (await server.connection.sendRequest(TraceCallRequest.method, { traceId, index: 1 })) as TraceCallDetailDto;
     assert.deepEqual([detail.predicted?.ret, detail.predicted?.bytes, detail.predicted?.anomalies.map((a) => a.kind)], [2, 7936, ['short-extraction', 'partial-pin']]);
     // The call sites the trace's callers name now count their traced calls.
     const readUri = await open(join(SAMPLE, 'fs/netfs/direct_read.c'));
     const lenses = (await server.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: readUri } })) ?? [];
     assert.deepEqual(lenses.map((l) => l.command?.title), ['Pinscope: replay (example E1) · 3 traced calls (1 short-extraction)']);
-    const missing = (await server.connection.sendRequest(TraceLoadRequest.method, { path: join(REPO_ROOT, 'no-such.trace') })) as TraceLoadResult;
+    const missing = (await server.connection.sendRequest(TraceOpenRequest.method, { path: join(REPO_ROOT, 'no-such.trace') })) as TraceOpenResult;
     assert.ok(!missing.ok && /cannot read .*no-such\.trace/.test(missing.error));
   });
 

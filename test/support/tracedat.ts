@@ -6,6 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateSync, gunzipSync } from 'node:zlib';
+import { decodePage, newPage } from '../../extension/trace/tracedat/kbuffer';
+import { openTraceDat } from '../../extension/trace/tracedat/file';
+import { bytesSource } from '../../extension/trace/tracedat';
 import { REPO_ROOT } from './fixtures';
 
 export const TRACEDAT_FIXTURES = join(REPO_ROOT, 'test', 'fixtures', 'tracedat');
@@ -129,7 +132,19 @@ function compressed(data: Buffer): Buffer {
  * The uncompressed v7 `file` written again as trace-cmd would: with zlib (sections and CPU chunks
  * compressed) or uncompressed, each CPU's pages `repeat` times over (a bigger trace of real pages).
  */
-export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; chunkPages?: number; repeat?: number; spreadOver?: number; asInstances?: boolean; extraOptions?: Array<{ id: number; data: Buffer }> }): Buffer {
+export function rewriteDat(
+  file: Buffer,
+  how: {
+    compression: 'zlib' | 'none';
+    chunkPages?: number;
+    repeat?: number;
+    spreadOver?: number;
+    asInstances?: boolean;
+    extraOptions?: Array<{ id: number; data: Buffer }>;
+    /** Each CPU's pages as given (synthesizeDat), instead of the file's. */
+    cpuData?: Array<{ cpu: number; data: Buffer }>;
+  },
+): Buffer {
   const zlib = how.compression === 'zlib';
   const chunkPages = how.chunkPages ?? 10;
   const l = layout(file);
@@ -152,7 +167,7 @@ export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; ch
   }
   // Each CPU's pages, or (spreadOver) the first CPU's pages dealt round-robin to that many CPUs,
   // or (with asInstances) to that many instances of one CPU each.
-  let perCpu: Array<{ cpu: number; data: Buffer }> = l.buffer.cpus.map((cpu) => {
+  let perCpu: Array<{ cpu: number; data: Buffer }> = how.cpuData ?? l.buffer.cpus.map((cpu) => {
     const one = file.subarray(cpu.offset, cpu.offset + cpu.size);
     return { cpu: cpu.cpu, data: Buffer.concat(Array.from({ length: how.repeat ?? 1 }, () => one)) };
   });
@@ -220,4 +235,111 @@ export function rewriteDat(file: Buffer, how: { compression: 'zlib' | 'none'; ch
 /** The uncompressed v7 `file` re-encoded with zlib, `chunkPages` pages per CPU chunk. */
 export function reencodeWithZlib(file: Buffer, chunkPages = 10): Buffer {
   return rewriteDat(file, { compression: 'zlib', chunkPages });
+}
+
+export interface SynthesisOptions {
+  readonly copies: number;
+  /** CPUs to deal the records to. */
+  readonly cpus: number;
+  readonly compression: 'zlib' | 'none';
+  readonly chunkPages?: number;
+  /** Every so many pages of each CPU but the first says events were lost before it (0: none). */
+  readonly lostEvery?: number;
+}
+
+/**
+ * A bigger trace.dat made of a real one's records (the uncompressed v7
+ * `file`): `copies` copies, the k-th with its timestamps shifted by k times a
+ * quarter of the recording's length (so about four copies run at once) and its
+ * pids by k·100000 (distinct tasks), dealt to `cpus` CPUs in time order, each
+ * task's records taking the CPUs in turn (every call's task migrates between
+ * CPUs within the call), written into ring-buffer pages anew. What the reader
+ * makes of it is its own business: the tests compare two ways of reading it.
+ */
+export async function synthesizeDat(file: Buffer, how: SynthesisOptions): Promise<Buffer> {
+  const dat = await openTraceDat(bytesSource(file), (b) => Buffer.from(b).toString('utf8'));
+  const header = dat.pageHeader;
+  if (header.dataOffset !== 16 || header.commitSize !== 8) throw new Error('synthesizeDat writes 64-bit page headers only');
+  const pageSize = dat.instances[0]!.pageSize;
+  const records: Array<{ ts: number; payload: Buffer }> = [];
+  const page = newPage(pageSize);
+  for (const cpu of dat.instances[0]!.cpus) {
+    const data = file.subarray(cpu.offset, cpu.offset + cpu.size);
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    for (let at = 0; at + pageSize <= data.length; at += pageSize) {
+      decodePage(view, at, pageSize, header, page);
+      for (let i = 0; i < page.count; i++) records.push({ ts: page.ts[i]!, payload: data.subarray(at + page.start[i]!, at + page.start[i]! + page.length[i]!) });
+    }
+  }
+  records.sort((a, b) => a.ts - b.ts);
+  const first = records[0]!.ts;
+  const shift = Math.max(1, Math.ceil((records[records.length - 1]!.ts - first) / 4));
+  const all: Array<{ ts: number; payload: Buffer }> = [];
+  for (let k = 0; k < how.copies; k++) {
+    for (const r of records) {
+      const payload = Buffer.from(r.payload);
+      const pid = payload.readInt32LE(4);
+      if (pid !== 0) payload.writeInt32LE(pid + k * 100_000, 4);
+      all.push({ ts: r.ts + k * shift, payload });
+    }
+  }
+  // Stable: records of one time keep their copy's order.
+  all.sort((a, b) => a.ts - b.ts);
+  const turn = new Map<number, number>();
+  const perCpu: Array<Array<{ ts: number; payload: Buffer }>> = Array.from({ length: how.cpus }, () => []);
+  for (const r of all) {
+    const pid = r.payload.readInt32LE(4);
+    const n = turn.get(pid) ?? pid;
+    turn.set(pid, n + 1);
+    perCpu[n % how.cpus]!.push(r);
+  }
+  const cpuData = perCpu.map((rs, cpu) => ({ cpu, data: writePages(rs, pageSize, cpu > 0 ? (how.lostEvery ?? 0) : 0) }));
+  return rewriteDat(file, { compression: how.compression, ...(how.chunkPages ? { chunkPages: how.chunkPages } : {}), cpuData });
+}
+
+const TWO_27 = 2 ** 27;
+
+/** Records (in time order) into ring-buffer pages: page timestamp, commit, then entries with 27-bit deltas (time extends past them). */
+function writePages(records: ReadonlyArray<{ ts: number; payload: Buffer }>, pageSize: number, lostEvery: number): Buffer {
+  const pages: Buffer[] = [];
+  let i = 0;
+  while (i < records.length) {
+    const page = Buffer.alloc(pageSize);
+    const lost = lostEvery > 0 && pages.length % lostEvery === lostEvery - 1;
+    // Room for the lost count after the data when the page says some were lost.
+    const end = pageSize - (lost ? 8 : 0);
+    let p = 16;
+    let ts = records[i]!.ts;
+    page.writeBigUInt64LE(BigInt(ts), 0);
+    for (; i < records.length; i++) {
+      const r = records[i]!;
+      const delta = r.ts - ts;
+      const words = r.payload.length / 4;
+      const size = (delta >= TWO_27 ? 8 : 0) + 4 + (words <= 28 ? 0 : 4) + r.payload.length;
+      if (p + size > end) break;
+      if (delta >= TWO_27) {
+        page.writeUInt32LE((30 | ((delta % TWO_27) << 5)) >>> 0, p);
+        page.writeUInt32LE(Math.floor(delta / TWO_27), p + 4);
+        p += 8;
+      }
+      const small = delta >= TWO_27 ? 0 : delta;
+      if (words <= 28) {
+        page.writeUInt32LE((words | (small << 5)) >>> 0, p);
+        p += 4;
+      } else {
+        page.writeUInt32LE((small << 5) >>> 0, p);
+        page.writeUInt32LE(r.payload.length + 4, p + 4);
+        p += 8;
+      }
+      r.payload.copy(page, p);
+      p += r.payload.length;
+      ts = r.ts;
+    }
+    if (p === 16) throw new Error('a record larger than a page');
+    const used = p - 16;
+    page.writeUInt32LE(lost ? (used | 0xc0000000) >>> 0 : used, 8);
+    if (lost) page.writeBigUInt64LE(3n, p);
+    pages.push(page);
+  }
+  return Buffer.concat(pages);
 }

@@ -232,6 +232,49 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
     await page.close();
   });
 
+  it('zoomed in until calls are wider than a pixel, a lane draws each call’s span in its kind’s colour; a click on a span opens that call', async () => {
+    const { page } = await openView(browser, pagingHost(() => 12));
+    // A window of 1 s from 2 s: lane 0 has three calls of 20–100 ms (tens of pixels each), lane 1 calls of 1 µs (narrower than a pixel).
+    const zoomed: TraceOverviewDto = {
+      ...OVERVIEW,
+      window: { from: 2, to: 3, bins: 10 },
+      // Cells of both lanes in every bin: lane 0's are hidden under its spans, lane 1's stay.
+      cells: Array.from({ length: 10 }, (_, bin) => [0, bin, 1, 0, 0, 0, 1, bin, 1, 0, 0, 0]).flat(),
+      spans: [
+        ...[0, 100, 2.1, 2.15, 0, 0],
+        ...[0, 101, 2.4, 2.5, 1, 0],
+        ...[0, 102, 2.7, 2.72, 0, 1],
+        ...[1, 200, 2.3, 2.300001, 1, 0],
+      ],
+      pins: null,
+    };
+    await showOverview(page, zoomed);
+    const canvas = page.locator('[data-testid="overview-timeline"]');
+    const box = (await canvas.boundingBox())!;
+    const left = Number(await canvas.getAttribute('data-plot-left'));
+    const width = Number(await canvas.getAttribute('data-plot-width'));
+    const lanePx = Number(await canvas.getAttribute('data-lane-px'));
+    const x = (t: number) => left + (t - 2) * width;
+    const at = async (t: number, lane: number) => hue(await pixel(page, x(t), (lane + 0.5) * lanePx));
+    assert.equal(await canvas.getAttribute('data-spans'), '3', 'lane 0’s three calls drawn one by one, lane 1’s are not');
+    assert.equal(await at(2.125, 0), 'green', 'call 101: a match');
+    assert.equal(await at(2.45, 0), 'red', 'call 102: a mismatch');
+    assert.equal(await at(2.71, 0), 'orange', 'call 103: an anomaly');
+    for (const t of [2.05, 2.3, 2.6, 2.9]) assert.equal(await at(t, 0), 'empty', `lane 0 between its calls (${t} s): no cell under the spans`);
+    assert.equal(await at(2.3, 1), 'green', 'lane 1, calls narrower than a pixel: its cells');
+    // The readout names the call under the pointer; a click opens it.
+    await page.mouse.move(box.x + x(2.45), box.y + 0.5 * lanePx);
+    assert.match(await page.locator('[data-testid="overview-tip"]').innerText(), /^dd\[4711\] · call 102 · 2\.40 s · 100\.0 ms · mismatch$/);
+    await page.mouse.click(box.x + x(2.45), box.y + 0.5 * lanePx);
+    await page.waitForFunction(() => (window as unknown as { __posted: WebviewToHost[] }).__posted.some((m) => m.type === 'openTraceCall'));
+    // Between spans: nothing is opened or listed.
+    await page.mouse.click(box.x + x(2.3), box.y + 0.5 * lanePx);
+    const messages = await posted(page);
+    assert.deepEqual(messages.filter((m) => m.type === 'openTraceCall'), [{ v: 1, type: 'openTraceCall', traceId: 4, index: 101 }]);
+    assert.equal(messages.filter((m) => m.type === 'requestCalls').length, 1, 'only the list of all calls, shown with the trace');
+    await page.close();
+  });
+
   it('bins that are not numbers (a forged message) are not drawn', async () => {
     const { page } = await openView(browser);
     await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: 'x', overview: { ...OVERVIEW, cells: ['<b>', 1, 2, 3, 4, 5] } });

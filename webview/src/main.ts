@@ -112,6 +112,7 @@ function render(message: HostToWebview): void {
       const overview = overviewView(message.overview, {
         bins: (from, to, bins, firstLane) => post({ type: 'requestOverview', traceId, from, to, bins, firstLane }),
         list: (selection, label) => list.show(selection, label, true),
+        open: (index) => post({ type: 'openTraceCall', traceId, index }),
       });
       trace = { overview, list };
       app.replaceChildren(h('h1', {}, message.title), overview.element, list.element);

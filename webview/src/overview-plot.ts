@@ -3,7 +3,7 @@
 // timeline's cells as an image of one pixel per cell (drawn scaled, so a
 // frame of pan or zoom costs one image copy however many calls there are).
 import { binAt, binSpan } from '../../extension/protocol/time-bins';
-import { CELL_FIELDS, type CellKind, type OverviewHistogramDto, type RangeDto, type TraceOverviewDto } from '../../extension/protocol/trace-overview';
+import { CELL_FIELDS, SPAN_FIELDS, type CellKind, type OverviewHistogramDto, type RangeDto, type TraceOverviewDto } from '../../extension/protocol/trace-overview';
 
 /** The time window on screen, in seconds, and the pixel span it is drawn across. */
 export class TimeScale {
@@ -67,6 +67,59 @@ export function cellCounts(overview: TraceOverviewDto): Map<number, number[]> {
     for (let k = 0; k < 4; k++) counts[k]! += flat[i + 2 + k]!;
   }
   return cells;
+}
+
+/** A call drawn on its own: its lane, its index in the trace, its time inside the call, its kind. */
+export interface Span {
+  readonly lane: number;
+  readonly index: number;
+  readonly entry: number;
+  readonly exit: number;
+  readonly kind: CellKind;
+}
+
+/** The overview's spans by lane (lanes without spans are absent). */
+export function spansByLane(overview: TraceOverviewDto): Map<number, Span[]> {
+  const out = new Map<number, Span[]>();
+  const flat = overview.spans ?? [];
+  for (let i = 0; i + SPAN_FIELDS <= flat.length; i += SPAN_FIELDS) {
+    const lane = flat[i]!;
+    if (lane < 0 || lane >= overview.lanes.length) continue;
+    const verdict = flat[i + 4]!;
+    const kind: CellKind = flat[i + 5] ? 'anomaly' : verdict === 1 ? 'mismatch' : verdict === 2 ? 'incomplete' : 'match';
+    const entry = flat[i + 2]!;
+    let list = out.get(lane);
+    if (!list) out.set(lane, (list = []));
+    list.push({ lane, index: flat[i + 1]!, entry, exit: Math.max(entry, flat[i + 3]!), kind });
+  }
+  for (const list of out.values()) list.sort((a, b) => a.entry - b.entry);
+  return out;
+}
+
+/**
+ * Whether a lane's calls are drawn one by one at `secondsPerPixel`: when its
+ * calls, on the median, are wider than a pixel (zoomed in far enough).
+ */
+export function spansShown(spans: readonly Span[], secondsPerPixel: number): boolean {
+  if (spans.length === 0 || !(secondsPerPixel > 0)) return false;
+  const widths = spans.map((s) => s.exit - s.entry).sort((a, b) => a - b);
+  return widths[widths.length >> 1]! > secondsPerPixel;
+}
+
+/** The span under pixel `x` (within `slop` pixels), the nearest one. */
+export function spanAt(spans: readonly Span[], x: number, toX: (time: number) => number, slop: number): Span | null {
+  let best: Span | null = null;
+  let distance = Infinity;
+  for (const span of spans) {
+    const x0 = toX(span.entry);
+    const x1 = Math.max(x0 + 1, toX(span.exit));
+    const d = x < x0 ? x0 - x : x > x1 ? x - x1 : 0;
+    if (d <= slop && d < distance) {
+      best = span;
+      distance = d;
+    }
+  }
+  return best;
 }
 
 /** The kind a cell is coloured by: the one a reader most needs to see ([calls, mismatch, incomplete, anomalous]). */

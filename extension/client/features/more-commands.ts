@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { toChromeTraceEvents } from '../../engine/trace-event-export';
 import type { CallDto, VariantId } from '../../protocol/dto';
-import { IndexRebuildRequest, RecipeRequest, type RecipeParams } from '../../protocol/lsp';
+import { IndexRebuildRequest, RecipeRequest, ServerMemoryRequest, type RecipeParams } from '../../protocol/lsp';
 import { registerCommand, sendRequest } from '../lsp-requests';
 import type { ReplayPanel } from './replay-panel';
 
@@ -17,6 +17,15 @@ async function pick<T extends string>(items: readonly T[], placeHolder: string):
 
 export function registerMoreCommands(client: LanguageClient, panel: ReplayPanel, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
+    // What the language server holds (a loaded trace's columns are in arrayBuffers), for a user wondering and for the editor-ui bench.
+    registerCommand('pinscope.showServerMemory', async () => {
+      const memory = await sendRequest(client, ServerMemoryRequest, {});
+      const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+      const text = `language server memory: heap ${mib(memory.heapUsed)} used of ${mib(memory.heapTotal)}, arrays ${mib(memory.arrayBuffers)}, RSS ${mib(memory.rss)}`;
+      log.info(text);
+      void vscode.window.showInformationMessage(`Pinscope: ${text}`);
+      return memory;
+    }),
     registerCommand('pinscope.copyRecipe', async (given?: RecipeParams) => {
       const defaultKernel = vscode.workspace.getConfiguration('pinscope').get<string>('kernel', '6.12');
       const kernel = given?.kernel ?? (await pick(KERNELS, `Kernel version (the one you will trace; ${defaultKernel} in settings)`));

@@ -34,6 +34,19 @@ export class ReplayPanel implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
   ) {}
 
+  /** Settles when the webview next reports a replay on screen, or after `timeoutMs`. */
+  nextRender(timeoutMs: number): Promise<void> {
+    return new Promise((done) => {
+      const timer = setTimeout(finish, timeoutMs);
+      const listening = this.rendered.event(finish);
+      function finish() {
+        clearTimeout(timer);
+        listening.dispose();
+        done();
+      }
+    });
+  }
+
   /** Shows a replay the server already computed (a call from a trace). */
   async showResult(title: string, result: ReplayResultDto, observed?: ShowReplayMessage['observed']): Promise<void> {
     const panel = this.reveal();
@@ -154,15 +167,26 @@ export class ReplayPanel implements vscode.Disposable {
     this.post({ v: WEBVIEW_PROTOCOL_VERSION, type: 'showError', message: reply.error });
   }
 
+  /**
+   * Opens the panel ahead of its first replay (a trace was loaded): creating a
+   * webview and loading its script takes seconds in a browser, so the call
+   * chosen next is only posted into it.
+   */
+  prepare(): void {
+    if (!this.panel) this.reveal();
+  }
+
   private reveal(): vscode.WebviewPanel {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      // On screen already: a new replay is posted into it where it is (moving it would reload its webview).
+      if (!this.panel.visible) this.panel.reveal(vscode.ViewColumn.Beside, true);
       return this.panel;
     }
     // adopt() sets the webview's options and content, the same for a restored panel.
     // Beside the code; with no editor open, "beside" would be the first column, where the code then opens over it.
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Two;
-    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: column, preserveFocus: true });
+    // Kept alive behind other tabs: shown again, it has its replay at once instead of loading again.
+    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: column, preserveFocus: true }, { retainContextWhenHidden: true });
     return this.adopt(panel);
   }
 

@@ -10,6 +10,8 @@ import { readRange, type ByteSource } from './source';
 
 /** Uncompressed data is read this many pages at a time (128 KiB of 4 KiB pages). */
 const PAGES_PER_READ = 32;
+/** The first read after a seek: a call's records are mostly near where it starts. */
+const PAGES_AFTER_SEEK = 4;
 const MAX_CHUNKS = 1 << 24;
 
 export class CpuPages {
@@ -23,7 +25,10 @@ export class CpuPages {
   private batch: Uint8Array = new Uint8Array(0);
   private view = new DataView(this.batch.buffer);
   private batchAt = 0;
+  /** Where the current batch was read from: its first page (uncompressed) or its chunk. */
+  private batchFileAt = 0;
   private batchLabel = '';
+  private pagesPerRead = PAGES_PER_READ;
   private fileAt: number;
   private chunksLeft = -1;
   private done = false;
@@ -66,12 +71,34 @@ export class CpuPages {
     }
   }
 
+  /** Where the current page is, for seek(): its file offset, or its chunk's and its offset inside it. */
+  position(): { at: number; within: number; chunksLeft: number } {
+    return this.decompress ? { at: this.batchFileAt, within: this.pageStart, chunksLeft: this.chunksLeft } : { at: this.batchFileAt + this.pageStart, within: 0, chunksLeft: 0 };
+  }
+
+  /** Loads and decodes the page a position() named (false: nothing there); nextPage() goes on from it. */
+  async seek(at: number, within: number, chunksLeft: number): Promise<boolean> {
+    if (!Number.isSafeInteger(at) || at < this.cpu.offset || at >= this.end) return false;
+    this.done = false;
+    this.set(new Uint8Array(0), '');
+    this.batchAt = 0;
+    this.fileAt = at;
+    if (this.decompress) this.chunksLeft = chunksLeft + 1;
+    else this.pagesPerRead = PAGES_AFTER_SEEK;
+    if (!(await this.refill())) return false;
+    if (within < 0 || within + this.pageSize > this.batch.length) return false;
+    this.batchAt = within;
+    return this.nextPage();
+  }
+
   private async refill(): Promise<boolean> {
     this.batchAt = 0;
+    this.batchFileAt = this.fileAt;
     if (!this.decompress) {
       const left = this.end - this.fileAt;
       if (left < this.pageSize) return false; // A partial page at the end holds nothing kbuffer would read.
-      const length = Math.min(left - (left % this.pageSize), this.pageSize * PAGES_PER_READ);
+      const length = Math.min(left - (left % this.pageSize), this.pageSize * this.pagesPerRead);
+      this.pagesPerRead = PAGES_PER_READ;
       this.set(await readRange(this.source, this.fileAt, length, `${this.name()} data`), `file byte ${hex(this.fileAt)} + `);
       this.fileAt += length;
       this.consumed += length;
@@ -88,6 +115,7 @@ export class CpuPages {
     if (this.chunksLeft === 0) return false;
     this.chunksLeft--;
     const at = this.fileAt;
+    this.batchFileAt = at;
     if (this.end - at < 8) throw new DatError(`${this.name()}: a chunk header at ${hex(at)} runs past the CPU's data (it ends at ${hex(this.end)})`);
     const head = Cursor.atFile(await readRange(this.source, at, 8, `${this.name()} chunk header`), at);
     const compressed = head.u32('chunk compressed size');

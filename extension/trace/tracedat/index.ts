@@ -1,20 +1,24 @@
 // trace.dat in, calls out: the file's metadata, then every CPU's pages of
 // every instance merged by timestamp into one stream of events for the
 // same reconstruction the text formats use. Memory: the metadata plus a
-// page batch (or one decompressed chunk) per CPU.
+// page batch (or one decompressed chunk) per CPU, and when asked, a few bytes
+// per CPU every CHECKPOINT_RECORDS records to read a call again from (seek.ts).
 import type { TraceEvent } from '../events';
 import { TraceError, type TraceFacts, type TraceSummary } from '../reader';
 import { Reconstructor, type RawCall } from '../reconstruct';
 import { DatError } from './bytes';
-import { CpuPages } from './cpu';
 import { openTraceDat, type DatFile } from './file';
+import { DatMerge, timestampScale } from './merge';
 import type { RecordBytes } from './record';
+import { CHECKPOINT_RECORDS, SeekTableBuilder, type DatSeekTable } from './seek';
 import type { ByteSource } from './source';
 import { EventMaker } from './to-events';
 
 export { DatError } from './bytes';
 export { MAGIC as TRACE_DAT_MAGIC } from './file';
 export { bytesSource, type ByteSource } from './source';
+export { openTraceDat, type DatFile } from './file';
+export { readTraceDatSpan, seekTableBuffers, type DatSeekTable, type DatSpan } from './seek';
 
 export interface ReadTraceDatOptions {
   /** UTF-8 bytes -> text (the shell's decoder). */
@@ -26,6 +30,9 @@ export interface ReadTraceDatOptions {
   /** Checked between pages: stops with "cancelled". */
   readonly signal?: { readonly aborted: boolean };
   readonly skippedExamples?: number;
+  /** Save where the merge stands every `checkpointEvery` records (summary.seek), so a call can be read again from near its start. */
+  readonly checkpoints?: boolean;
+  readonly checkpointEvery?: number;
 }
 
 export interface TraceDatSummary extends TraceSummary {
@@ -41,6 +48,8 @@ export interface TraceDatSummary extends TraceSummary {
     readonly kernelStats: DatFile['cpuStats'];
     readonly notes: readonly string[];
   };
+  /** Asked for (options.checkpoints): where to resume reading near any record. */
+  readonly seek?: DatSeekTable;
 }
 
 /** Reads a whole trace.dat; a DatError (bad or unsupported file) becomes a TraceError naming the place. */
@@ -70,49 +79,33 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
     skippedCount++;
     if (skipped.length < (options.skippedExamples ?? 5)) skipped.push({ line, reason });
   };
-  const cpus = file.instances.flatMap((instance) =>
-    instance.cpus.map((cpu) => new CpuPages(source, cpu, instance.name, instance.pageSize, file.pageHeader, instance.compressed ? file.decompress : null)),
-  );
-  const cpuBytes = cpus.reduce((n, c) => n + c.cpu.size, 0);
-  let records = 0;
-  const progress = () => options.onProgress?.(source.size - cpuBytes + cpus.reduce((n, c) => n + c.consumed, 0), source.size, records);
   const lostByCpu: Array<{ cpu: number; instance: string; count: number }> = [];
-  const pending = new Set<CpuPages>();
-  /** Loads a CPU's next page that has records; false at its end. Lost events and bad pages are noted on the way. */
-  const advance = async (c: CpuPages): Promise<boolean> => {
-    for (;;) {
-      if (options.signal?.aborted) throw new TraceError('cancelled');
-      if (!(await c.nextPage())) return false;
+  const merge: DatMerge = new DatMerge(source, file, {
+    signal: options.signal,
+    onPage: (c) => {
       progress();
-      if (c.page.problem) skip(records + 1, `${c.pageWhere}: ${c.page.problem}`);
-      if (c.page.lost !== 0) {
-        lostByCpu.push({ cpu: c.cpu.cpu, instance: c.instance, count: c.page.lost });
-        pending.add(c);
-      }
-      if (c.page.count > 0) return true;
-    }
-  };
-  const live: CpuPages[] = [];
-  for (const c of cpus) if (await advance(c)) live.push(c);
+      if (c.page.problem) skip(merge.records + 1, `${c.pageWhere}: ${c.page.problem}`);
+      if (c.page.lost !== 0) lostByCpu.push({ cpu: c.cpu.cpu, instance: c.instance, count: c.page.lost });
+    },
+  });
+  const cpus = merge.streams;
+  const cpuBytes = cpus.reduce((n, c) => n + c.cpu.size, 0);
+  const progress = () => options.onProgress?.(source.size - cpuBytes + cpus.reduce((n, c) => n + c.consumed, 0), source.size, merge.records);
+  const checkpoints = options.checkpoints ? new SeekTableBuilder(cpus.length, options.checkpointEvery ?? CHECKPOINT_RECORDS) : null;
+  await merge.start();
+  const live = merge.live;
   const out: TraceEvent[] = [];
   /** One record view, moved from record to record (nothing keeps it). */
   const rec: RecordBytes = { bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)), start: 0, length: 0 };
   const toSeconds = timestampScale(file);
   while (live.length) {
-    // The CPU whose next record is earliest (ties: the lower CPU, as trace-cmd reads them).
-    let best = 0;
-    for (let i = 1; i < live.length; i++) {
-      const a = live[i]!;
-      const b = live[best]!;
-      const ta = a.page.ts[a.next]!;
-      const tb = b.page.ts[b.next]!;
-      if (ta < tb || (ta === tb && a.cpu.cpu < b.cpu.cpu)) best = i;
-    }
+    if (checkpoints?.due(merge.records)) checkpoints.add(merge.positions());
+    const best = merge.pick();
     const c = live[best]!;
     const i = c.next++;
     const ts = toSeconds(c.page.ts[i]!);
-    const line = ++records;
-    if (pending.delete(c)) {
+    const line = ++merge.records;
+    if (merge.pending.delete(c)) {
       const lost = c.page.lost;
       reconstructor.feed({ kind: 'lost', line, pid: null, comm: null, cpu: c.cpu.cpu, ts, fields: {}, count: Math.max(lost, 0) });
     }
@@ -123,9 +116,10 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
     out.length = 0;
     if (!maker.make(rec, line, c.cpu.cpu, ts, out)) skip(line, `${c.pageWhere}: a record of type ${rec.length >= 2 ? c.dataView.getUint16(rec.start, true) : '?'} that no event format describes`);
     for (const event of out) reconstructor.feed(event);
-    if (c.next >= c.page.count && !(await advance(c))) live.splice(best, 1);
+    if (c.next >= c.page.count) await merge.moveOn(best);
   }
   reconstructor.end();
+  const records = merge.records;
   const notes = [...file.notes, ...[...maker.problems].map(([event, why]) => `${event}: print fmt only partly rendered (${why})`)];
   return {
     ...facts,
@@ -146,6 +140,7 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
       kernelStats: file.cpuStats,
       notes,
     },
+    ...(checkpoints ? { seek: checkpoints.finish() } : {}),
   };
 }
 
@@ -153,18 +148,4 @@ async function read(source: ByteSource, options: ReadTraceDatOptions): Promise<T
 function factsOf(uname: string | null): TraceFacts {
   const m = uname ? /^(\S+) (\S+) (\S+) (\S+)$/.exec(uname.trim()) : null;
   return m ? { kernelRelease: m[3]!, arch: m[4]! } : { kernelRelease: null, arch: null };
-}
-
-/**
- * Raw ring-buffer time -> seconds: TSC2NSEC's multiplier and shift when the clock counted
- * cycles, then the OFFSET option's nanoseconds. TSC2NSEC's own offset is left out, as
- * trace-cmd 3.1.6's report leaves it out (checked on files with both options).
- */
-function timestampScale(file: DatFile): (raw: number) => number {
-  const tsc = file.tsc2nsec;
-  const offset = file.tsOffset;
-  if (!tsc) return (raw) => (raw + offset) / 1e9;
-  const mult = BigInt(tsc.mult);
-  const shift = BigInt(tsc.shift);
-  return (raw) => (Number((BigInt(raw) * mult) >> shift) + offset) / 1e9;
 }

@@ -132,6 +132,20 @@ describe('client: the overview’s time bins and the calls a bin lists agree', (
       // The pin balance, binned the same way: one page pinned per call at its return (2 µs in), never unpinned;
       // the last call returns after the window's end, so 16 are outstanding at it.
       assert.deepEqual(overview.pins?.outstanding, Array.from({ length: 16 }, (_, b) => b + 1));
+      // Few calls per lane in this window: every call's span comes along (at most one per 4 pixel columns a lane), in its lane, at its time.
+      const rows = store.index(trace.traceId)!.calls({}, 0, 100).calls;
+      const spans = overview.spans!;
+      assert.equal(spans.length, 6 * times.length);
+      for (let k = 0; k < spans.length; k += 6) {
+        const [lane, index, entry, exit, verdict, anomalous] = spans.slice(k, k + 6) as [number, number, number, number, number, number];
+        assert.equal(overview.lanes[lane]!.pid, rows[index]!.pid, `span of call ${index}: its task's lane`);
+        assert.equal(entry, times[index]);
+        assert.ok(Math.abs(exit - entry - 3e-6) < 1e-9, `call ${index} returned 3 µs in`);
+        assert.deepEqual([verdict, anomalous], [0, 0]);
+      }
+      // A lane with more calls than that in the window gets none: the spans stay bounded by the screen.
+      const coarse = await overviewOf(ask, trace, [], { from: 1, to: 5, bins: 4, firstLane: 0 });
+      assert.deepEqual(coarse?.spans, []);
       // Outside the window, no bin.
       assert.equal(binAt(overview.window, 0.999), -1);
       assert.equal(binAt(overview.window, 5.000001), -1);

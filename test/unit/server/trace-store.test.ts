@@ -1,8 +1,9 @@
 // The server's store of loaded traces keeps columns, not calls: a call's
 // detail is its lines read again by byte offset (a trace.dat: its records,
 // natively) and replayed. For every call
-// of every real trace (and the bundled sample, and a gzip copy of one) it must
-// equal what streaming the whole trace gave.
+// of every real trace (and the bundled sample, a gzip copy of one, and
+// multi-MiB trace.dat files made of a real one's records, on four CPUs with
+// migrating tasks) it must equal what streaming the whole trace gave.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { TraceStore } from '../../../extension/server/trace-store';
 import { forView, observedForView, replayTrace, replayTraceCall, traceRecords, type TraceCallResult } from '../../../extension/trace';
 import { REPO_ROOT } from '../../support/fixtures';
 import { KERNEL_TRACES, traceFiles } from '../../support/kernel-traces';
+import { fixtureDat, synthesizeDat } from '../../support/tracedat';
 
 /** The whole trace streamed and replayed as the CLI does it (variant auto: decided by the trace). */
 async function streamed(path: string, variant: 'v0' | 'v3' | 'auto'): Promise<TraceCallResult[]> {
@@ -121,6 +123,39 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     store.dispose();
   });
 
+  it('a multi-MiB trace.dat of a real one\'s records (4 CPUs, every task migrating within its calls, lost events), uncompressed and zlib: every call read again from its checkpoint equals the streamed one', async function () {
+    this.timeout(120_000);
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-dat-'));
+    try {
+      for (const compression of ['none', 'zlib'] as const) {
+        const path = join(dir, `big.${compression}.trace.dat`);
+        writeFileSync(path, await synthesizeDat(fixtureDat('aligned.uncompressed'), { copies: 40, cpus: 4, compression, lostEvery: 50 }));
+        const { store, traceId } = await checkEveryCall(path, 'auto');
+        assert.equal(store.list()[0]!.seek, 'records');
+        assert.equal(store.index(traceId)!.count, 200);
+        store.dispose();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a trace.dat changed after it was loaded: a call is not read from the old checkpoints, and the message says why', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-dat-'));
+    try {
+      const path = join(dir, 'changing.trace.dat');
+      writeFileSync(path, await synthesizeDat(fixtureDat('aligned.uncompressed'), { copies: 4, cpus: 2, compression: 'none' }));
+      const store = new TraceStore(inProcessLoader);
+      const opened = await store.open({ path });
+      assert.ok(opened.ok);
+      writeFileSync(path, await synthesizeDat(fixtureDat('aligned.uncompressed'), { copies: 5, cpus: 3, compression: 'none' }));
+      await assert.rejects(store.call(opened.trace.traceId, 3), (e: Error) => e.message.includes(path) && /has changed since it was loaded/.test(e.message));
+      store.dispose();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it("variant auto: a trace of a v0 kernel (no release recorded) is decided by its calls; every call's detail is v0's", async () => {
     // The real efault trace as a pre-fix kernel ends it: a failed first extraction returns 0, not -14.
     const lines = readFileSync(join(KERNEL_TRACES, 'kprobe/efault.trace.txt'), 'utf8').split('\n');
@@ -170,13 +205,24 @@ describe('server: the store of loaded traces (columns, details read again)', () 
     assert.ok(lines.callLines.includes(detail.lines!.first) && lines.callLines.includes(detail.lines!.last));
   });
 
-  it('legacy load: every summary at once, each call recomputed on demand equals the trace', async () => {
+  it('every call through the pages (a page of one at a time), each call recomputed on demand equals the trace', async () => {
+    // What the one-message load once answered (every summary): the same calls, paged.
     const store = new TraceStore(inProcessLoader);
     const path = join(REPO_ROOT, 'samples/traces/direct-io.trace');
-    const loaded = await store.load({ path, variant: 'v3' }, {});
-    assert.ok(loaded.ok);
+    const opened = await store.open({ path, variant: 'v3' });
+    assert.ok(opened.ok);
+    const { traceId } = opened.trace;
     const direct = await streamed(path, 'v3');
-    assert.equal(loaded.calls.length, direct.length);
-    for (const [i, want] of direct.entries()) assert.deepEqual((await store.call(loaded.traceId, i))?.predicted, want.predicted);
+    const index = store.index(traceId)!;
+    const paged = [];
+    for (let offset = 0; ; offset++) {
+      const page = index.calls({}, offset, 1);
+      assert.equal(page.total, direct.length);
+      if (page.calls.length === 0) break;
+      paged.push(...page.calls);
+    }
+    assert.deepEqual(paged.map((r) => [r.index, r.line, r.pid, r.verdict]), direct.map((d, i) => [i, d.line, d.pid, d.verdict]));
+    for (const [i, want] of direct.entries()) assert.deepEqual((await store.call(traceId, i))?.predicted, want.predicted);
+    store.dispose();
   });
 });

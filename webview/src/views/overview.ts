@@ -2,18 +2,23 @@
 // timeline of calls per task over time (coloured by verdict and anomaly;
 // wheel or +/- zooms, drag or arrows pan), the pins outstanding over the
 // same time axis, and histograms of bytes, pages, GUP rounds and time inside
-// the call. A click on a cell, a point or a bar lists those calls. Text from
+// the call. A click on a cell, a point or a bar lists those calls. Zoomed in
+// until a lane's calls are wider than a pixel, the lane shows each call's
+// span instead (the server sends them for lanes with few calls in the
+// window), and a click on one opens that call. Text from
 // the trace (task names) is drawn with fillText or put in text nodes.
 import type { CallSelectionDto, OverviewHistogramDto, TraceOverviewDto } from '../../../extension/protocol/trace-overview';
 import { OVERVIEW_LANES } from '../../../extension/protocol/webview';
 import { h } from '../dom';
-import { binOf, binRange, cellCounts, cellImage, histogramClass, shortNumber, ticks, timeLabel, TimeScale, type Palette, type Rgb } from '../overview-plot';
+import { binOf, binRange, cellCounts, cellImage, histogramClass, shortNumber, spanAt, spansByLane, spansShown, ticks, timeLabel, TimeScale, type Palette, type Rgb, type Span } from '../overview-plot';
 
 export interface OverviewHost {
   /** Bins for the window [from, to) in `bins` columns and task rows from `firstLane` (after a zoom, pan or scroll). */
   bins(from: number, to: number, bins: number, firstLane: number): void;
   /** List the calls `selection` picks; `label` says which they are. */
   list(selection: CallSelectionDto, label: string): void;
+  /** Open call `index` of the trace (a span clicked). */
+  open(index: number): void;
 }
 
 export interface OverviewView {
@@ -91,6 +96,9 @@ function cellText(counts: readonly number[] | undefined): string {
 export function overviewView(first: TraceOverviewDto, host: OverviewHost): OverviewView {
   let data = first;
   let cells = cellCounts(data);
+  let spans = spansByLane(data);
+  /** Lanes drawn call by call in the last frame. */
+  let spanLanes = new Set<number>();
   const colours = themePalette();
   /** The whole trace's time range (the first window): zoom and pan stay inside it. */
   const limit = { from: first.window.from, to: first.window.to };
@@ -155,6 +163,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     const x0 = scale.x(data.window.from);
     const x1 = scale.x(data.window.to);
     if (data.window.bins && data.lanes.length) context.drawImage(image, x0, 0, x1 - x0, data.lanes.length * lanePx);
+    drawSpans(context);
     if (data.pins) drawPins(context);
     if (chosen) {
       context.strokeStyle = colours.accent;
@@ -177,6 +186,26 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
       context.strokeRect(GUTTER_PX - 0.5, pinsTop - 0.5, scale.width + 1, PINS_PX + 1);
       axis(context, pinsTop + PINS_PX + 2);
     }
+  };
+
+  /** Lanes whose calls are wider than a pixel: each call's span over the lane, in its kind's colour, instead of its cells. */
+  const drawSpans = (context: CanvasRenderingContext2D) => {
+    const secondsPerPixel = (scale.to - scale.from) / (scale.width || 1);
+    spanLanes = new Set([...spans].filter(([, list]) => spansShown(list, secondsPerPixel)).map(([lane]) => lane));
+    let drawn = 0;
+    for (const lane of spanLanes) {
+      const top = lane * lanePx;
+      context.clearRect(GUTTER_PX, top, scale.width, lanePx);
+      for (const span of spans.get(lane)!) {
+        const x0 = scale.x(span.entry);
+        const x1 = Math.max(x0 + 1, scale.x(span.exit));
+        if (x1 < GUTTER_PX || x0 > GUTTER_PX + scale.width) continue;
+        context.fillStyle = rgbText(colours.palette[span.kind]);
+        context.fillRect(x0, top + (lanePx > 4 ? 1 : 0), x1 - x0, lanePx > 4 ? lanePx - 2 : lanePx);
+        drawn++;
+      }
+    }
+    canvas.dataset.spans = String(drawn);
   };
 
   const drawPins = (context: CanvasRenderingContext2D) => {
@@ -216,6 +245,11 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
       const laneIndex = Math.floor(y / lanePx);
       const lane = data.lanes[laneIndex];
       if (!lane) return null;
+      if (spanLanes.has(laneIndex)) {
+        // Drawn call by call: the call under the pointer, or nothing.
+        const span = spanAt(spans.get(laneIndex)!, x, (t) => scale.x(t), 2);
+        return span ? { kind: 'span' as const, span, laneIndex, lane } : null;
+      }
       return { kind: 'cell' as const, bin, time, laneIndex, lane, counts: cells.get(laneIndex * data.window.bins + bin) };
     }
     if (data.pins && y >= pinsTop && y < pinsTop + PINS_PX) return { kind: 'pins' as const, bin, time };
@@ -231,14 +265,27 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
     const hit = under(x, y);
     if (!hit) return '';
     if (hit.kind === 'cell') return `${hit.lane.label} · ${timeText(hit.time)} · ${cellText(hit.counts)}`;
+    if (hit.kind === 'span') return `${hit.lane.label} · ${spanText(hit.span)}`;
     const pins = data.pins!;
     const n = (values: readonly number[]) => (values[hit.bin] ?? 0).toLocaleString('en');
     return `${timeText(hit.time)} · ${n(pins.outstanding)} pins outstanding at its end (${n(pins.pinned)} pinned, ${n(pins.unpinned)} unpinned in it)`;
   };
 
+  const spanText = (span: Span) => {
+    const micros = (span.exit - span.entry) * 1e6;
+    const inside = micros >= 1000 ? `${(micros / 1000).toFixed(1)} ms` : `${micros.toFixed(micros >= 10 ? 0 : 1)} µs`;
+    return `call ${(span.index + 1).toLocaleString('en')} · ${timeLabel(span.entry, scale.to - scale.from)} · ${inside} · ${span.kind}`;
+  };
+
   const choose = (x: number, y: number) => {
     const hit = under(x, y);
     if (!hit) return;
+    if (hit.kind === 'span') {
+      chosen = { x0: scale.x(hit.span.entry), x1: Math.max(scale.x(hit.span.entry) + 1, scale.x(hit.span.exit)), y0: hit.laneIndex * lanePx, y1: (hit.laneIndex + 1) * lanePx };
+      host.open(hit.span.index);
+      draw();
+      return;
+    }
     // Without timestamps the axis counts calls in trace order, and so does the selection's time.
     const selectTime = { time: hit.time };
     const x0 = scale.x(hit.time.from);
@@ -394,6 +441,7 @@ export function overviewView(first: TraceOverviewDto, host: OverviewHost): Overv
       if (next.traceId !== first.traceId || next.firstLane !== firstLane) return;
       data = next;
       cells = cellCounts(data);
+      spans = spansByLane(data);
       paintCells();
       draw();
     },
