@@ -149,7 +149,10 @@ async function measure(TRACE: string): Promise<void> {
     await call.click();
     await onScreen('call 1,').catch(failed);
     const replayMs = performance.now() - clicked;
-    // Another call, the replay panel open already: what choosing the next call costs.
+    // Another call, the replay panel open already: what choosing the next call costs, once the
+    // first one's code is shown beside its replay (its call site or its trace lines), as a reader would have it.
+    await page.locator('.tab', { hasText: /call 1$|\.c$/ }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+    await page.waitForTimeout(500);
     // The task's second call (its number depends on how the tasks interleave).
     const next = page.locator('.monaco-list-row', { hasText: /^call \d[\d,]* · / }).nth(1);
     const number = /^call ([\d,]+) · /.exec(await next.innerText())![1];
