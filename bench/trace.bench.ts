@@ -1,39 +1,131 @@
-// Trace ingestion benchmarks: parse + reconstruct of a generated 1 GiB ftrace
-// log with about 2% relevant lines, and of a 256 MiB log where every line is a
-// relevant kprobe event, each against `grep -c -F netfs_extract_user_iter` on
-// the same file in the same run. Prints times, ratios, events/s and peak memory.
-// The logs are generated once into the OS temp folder (PINSCOPE_BENCH_DIR, see generate.ts).
+// Trace ingestion benchmarks on a generated 1 GiB ftrace log with about 2%
+// relevant lines and a 256 MiB log where every line is a relevant kprobe
+// event, each through the paths a user's load takes:
+//   - parse + reconstruct (readTraceFile, calls counted, none replayed);
+//   - the server's index build: the worker thread the language server starts
+//     (dist/trace-worker.js: read, reconstruct, replay, columns);
+//   - the CLI: `pinscope replay FILE` (table, streamed) and `pinscope stats FILE`,
+//     as processes, output thrown away;
+// each against `grep -c -F netfs_extract_user_iter` on the same file, run just
+// before and just after it (the machine is shared). Prints wall and CPU times,
+// ratios, events/s and peak memory. The logs are generated once
+// into the OS temp folder (PINSCOPE_BENCH_DIR, see generate.ts).
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTraceFile } from '../extension/node/trace-file';
+import { workerLoader } from '../extension/server/index-loaders';
 import { DIR, generateLog, GiB } from './generate';
 
-function grepSeconds(path: string): { seconds: number; count: number } {
+/** Every generated call is 6 event lines (see generate.ts). */
+const EVENTS_PER_CALL = 6;
+const CLI = join(process.cwd(), 'dist', 'cli.js');
+const WORKER = join(process.cwd(), 'dist', 'trace-worker.js');
+
+function seconds(since: bigint): number {
+  return Number(process.hrtime.bigint() - since) / 1e9;
+}
+
+/** Wall-clock and CPU seconds (user + system, every thread) of one run. */
+interface Took {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+/**
+ * A command as its own process, timed by bash's `time`; its exit status.
+ * Its output goes through a pipe, not straight to /dev/null: GNU grep stops at
+ * the first match when it sees its output is /dev/null.
+ */
+function timedCommand(command: string[]): Took & { status: number | null } {
+  const script = 'set -o pipefail; TIMEFORMAT="%R %U %S"; time { "$@" 2> /dev/null | cat > /dev/null; }';
+  const run = spawnSync('bash', ['-c', script, 'bash', ...command], { encoding: 'utf8' });
+  const [wall, user, system] = run.stderr.trim().split(/\s+/).slice(-3).map(Number);
+  return { wall: wall!, cpu: user! + system!, status: run.status };
+}
+
+function grep(path: string): Took {
+  return timedCommand(['grep', '-c', '-F', 'netfs_extract_user_iter', path]);
+}
+
+function grepCount(path: string): number {
+  return Number(spawnSync('grep', ['-c', '-F', 'netfs_extract_user_iter', path], { encoding: 'utf8' }).stdout.trim());
+}
+
+/** Runs `what` between two grep runs: the baseline is their mean, measured right beside it (the machine is shared). */
+async function besideGrep(path: string, what: () => Promise<Took> | Took): Promise<{ took: Took; grep: Took }> {
+  const before = grep(path);
+  const took = await what();
+  const after = grep(path);
+  return { took, grep: { wall: (before.wall + after.wall) / 2, cpu: (before.cpu + after.cpu) / 2 } };
+}
+
+/** One pinscope run beside its grep baseline. */
+function report(what: string, run: { took: Took; grep: Took }, calls: number, size: number, extra = ''): void {
+  const { took, grep: base } = run;
+  const rate = (t: number) => Math.round((calls * EVENTS_PER_CALL) / t).toLocaleString('en').padStart(9);
+  console.log(
+    `  ${what.padEnd(36)} wall ${took.wall.toFixed(2).padStart(5)} s, ${rate(took.wall)} events/s, ${(took.wall / base.wall).toFixed(1).padStart(4)}× grep (${base.wall.toFixed(2)} s)` +
+      ` | cpu ${took.cpu.toFixed(2).padStart(5)} s, ${rate(took.cpu)} events/s, ${(took.cpu / base.cpu).toFixed(1).padStart(4)}× grep (${base.cpu.toFixed(2)} s)${extra}`,
+  );
+}
+
+function cpuSeconds(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+/** `work` in this process: wall and CPU seconds (every thread of the process, a worker's too). */
+async function timed<T>(work: () => Promise<T>): Promise<Took & { value: T }> {
+  const cpu = cpuSeconds();
   const start = process.hrtime.bigint();
-  const run = spawnSync('grep', ['-c', '-F', 'netfs_extract_user_iter', path], { encoding: 'utf8' });
-  return { seconds: Number(process.hrtime.bigint() - start) / 1e9, count: Number(run.stdout.trim()) };
+  const value = await work();
+  return { wall: seconds(start), cpu: cpuSeconds() - cpu, value };
 }
 
 async function measure(label: string, path: string): Promise<void> {
-  grepSeconds(path); // warm the page cache for both
-  const grep = grepSeconds(path);
+  const size = statSync(path).size;
+  const count = grepCount(path); // also warms the page cache for both
   global.gc?.();
   const rssBefore = process.memoryUsage().rss;
   let peak = rssBefore;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
   let calls = 0;
-  const start = process.hrtime.bigint();
-  const summary = await readTraceFile(path, { onCall: () => calls++ });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  let lines = 0;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const parse = await besideGrep(path, () =>
+    timed(async () => {
+      lines = (await readTraceFile(path, { onCall: () => calls++ })).lines;
+    }),
+  );
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
-  const events = calls * 6;
-  const size = statSync(path).size;
-  console.log(`\n${label}: ${(size / 2 ** 20).toFixed(0)} MiB, ${summary.lines.toLocaleString('en')} lines, ${calls.toLocaleString('en')} calls (grep counted ${grep.count.toLocaleString('en')} lines)`);
-  console.log(`  pinscope parse + reconstruct: ${seconds.toFixed(2)} s, ${(size / 2 ** 20 / seconds).toFixed(0)} MiB/s, ${Math.round(events / seconds).toLocaleString('en')} events/s`);
-  console.log(`  grep -c -F netfs_extract_user_iter: ${grep.seconds.toFixed(2)} s; ratio ${(seconds / grep.seconds).toFixed(1)}×`);
-  console.log(`  peak RSS while reading ${(peak / 2 ** 20).toFixed(0)} MiB (sampled every 20 ms; the whole Node process, ${(rssBefore / 2 ** 20).toFixed(0)} MiB before)`);
+  console.log(`\n${label}: ${(size / 2 ** 20).toFixed(0)} MiB, ${lines.toLocaleString('en')} lines, ${calls.toLocaleString('en')} calls (grep counted ${count.toLocaleString('en')} lines)`);
+  report('parse + reconstruct (in process)', parse, calls, size, `; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${(rssBefore / 2 ** 20).toFixed(0)} before)`);
+  let indexed = 0;
+  const index = await besideGrep(path, () => timed(async () => (indexed = await indexBuild(path))));
+  if (indexed !== calls) throw new Error(`the index holds ${indexed} calls, the reader found ${calls}`);
+  report('index build (server worker thread)', index, calls, size);
+  // The generated logs record no kernel release: the table's variant is decided by a first reading.
+  report('pinscope replay FILE (table)', await besideGrep(path, () => cli(['replay', path])), calls, size);
+  report('pinscope stats FILE', await besideGrep(path, () => cli(['stats', path])), calls, size);
+}
+
+/** The server's index build, in its worker thread (as the language server runs it): the calls indexed. */
+async function indexBuild(path: string): Promise<number> {
+  const loaded = await workerLoader(WORKER)(
+    { path, kernel: null, variant: 'auto', format: 'auto', copyTo: join(tmpdir(), `pinscope-bench-copy-${process.pid}`) },
+    new AbortController().signal,
+    () => undefined,
+  );
+  return loaded.columns.count;
+}
+
+/** A CLI command as its own process, output thrown away. */
+function cli(args: string[]): Took {
+  const run = timedCommand([process.execPath, CLI, ...args]);
+  if (run.status !== 0 && run.status !== 1) throw new Error(`pinscope ${args.join(' ')}: exit ${run.status}`);
+  return run;
 }
 
 async function main(): Promise<void> {
@@ -41,7 +133,7 @@ async function main(): Promise<void> {
   const dense = join(DIR, 'dense-256m.trace');
   generateLog(sparse, Number(process.env.PINSCOPE_BENCH_SPARSE_BYTES ?? GiB), 0.02);
   generateLog(dense, Number(process.env.PINSCOPE_BENCH_DENSE_BYTES ?? GiB / 4), 1);
-  global.gc?.();
+  console.log(`events/s counts ${EVENTS_PER_CALL} event lines a call. Wall and CPU (user + system) seconds; each grep baseline is the mean of a run just before and one just after (the machine is shared).`);
   await measure('sparse ftrace log (~2% relevant)', sparse);
   await measure('dense kprobe log (every line relevant)', dense);
   console.log('\ngoals: ≤ 2× grep on the sparse log, ≥ 1M events/s on the dense one, peak memory ≤ 150 MiB on both');

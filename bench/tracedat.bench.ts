@@ -232,7 +232,7 @@ async function detailReads(): Promise<void> {
       ['middle', Math.floor(index.count / 2)],
       ['last', index.count - 1],
     ] as const) {
-      // Cold: a fresh reader (a trace.dat's metadata read first, as for the first call opened after a load).
+      // Cold: a fresh reader (a trace.dat's metadata read first).
       const cold = (await timed(() => rereadCall(reread(), index, i))).ms;
       const warmRuns: number[] = [];
       for (let run = 0; run < DETAIL_RUNS; run++) warmRuns.push((await timed(() => rereadCall(warm, index, i))).ms);
@@ -248,7 +248,7 @@ async function detailReads(): Promise<void> {
         const o = median(old);
         before = `; before (read from the start): ${o.toFixed(1)} ms = ${(o / load).toFixed(3)}× the load, ${(o / w).toFixed(0)}× now`;
       }
-      console.log(`  call ${which} (#${i + 1}, ${summary.byRecord ? 'record' : 'line'} ${index.span(i).callLine.toLocaleString('en')}): ${w.toFixed(1)} ms = ${(w / load).toFixed(4)}× the load (first after a load: ${cold.toFixed(1)} ms)${before}`);
+      console.log(`  call ${which} (#${i + 1}, ${summary.byRecord ? 'record' : 'line'} ${index.span(i).callLine.toLocaleString('en')}): ${w.toFixed(1)} ms = ${(w / load).toFixed(4)}× the load (${summary.byRecord ? 'with its metadata read first, as the server does once per trace right after the load' : 'a fresh reader'}: ${cold.toFixed(1)} ms)${before}`);
     }
     rmSync(copy, { force: true });
   }

@@ -5,7 +5,7 @@
 // stdin there with busybox sh as root, streams the script's stdout back as it is
 // written, and exits with the script's status.
 //
-//   guest-target [--share DIR] [--state DIR] [--timeout SECONDS] [--ssh-port PORT]
+//   guest-target [--share DIR] [--state DIR] [--timeout SECONDS] [--ssh-port PORT] [--host-root]
 //
 // --share DIR   host folder mounted at /mnt/share in the guest (9p, cache=none:
 //               plain read()/write() there call netfs_extract_user_iter); default
@@ -16,6 +16,8 @@
 // --timeout S   power the guest off after S seconds (default 600); exit 124.
 // --ssh-port P  qemu user networking with 127.0.0.1:P forwarded to the guest's
 //               dropbear on port 22, which lets in the keys in DIR/authorized_keys.
+// --host-root   this machine's / shared read-only as the 9p tag pinscope_host (a
+//               test's seed.sh mounts it, e.g. to run the host's bpftrace there).
 //
 // Channels: stdin goes to the virtio port pinscope.in (a unix socket on this side;
 // qemu holds the bytes until the guest opens the port), the port pinscope.out
@@ -32,7 +34,7 @@ import { parseArgs } from 'node:util';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
-  options: { share: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string', default: '600' }, 'ssh-port': { type: 'string' } },
+  options: { share: { type: 'string' }, state: { type: 'string' }, timeout: { type: 'string', default: '600' }, 'ssh-port': { type: 'string' }, 'host-root': { type: 'boolean', default: false } },
 });
 
 const built = spawnSync('bash', [join(here, 'ensure-guest.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -67,6 +69,7 @@ const qemu = spawn(
     '-device', 'virtserialport,chardev=pout,name=pinscope.out',
     '-virtfs', `local,path=${state},mount_tag=pinscope_ctl,security_model=none,id=ctl`,
     '-virtfs', `local,path=${share},mount_tag=pinscope_share,security_model=none,id=share`,
+    ...(values['host-root'] ? ['-virtfs', 'local,path=/,mount_tag=pinscope_host,security_model=none,readonly=on,id=host'] : []),
   ],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );

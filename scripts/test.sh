@@ -7,5 +7,5 @@ cd "$(dirname "$0")/.."
 bash scripts/ensure-system.sh
 bash scripts/ensure-npm.sh
 # The guest layer's kernel: qemu and the test guest, built once into ~/.cache/pinscope.
-case ",${PINSCOPE_LAYERS:-guest}," in *,guest,*) bash scripts/ensure-guest.sh >/dev/null ;; esac
+case ",${PINSCOPE_LAYERS:-guest}," in *,guest,*) bash scripts/ensure-guest.sh >/dev/null && bash scripts/ensure-host-bpftrace.sh ;; esac
 exec node scripts/run-tests.mjs

@@ -20,7 +20,7 @@ const USAGE = `usage: pinscope simulate (--ubuf ADDR:LEN | --iov ADDR:LEN[,ADDR:
        pinscope recipe --kernel VERSION [--arch x86_64|arm64] [--kind shell|kprobe|bpftrace]
        pinscope index DIR [--exclude NAME]... [--json]
        pinscope record (--target-command CMD | --target local | --target ssh://[user@]host[:port])
-                       [--kind kprobe|fprobe|function_graph] [-o FILE[.gz]] [--duration SECONDS] [-- WORKLOAD...]
+                       [--kind kprobe|fprobe|function_graph|bpftrace] [-o FILE[.gz]] [--duration SECONDS] [-- WORKLOAD...]
 
   Replays one call of netfs_extract_user_iter() through the kernel model.
   --variant  v0 original (6.3-7.0), v1 +error handling, v2 +overrun check, v3 +ret initialised (default)

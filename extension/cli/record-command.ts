@@ -62,6 +62,10 @@ export async function recordCommand(argv: string[]): Promise<number> {
     idleTimeout: idle,
     failAfterSetup: values['fail-after-setup'],
     onStderr: (chunk) => process.stderr.write(chunk),
+    confirm: (choice) => {
+      if (choice.bpftrace) err(`bpftrace dialect: ${choice.bpftrace.dialect} (${choice.bpftrace.reason})`);
+      return true;
+    },
     onFacts: (facts) => err(`target: Linux ${facts.kernelRelease ?? '?'} ${facts.arch ?? '?'}; ${Object.entries(facts.facts).map(([k, v]) => `${k}=${v}`).join(' ')}`),
     onRecording: () => err(`recording into ${output}${workload.length || duration ? '' : ' (Ctrl-C stops)'}`),
     onCall: (call, trace) => {

@@ -48,7 +48,7 @@ export function activate(context: vscode.ExtensionContext): PinscopeApi {
   const traces = new TracesView(client, panel, lines, log);
   const callSites = new CallSitesView(client);
   const variants = new VariantsView(client, panel);
-  const recorder = new TraceRecorder(log);
+  const recorder = new TraceRecorder(log, traces);
   context.subscriptions.push(
     log,
     panel,

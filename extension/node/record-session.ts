@@ -53,6 +53,13 @@ export interface RecordOptions {
   readonly kind: RecordKind;
   /** Where the trace goes as it arrives (.gz: gzip). */
   readonly output: string;
+  /**
+   * Also written as it arrives, plain text, the same bytes as `output`
+   * holds (decompressed): a file the language server can follow while it
+   * grows, and read a call's lines from by offset. Created (empty but for the
+   * release line) before onRecording; not deleted here.
+   */
+  readonly plainCopy?: string;
   readonly duration?: number;
   readonly workload?: readonly string[];
   readonly elevate?: 'sudo' | 'pkexec';
@@ -137,6 +144,7 @@ export function startRecording(options: RecordOptions): Recording {
   let reader: TraceReader | null = null;
   let file: WriteStream | null = null;
   let gzip: Gzip | null = null;
+  let plain: WriteStream | null = null;
   let lastLine = Date.now();
   const releaseLines: string[] = [];
 
@@ -158,6 +166,10 @@ export function startRecording(options: RecordOptions): Recording {
   const openOutput = () => {
     const raw = createWriteStream(options.output);
     file = raw;
+    if (options.plainCopy) {
+      plain = createWriteStream(options.plainCopy, { mode: 0o600 });
+      plain.on('error', (error) => errors.push(`cannot write ${options.plainCopy}: ${error.message}`));
+    }
     if (options.output.endsWith('.gz')) {
       gzip = createGzip();
       gzip.pipe(raw);
@@ -178,6 +190,7 @@ export function startRecording(options: RecordOptions): Recording {
   const writeTrace = (text: string) => {
     if (!text) return;
     (gzip ?? file)?.write(text);
+    plain?.write(text);
   };
 
   const begin = async () => {
@@ -220,6 +233,10 @@ export function startRecording(options: RecordOptions): Recording {
       flushed = false;
       if (text.includes('[LOST ')) {
         const m = /\[LOST (\d+) EVENTS\]/.exec(text);
+        if (m) lostEvents += Number(m[1]);
+      } else if (text.startsWith('Lost ')) {
+        // bpftrace's own line for a full perf buffer.
+        const m = /^Lost (\d+) events/.exec(text);
         if (m) lostEvents += Number(m[1]);
       }
       return;
@@ -288,7 +305,9 @@ export function startRecording(options: RecordOptions): Recording {
       reader?.flushReturned();
     }
     const quiet = Date.now() - lastLine;
-    const limit = phase === 'probing' && !facts.kernelRelease ? startTimeout : phase === 'confirming' ? Infinity : idleTimeout;
+    // Setting up may be slow (bpftrace compiles and attaches; a VM on a loaded host): a minute at least, until the target says it records.
+    const settingUp = phase === 'recording' && !recordingSeen;
+    const limit = phase === 'probing' && !facts.kernelRelease ? startTimeout : phase === 'confirming' ? Infinity : settingUp ? Math.max(idleTimeout, 60_000) : idleTimeout;
     if (quiet > limit) {
       lostConnection = true;
       errors.push(`the target sent nothing for ${Math.round(quiet / 1000)} s: connection lost`);
@@ -344,9 +363,12 @@ export function startRecording(options: RecordOptions): Recording {
         });
       };
       const out = gzip ?? file;
+      // Both files closed (all written) before the result: a follower of the copy reads it to its end then.
+      const closed = (stream: WriteStream | null) => new Promise<void>((resolve) => (stream ? stream.once('close', () => resolve()) : resolve()));
       if (out) {
-        (file as WriteStream | null)?.once('close', finish);
+        void Promise.all([closed(file), closed(plain)]).then(finish);
         (out as NodeJS.WritableStream).end();
+        (plain as WriteStream | null)?.end();
       } else finish();
     });
   });
@@ -376,6 +398,7 @@ export function writeSidecar(path: string, result: RecordResult, target: TargetS
     target: describeTarget(target),
     facts: result.facts.facts,
     kind: result.plan?.plan.kind ?? null,
+    bpftrace: result.plan?.bpftrace ?? null,
     id: result.id,
     probes: result.plan?.plan.definitions ?? [],
     filters: result.plan?.plan.filters ?? {},

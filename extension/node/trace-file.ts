@@ -120,7 +120,16 @@ export class DatCallReader {
   ) {}
 
   /** The calls records [span.from, span.to] of task `pid` make (the one wanted starts at span.from or later). */
-  async calls(span: DatSpan): Promise<RawCall[]> {
+  calls(span: DatSpan): Promise<RawCall[]> {
+    return this.withFile((source, file) => readTraceDatSpan(source, file, this.table, span, utf8));
+  }
+
+  /** Reads the metadata now (after a load, so that the first call opened does not wait for it). */
+  warm(): Promise<void> {
+    return this.withFile(async () => undefined);
+  }
+
+  private async withFile<T>(use: (source: ByteSource, file: DatFile) => Promise<T>): Promise<T> {
     let handle;
     try {
       if (statSync(this.path).size !== this.size) throw new TraceError(`${this.path} has changed since it was loaded (its size is not the same): load it again`);
@@ -139,7 +148,7 @@ export class DatCallReader {
         if (this.file === opening) this.file = null;
         throw error;
       }
-      return await readTraceDatSpan(source, file, this.table, span, utf8);
+      return await use(source, file);
     } catch (error) {
       if (error instanceof DatError) throw new TraceError(`${this.path}: trace.dat: ${error.message}`, error.unsupported);
       if (error instanceof TraceError) throw error;

@@ -168,6 +168,47 @@ export interface TraceLoadProgressParams {
 
 export const TraceLoadProgressNotification = notification<TraceLoadProgressParams>('pinscope/trace/loadProgress');
 
+/** Follow a trace file as it is written (a recording): a live trace in the server's store from its first byte. */
+export interface TraceFollowParams {
+  /** Absolute path of a plain-text trace that grows (never truncated). */
+  readonly path: string;
+  /** The recording's format: with 'auto' (default) calls show only after 200 lines, when it is detected. */
+  readonly format?: string;
+  readonly kernel?: string;
+  readonly variant?: string;
+  /** The file is the server's from now on: deleted when the trace is unloaded (or the server exits). */
+  readonly temporary?: boolean;
+}
+
+/** Answers at once with what the file holds so far (the trace's `live` is true); TraceChangedNotification follows as it grows. */
+export const TraceFollowRequest = request<TraceFollowParams, TraceOpenResult>('pinscope/trace/follow');
+
+/**
+ * Sent as a followed trace grows (at most about 4 a second) and once when it
+ * finishes: its totals only, never its calls: a view asks again for the pages it shows.
+ */
+export interface TraceChangedParams {
+  readonly trace: TraceInfoDto;
+}
+
+export const TraceChangedNotification = notification<TraceChangedParams>('pinscope/trace/changed');
+
+export interface TraceFinishParams extends TraceRefParams {
+  /**
+   * The trace was also saved here (a gzip copy of the same text, say): the
+   * trace is listed under this path from now on, and a call is still read
+   * again from the followed file (the same bytes).
+   */
+  readonly savedAs?: string;
+}
+
+/**
+ * The writer has closed the followed file: the server reads it to its end and
+ * hands out the last calls. The answer equals opening the finished file (when
+ * the live reading could differ, it is read once more).
+ */
+export const TraceFinishRequest = request<TraceFinishParams, TraceOpenResult>('pinscope/trace/finish');
+
 /** The traces the server holds, oldest first. */
 export const TraceListRequest = request<Record<string, never>, readonly TraceInfoDto[]>('pinscope/trace/list');
 

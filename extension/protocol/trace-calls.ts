@@ -151,6 +151,12 @@ export interface TraceInfoDto {
   readonly loadMs: number;
   /** Bytes the server's index of the trace holds (its typed-array columns). */
   readonly indexBytes: number;
+  /**
+   * True while the server follows the file as it is written (a recording,
+   * TraceFollowRequest): its totals and pages grow, TraceChangedNotification
+   * says when. Lost events and skipped lines are counted when it finishes.
+   */
+  readonly live?: boolean;
 }
 
 export interface TraceTaskDto {

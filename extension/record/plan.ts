@@ -1,8 +1,9 @@
 // From what the target said about itself to what to record there: the facts
 // the probe script prints, what is missing for a kind of recording (in plain
 // words), and the plan (the recipe's probes for that kernel and arch).
-import { parseKernelVersion } from '../engine/kernel-profile';
+import { kernelProfile, parseKernelVersion } from '../engine/kernel-profile';
 import { ARCHES, recipe, RecipeError, type Arch, type Recipe } from '../trace/recipes';
+import { bpftraceScript, chooseBpftraceDialect, type BpftraceChoice } from '../trace/recipe-bpftrace';
 import type { RecordKind, RecordPlan } from './script';
 
 export interface TargetFacts {
@@ -68,7 +69,7 @@ export function missingFor(facts: TargetFacts, kind: RecordKind): string[] {
   if (!ARCHES.includes(facts.arch as Arch)) missing.push(`arch ${facts.arch ?? '?'}: recipes exist for ${ARCHES.join(' and ')}`);
   if (f.root !== 'yes') missing.push('root: the script does not run as root on the target (use sudo, pkexec or a root login)');
   if (!f.tracefs || f.tracefs === 'none') missing.push('tracefs is not mounted (mount -t tracefs nodev /sys/kernel/tracing)');
-  else if (f.instances !== 'yes') missing.push(`tracefs at ${f.tracefs} has no instances/ folder (a kernel older than 4.x?)`);
+  else if (f.instances !== 'yes' && kind !== 'bpftrace') missing.push(`tracefs at ${f.tracefs} has no instances/ folder (a kernel older than 4.x?)`);
   if (f.netfs === 'absent') missing.push('the netfs module is not loaded (it loads with 9p, afs, cifs, ceph…: mount one first)');
   if (f.traceable !== 'yes') missing.push('netfs_extract_user_iter is not in available_filter_functions (not traceable on this kernel)');
   if ((kind === 'kprobe' || kind === 'function_graph') && f.kprobe_events !== 'yes') missing.push('kprobe_events is missing (CONFIG_KPROBE_EVENTS)');
@@ -79,11 +80,15 @@ export function missingFor(facts: TargetFacts, kind: RecordKind): string[] {
     if (f.btf !== 'yes') missing.push('BTF is missing (/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF): fprobes name arguments through it');
     if (f.btf_netfs !== 'yes' && f.netfs === 'loaded') missing.push('the netfs module has no BTF (/sys/kernel/btf/netfs; CONFIG_DEBUG_INFO_BTF_MODULES)');
   }
+  if (kind === 'bpftrace') {
+    if (!f.bpftrace || f.bpftrace === 'none') missing.push('bpftrace is not installed on the target (not on the PATH of its root shell; e.g. apt-get install bpftrace)');
+    if (f.btf !== 'yes') missing.push('BTF is missing (/sys/kernel/btf/vmlinux; CONFIG_DEBUG_INFO_BTF): the bpftrace program reads struct iov_iter through it');
+  }
   return missing;
 }
 
 export type PlanChoice =
-  | { readonly ok: true; readonly plan: RecordPlan; readonly recipe: Recipe; readonly kernel: string }
+  | { readonly ok: true; readonly plan: RecordPlan; readonly recipe: Recipe; readonly kernel: string; readonly bpftrace?: BpftraceChoice }
   | { readonly ok: false; readonly missing: readonly string[] };
 
 export interface PlanOptions {
@@ -109,6 +114,20 @@ export function choosePlan(facts: TargetFacts, options: PlanOptions): PlanChoice
   const lines = (text: string) => text.trim().split('\n');
   let definitions: RecordPlan['definitions'];
   let filters: Record<string, string> = {};
+  if (options.kind === 'bpftrace') {
+    // The target's bpftrace decides the dialect; the function is in the netfs module unless netfs is built in.
+    const f = facts.facts;
+    const module = f.netfs === 'built-in' ? 'vmlinux' : 'netfs';
+    const bt = chooseBpftraceDialect(f.bpftrace_version, module === 'vmlinux' ? f.btf === 'yes' : f.btf_netfs === 'yes');
+    const program = bpftraceScript(kernelProfile(kernel)!, { dialect: bt.dialect, module, header: bt.reason });
+    return {
+      ok: true,
+      kernel,
+      recipe: r,
+      bpftrace: bt,
+      plan: { id: options.id, kind: 'bpftrace', definitions: [], filters: {}, bpftrace: program, duration: options.duration, workload: options.workload, failAfterSetup: options.failAfterSetup },
+    };
+  }
   if (options.kind === 'fprobe') {
     if (!r.fprobeEvents) return { ok: false, missing: r.notes.filter((n) => n.startsWith('fprobes')) };
     definitions = lines(r.fprobeEvents).map((text) => ({ file: 'dynamic_events' as const, text }));
@@ -125,6 +144,6 @@ export function choosePlan(facts: TargetFacts, options: PlanOptions): PlanChoice
 }
 
 /** The trace format the recording's lines are in. */
-export function formatOf(kind: RecordKind): 'kprobe' | 'fprobe' | 'fgraph' {
+export function formatOf(kind: RecordKind): 'kprobe' | 'fprobe' | 'fgraph' | 'bpftrace' {
   return kind === 'function_graph' ? 'fgraph' : kind;
 }

@@ -26,6 +26,9 @@ import {
   TraceBinsRequest,
   TraceCallRequest,
   TraceCallsRequest,
+  TraceChangedNotification,
+  TraceFinishRequest,
+  TraceFollowRequest,
   TraceGroupsRequest,
   TraceLinesRequest,
   TraceListRequest,
@@ -36,6 +39,7 @@ import {
   TraceTasksRequest,
   TraceUnloadRequest,
   type IndexStatusParams,
+  type TraceInfoDto,
   type TraceLoadProgressParams,
   type RecipeResult,
 } from '../protocol/lsp';
@@ -48,6 +52,7 @@ import { diagnosticsFor, type DiagnosticLevel } from './handlers/diagnostics';
 import { hoverHandler } from './handlers/hover';
 import { replayHandler } from './handlers/replay';
 import { onLongRequest, onRequest } from './lsp-requests';
+import { workerFollower } from './follow-loaders';
 import { workerLoader } from './index-loaders';
 import { TraceStore } from './trace-store';
 import { WorkspaceIndex } from './workspace-index';
@@ -60,7 +65,7 @@ const warn = (message: string) => connection.console.warn(printable(message));
 const analysis = new DocumentAnalysis(parser, warn);
 const index = new WorkspaceIndex(parser, warn);
 // The bundle puts trace-worker.js beside server.js.
-const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js')));
+const traces = new TraceStore(workerLoader(join(__dirname, 'trace-worker.js')), workerFollower(join(__dirname, 'trace-worker.js')));
 process.on('exit', () => traces.dispose());
 
 let folders: string[] = [];
@@ -209,6 +214,14 @@ onLongRequest(connection, TraceOpenRequest, 'Pinscope: reading the trace', async
   };
   const result = await traces.open(params, { signal, onProgress: report });
   if (result.ok && !result.reused && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
+  return result;
+});
+// A followed trace's totals as it grows (the follower sends at most about 4 updates a second).
+const traceChanged = (trace: TraceInfoDto) => void connection.sendNotification(TraceChangedNotification.method, { trace });
+onRequest(connection, TraceFollowRequest, (params) => traces.follow(params, traceChanged));
+onRequest(connection, TraceFinishRequest, async (params) => {
+  const result = await traces.finish(params, traceChanged);
+  if (result.ok && canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   return result;
 });
 onRequest(connection, TraceListRequest, () => traces.list());

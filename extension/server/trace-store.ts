@@ -14,16 +14,20 @@ import type {
   TraceBinsParams,
   TraceCallDetailDto,
   TraceCallSummaryDto,
+  TraceFinishParams,
+  TraceFollowParams,
   TraceInfoDto,
   TraceLinesDto,
   TraceOpenParams,
   TraceOpenResult,
 } from '../protocol/lsp';
 import type { TraceBinsDto, VariantDecisionDto } from '../protocol/trace-calls';
-import { forView, observedForView, TraceError, type TraceCallResult, type TraceFormat } from '../trace';
-import type { IndexColumns } from '../trace/index-columns';
+import { decodingKernel, forView, observedForView, TraceError, VariantInference, type TraceCallResult, type TraceFormat } from '../trace';
+import { GrowingColumns, type IndexColumns } from '../trace/index-columns';
 import type { DatSeekTable } from '../trace/tracedat';
 import { TraceIndex } from '../trace/trace-index';
+import type { FollowUpdate } from '../node/trace-follow';
+import type { FollowLoader, LiveFollow } from './follow-loaders';
 
 /** What a loader is asked to read. */
 export interface IndexRequest {
@@ -70,6 +74,23 @@ interface Loaded {
   /** The file as it was loaded: a reload is skipped while these hold. */
   readonly key: string;
   readonly copy: string | null;
+  /** A trace followed as it is written, until it finishes. */
+  readonly live?: Live;
+}
+
+interface Live {
+  readonly follow: LiveFollow;
+  readonly columns: GrowingColumns;
+  readonly started: number;
+  readonly request: IndexRequest;
+  /** The reading stopped by itself: why. */
+  failed: string | null;
+}
+
+/** Key of a file as loaded: a reload is skipped while it holds. */
+function keyOf(path: string, kernel: string | null, variant: string, format: string): string {
+  const stat = statSync(path);
+  return JSON.stringify([path, stat.size, stat.mtimeMs, kernel, variant, format]);
 }
 
 const CONTEXT_MAX = 200;
@@ -81,7 +102,10 @@ export class TraceStore {
   private readonly traces = new Map<number, Loaded>();
   private next = 1;
 
-  constructor(private readonly loader: IndexLoader) {}
+  constructor(
+    private readonly loader: IndexLoader,
+    private readonly follower?: FollowLoader,
+  ) {}
 
   async open(params: TraceOpenParams, options: { signal?: AbortSignal; onProgress?: (p: LoaderProgress) => void } = {}): Promise<TraceOpenResult> {
     const kernel = params.kernel ?? null;
@@ -89,13 +113,12 @@ export class TraceStore {
     const format = (params.format ?? 'auto') as TraceFormat | 'auto';
     let key: string;
     try {
-      const stat = statSync(params.path);
-      key = JSON.stringify([params.path, stat.size, stat.mtimeMs, kernel, variant, format]);
+      key = keyOf(params.path, kernel, variant, format);
     } catch (error) {
       return { ok: false, error: `cannot read ${params.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, cancelled: false };
     }
     if (!params.reload) {
-      for (const loaded of this.traces.values()) if (loaded.key === key) return { ok: true, trace: loaded.info, reused: true };
+      for (const loaded of this.traces.values()) if (loaded.key === key && !loaded.live) return { ok: true, trace: loaded.info, reused: true };
     }
     const traceId = this.next++;
     const copyTo = join(tmpdir(), `pinscope-${process.pid}-${traceId}.trace`);
@@ -112,24 +135,11 @@ export class TraceStore {
       throw error;
     }
     const index = new TraceIndex(built.columns);
-    const info: TraceInfoDto = {
-      traceId,
-      path: params.path,
-      format: built.format,
-      kernel: built.kernel,
-      variant: built.decision.variant,
-      decision: built.decision,
-      kernelRelease: built.kernelRelease,
-      lines: built.lines,
-      bytes: built.bytes,
-      seek: built.copied ? 'decompressed-copy' : built.byRecord ? 'records' : 'file',
-      totals: index.totals(),
-      skipped: built.skipped,
-      lost: built.lost,
-      loadMs: Date.now() - started,
-      indexBytes: index.bytes,
-    };
+    const info = infoOf(traceId, params.path, built, index, Date.now() - started);
     if (!built.copied) removeQuietly(copyTo);
+    const dat = built.byRecord && built.seek ? new DatCallReader(params.path, built.seek, built.bytes) : null;
+    // A trace.dat's metadata (kallsyms, formats) is read once, now, not when the first call is opened; a failure shows then.
+    dat?.warm().catch(() => undefined);
     this.traces.set(traceId, {
       info,
       index,
@@ -138,12 +148,180 @@ export class TraceStore {
       reread: {
         path: built.copied ? copyTo : params.path,
         byRecord: built.byRecord,
-        dat: built.byRecord && built.seek ? new DatCallReader(params.path, built.seek, built.bytes) : null,
+        dat,
         format: built.format,
         kernel: built.kernel,
         variant: built.decision.variant,
       },
     });
+    return { ok: true, trace: info, reused: false };
+  }
+
+  /**
+   * Follows a file as it is written (a recording): the trace is held from
+   * now on, its index grows with each update the follower sends, and
+   * `onChange` hears of each (the totals: the views ask again for their pages).
+   */
+  follow(params: TraceFollowParams, onChange: (info: TraceInfoDto) => void): TraceOpenResult {
+    if (!this.follower) return { ok: false, error: 'this server cannot follow a trace', cancelled: false };
+    const request: IndexRequest = {
+      path: params.path,
+      kernel: params.kernel ?? null,
+      variant: (params.variant ?? 'auto') as VariantId | 'auto',
+      format: (params.format ?? 'auto') as TraceFormat | 'auto',
+      copyTo: '',
+    };
+    try {
+      if (!statSync(params.path).isFile()) return { ok: false, error: `${params.path} is not a file`, cancelled: false };
+    } catch (error) {
+      return { ok: false, error: `cannot read ${params.path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, cancelled: false };
+    }
+    const traceId = this.next++;
+    const columns = new GrowingColumns();
+    const index = new TraceIndex(columns.view());
+    // Until the first call: what the settings say (the recorded release decides then).
+    const decision = new VariantInference(request.variant === 'auto' ? null : request.variant, null).decision();
+    const info: TraceInfoDto = {
+      traceId,
+      path: params.path,
+      format: request.format,
+      kernel: decodingKernel(request.kernel, null),
+      variant: decision.variant,
+      decision,
+      kernelRelease: null,
+      lines: 0,
+      bytes: 0,
+      seek: 'file',
+      totals: index.totals(),
+      skipped: { lines: 0, examples: [] },
+      lost: 0,
+      loadMs: 0,
+      indexBytes: index.bytes,
+      live: true,
+    };
+    /** The reading stopped by itself: what was read stays, no longer live; finish says why. */
+    const stop = (error: Error) => {
+      const held = this.traces.get(traceId);
+      if (!held?.live || held.live.failed) return;
+      held.live.failed = error.message;
+      held.live.follow.stop();
+      const stopped = { ...held.info, live: false };
+      this.traces.set(traceId, { ...held, info: stopped });
+      onChange(stopped);
+    };
+    const live: Live = {
+      columns,
+      started: Date.now(),
+      request,
+      failed: null,
+      follow: this.follower(
+        { path: request.path, kernel: request.kernel, variant: request.variant, format: request.format },
+        (update) => {
+          const held = this.traces.get(traceId);
+          if (!held?.live || held.live.failed) return;
+          try {
+            onChange(this.grow(held, update));
+          } catch (error) {
+            stop(error as Error);
+          }
+        },
+        (error) => stop(error),
+      ),
+    };
+    this.traces.set(traceId, {
+      info,
+      index,
+      key: '',
+      copy: params.temporary ? params.path : null,
+      reread: { path: params.path, byRecord: false, dat: null, format: request.format as TraceFormat, kernel: info.kernel, variant: info.decision.variant },
+      live,
+    });
+    return { ok: true, trace: info, reused: false };
+  }
+
+  /** A followed trace's update: its columns grow, its index is built again over them (no copy). */
+  private grow(held: Loaded, update: FollowUpdate): TraceInfoDto {
+    const live = held.live!;
+    live.columns.apply(update.delta);
+    const index = new TraceIndex(live.columns.view());
+    const s = update.state;
+    const info: TraceInfoDto = {
+      ...held.info,
+      kernel: s.kernel,
+      variant: s.decision.variant,
+      decision: s.decision,
+      kernelRelease: s.kernelRelease,
+      lines: s.lines,
+      bytes: s.bytes,
+      totals: index.totals(),
+      loadMs: Date.now() - live.started,
+      indexBytes: index.bytes,
+    };
+    this.traces.set(held.info.traceId, { ...held, info, index, reread: { ...held.reread, kernel: s.kernel, variant: s.decision.variant } });
+    return info;
+  }
+
+  /**
+   * The followed file is complete: read to its end, the last calls handed
+   * out, lost events and skipped lines counted. When the live reading could
+   * differ from a fresh one (FollowEnd.exact), the file is read once more and
+   * that index replaces it. `savedAs`: the name the trace is listed under.
+   */
+  async finish(params: TraceFinishParams, onChange: (info: TraceInfoDto) => void): Promise<TraceOpenResult> {
+    const held = this.traces.get(params.traceId);
+    if (!held) return { ok: false, error: `the server does not hold trace ${params.traceId}`, cancelled: false };
+    const live = held.live;
+    if (!live) return { ok: true, trace: held.info, reused: true };
+    if (live.failed) {
+      this.traces.set(params.traceId, { ...held, live: undefined } as Loaded);
+      return { ok: false, error: live.failed, cancelled: false };
+    }
+    let end;
+    try {
+      end = await live.follow.finish();
+    } catch (error) {
+      this.traces.set(params.traceId, { ...held, info: { ...held.info, live: false }, live: undefined } as Loaded);
+      return { ok: false, error: (error as Error).message, cancelled: false };
+    }
+    const current = this.traces.get(params.traceId);
+    if (!current) return { ok: false, error: 'the trace was unloaded while it finished', cancelled: true };
+    const grown = this.grow(current, end.update);
+    let done = this.traces.get(params.traceId)!;
+    const followed = live.request.path;
+    const summary = end.summary;
+    let info: TraceInfoDto = {
+      ...grown,
+      format: summary.format,
+      lines: summary.lines,
+      bytes: summary.bytes,
+      skipped: { lines: summary.skipped.lines, examples: summary.skipped.examples },
+      lost: summary.lost.reduce((n, l) => n + l.count, 0),
+    };
+    let index = done.index;
+    let reread: Reread = { ...done.reread, format: summary.format };
+    if (!end.exact) {
+      let built: LoadedColumns;
+      try {
+        built = await this.loader({ ...live.request, copyTo: '' }, new AbortController().signal, () => undefined);
+      } catch (error) {
+        return { ok: false, error: (error as Error).message, cancelled: false };
+      }
+      if (!this.traces.has(params.traceId)) return { ok: false, error: 'the trace was unloaded while it finished', cancelled: true };
+      index = new TraceIndex(built.columns);
+      info = { ...infoOf(params.traceId, info.path, built, index, 0), loadMs: 0 };
+      reread = { path: followed, byRecord: false, dat: null, format: built.format, kernel: built.kernel, variant: built.decision.variant };
+    }
+    const path = params.savedAs ?? followed;
+    info = { ...info, path, seek: path === followed ? 'file' : 'decompressed-copy', loadMs: Date.now() - live.started, live: false };
+    let key = '';
+    try {
+      key = keyOf(path, live.request.kernel, live.request.variant, live.request.format);
+    } catch {
+      // The saved copy is gone already: the trace is not found again by its name.
+    }
+    done = { info, index, key, copy: done.copy, reread };
+    this.traces.set(params.traceId, done);
+    onChange(info);
     return { ok: true, trace: info, reused: false };
   }
 
@@ -154,6 +332,7 @@ export class TraceStore {
   unload(traceId: number): boolean {
     const loaded = this.traces.get(traceId);
     if (!loaded) return false;
+    loaded.live?.follow.stop();
     if (loaded.copy) removeQuietly(loaded.copy);
     this.traces.delete(traceId);
     return true;
@@ -277,4 +456,25 @@ function removeQuietly(path: string): void {
   } catch {
     // not there: nothing to free
   }
+}
+
+/** A loaded trace's info, from what its loader built. */
+function infoOf(traceId: number, path: string, built: LoadedColumns, index: TraceIndex, loadMs: number): TraceInfoDto {
+  return {
+    traceId,
+    path,
+    format: built.format,
+    kernel: built.kernel,
+    variant: built.decision.variant,
+    decision: built.decision,
+    kernelRelease: built.kernelRelease,
+    lines: built.lines,
+    bytes: built.bytes,
+    seek: built.copied ? 'decompressed-copy' : built.byRecord ? 'records' : 'file',
+    totals: index.totals(),
+    skipped: built.skipped,
+    lost: built.lost,
+    loadMs,
+    indexBytes: index.bytes,
+  };
 }

@@ -172,8 +172,16 @@ function faultsFrom(rounds: readonly PinRoundDto[], pageSize: number): RangeDto[
   });
 }
 
+/** The last kernel asked for and its profile: a trace decodes every call with the same one. */
+let lastProfile: { version: string; profile: KernelProfile } | null = null;
+
+function profileOf(version: string): KernelProfile {
+  if (lastProfile?.version !== version) lastProfile = { version, profile: kernelProfile(version) ?? kernelProfile('6.12')! };
+  return lastProfile.profile;
+}
+
 export function decodeCall(call: RawCall, kernelVersion: string, pageSize = 4096): DecodedCall {
-  const kernel = kernelProfile(kernelVersion) ?? kernelProfile('6.12')!;
+  const kernel = profileOf(kernelVersion);
   const missing: string[] = [];
   const entry = call.entry;
   const exit = call.exit;

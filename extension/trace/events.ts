@@ -75,6 +75,24 @@ export const TARGET = 'netfs_extract_user_iter';
 export const PIN = 'pin_user_pages_fast';
 export const UNPIN = /^unpin_user_page(s|s_dirty_lock)?$/;
 
+/**
+ * Keys seen lately, by a hash of their length and end letters. A key string
+ * sliced afresh for every line makes V8 look it up in its string table on each
+ * store; the same few keys recur on every line of a trace, so the string
+ * already used is handed out again when the text matches it.
+ */
+const recentKeys: string[] = new Array<string>(1024).fill('');
+
+function fieldKey(text: string, start: number, end: number): string {
+  const length = end - start;
+  const slot = (length * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1)) & 1023;
+  const known = recentKeys[slot]!;
+  if (known.length === length && text.startsWith(known, start)) return known;
+  const key = text.slice(start, end);
+  recentKeys[slot] = key;
+  return key;
+}
+
 /** key=value pairs; values run to the next space (arrays in braces kept whole). */
 export function parseFields(text: string): Record<string, string> {
   const fields: Record<string, string> = {};
@@ -85,7 +103,7 @@ export function parseFields(text: string): Record<string, string> {
       let end = text.indexOf(' ', start);
       if (end < 0) end = text.length;
       const eq = text.indexOf('=', start);
-      if (eq > start && eq < end) fields[text.slice(start, eq)] = text.slice(eq + 1, end);
+      if (eq > start && eq < end) fields[fieldKey(text, start, eq)] = text.slice(eq + 1, end);
       start = end + 1;
     }
     return fields;

@@ -232,6 +232,33 @@ export class IndexBuilder {
     }
   }
 
+  /**
+   * Calls [from, to) and what was added to the tables since `since` (a live
+   * trace sends only these on, see IndexDelta). The calls must all have been
+   * added: a live reader's calls below its next one to hand out.
+   */
+  delta(since: DeltaMark, to: number): IndexDelta {
+    const rows = {} as Record<CallColumn, ArrayBufferView>;
+    for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) rows[key] = (this.columns[key] as unknown as { slice(a: number, b: number): ArrayBufferView }).slice(since.calls, to);
+    // Only the tasks these calls name (a task first seen in a call handed out early, past `to`, comes with that call).
+    let tasks = since.tasks;
+    for (let i = since.calls; i < to; i++) tasks = Math.max(tasks, this.columns.task[i]! + 1);
+    return {
+      from: since.calls,
+      to,
+      rows: rows as unknown as IndexDelta['rows'],
+      taskFrom: since.tasks,
+      taskPid: Int32Array.from(this.taskPid.slice(since.tasks, tasks)),
+      taskComm: Uint32Array.from(this.taskComm.slice(since.tasks, tasks)),
+      stringFrom: since.strings,
+      strings: this.strings.list.slice(since.strings),
+      lateFrom: since.late,
+      lateUnpinTs: Float64Array.from(this.lateUnpins.slice(since.late)),
+      lateLines: this.lateLines,
+      records: { pinRounds: this.sawRounds, unpins: this.sawUnpins },
+    };
+  }
+
   /** The columns, cut to the calls seen. The builder is spent. */
   finish(): IndexColumns {
     const cut = {} as Record<CallColumn, ArrayBufferView>;
@@ -250,3 +277,107 @@ export class IndexBuilder {
   }
 }
 
+
+/** How much of an index a live trace has sent on: calls, tasks, strings, late unpins. */
+export interface DeltaMark {
+  readonly calls: number;
+  readonly tasks: number;
+  readonly strings: number;
+  readonly late: number;
+}
+
+/** Nothing sent yet (string 0, none, both sides have from the start). */
+export const NO_DELTA: DeltaMark = { calls: 0, tasks: 0, strings: 1, late: 0 };
+
+/** What an index gained: its calls [from, to) and the new rows of its tables (plain typed arrays: transferable). */
+export interface IndexDelta {
+  readonly from: number;
+  readonly to: number;
+  readonly rows: { readonly [K in CallColumn]: IndexColumns[K] };
+  readonly taskFrom: number;
+  readonly taskPid: Int32Array;
+  readonly taskComm: Uint32Array;
+  readonly stringFrom: number;
+  readonly strings: readonly string[];
+  readonly lateFrom: number;
+  readonly lateUnpinTs: Float64Array;
+  /** Totals so far, not increments. */
+  readonly lateLines: number;
+  readonly records: IndexColumns['records'];
+}
+
+/** Where the next delta starts. */
+export function markAfter(delta: IndexDelta): DeltaMark {
+  return { calls: delta.to, tasks: delta.taskFrom + delta.taskPid.length, strings: delta.stringFrom + delta.strings.length, late: delta.lateFrom + delta.lateUnpinTs.length };
+}
+
+/** The typed arrays of a delta, for a worker's transfer list. */
+export function deltaBuffers(delta: IndexDelta): ArrayBuffer[] {
+  return [...Object.values(delta.rows), delta.taskPid, delta.taskComm, delta.lateUnpinTs].map((v) => (v as ArrayBufferView).buffer as ArrayBuffer);
+}
+
+type Growable = Int16Array | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float32Array | Float64Array;
+
+function appended<T extends Growable>(old: T, used: number, add: T): T {
+  let out = old;
+  if (used + add.length > old.length) {
+    out = new (old.constructor as new (n: number) => T)(Math.max(16, used + add.length, Math.ceil(old.length * 1.5)));
+    out.set(old.subarray(0, used));
+  }
+  out.set(add, used);
+  return out;
+}
+
+/**
+ * An index that grows by deltas (a live trace on the server): columns with
+ * room to spare, seen through views cut to what has arrived (no copy per update).
+ */
+export class GrowingColumns {
+  private count = 0;
+  private readonly rows = {} as Record<CallColumn, Growable>;
+  private taskPid: Int32Array = new Int32Array(16);
+  private taskComm: Uint32Array = new Uint32Array(16);
+  private tasks = 0;
+  private readonly strings: string[] = [''];
+  private lateUnpinTs: Float64Array = new Float64Array(16);
+  private late = 0;
+  private lateLines = 0;
+  private records: IndexColumns['records'] = { pinRounds: false, unpins: false };
+
+  constructor() {
+    for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) this.rows[key] = new COLUMN_TYPES[key](1024);
+  }
+
+  /** Adds a delta; one that does not start where the last ended is a bug upstream. */
+  apply(delta: IndexDelta): void {
+    if (delta.from !== this.count || delta.taskFrom !== this.tasks || delta.stringFrom !== this.strings.length || delta.lateFrom !== this.late) {
+      throw new Error(`a live trace's update does not follow the last one (calls ${delta.from} after ${this.count})`);
+    }
+    for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) this.rows[key] = appended(this.rows[key], this.count, delta.rows[key] as Growable);
+    this.count = delta.to;
+    this.taskPid = appended(this.taskPid, this.tasks, delta.taskPid);
+    this.taskComm = appended(this.taskComm, this.tasks, delta.taskComm);
+    this.tasks += delta.taskPid.length;
+    this.strings.push(...delta.strings);
+    this.lateUnpinTs = appended(this.lateUnpinTs, this.late, delta.lateUnpinTs);
+    this.late += delta.lateUnpinTs.length;
+    this.lateLines = delta.lateLines;
+    this.records = delta.records;
+  }
+
+  /** The columns as they stand: views into the growing arrays (rows once written never change, so an older view stays valid). */
+  view(): IndexColumns {
+    const cut = {} as Record<CallColumn, ArrayBufferView>;
+    for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) cut[key] = this.rows[key].subarray(0, this.count);
+    return {
+      ...(cut as unknown as Columns),
+      count: this.count,
+      taskPid: this.taskPid.subarray(0, this.tasks),
+      taskComm: this.taskComm.subarray(0, this.tasks),
+      strings: this.strings,
+      lateUnpinTs: this.lateUnpinTs.subarray(0, this.late),
+      lateLines: this.lateLines,
+      records: this.records,
+    };
+  }
+}

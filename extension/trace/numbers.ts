@@ -19,8 +19,60 @@ function exactOf(big: bigint): Exact {
   return big >= BigInt(Number.MIN_SAFE_INTEGER) && big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big.toString();
 }
 
+/** "0x" and lowercase hex digits without a leading zero: already the text addressText makes (the common case). */
+function isCanonicalHex(text: string): boolean {
+  const length = text.length;
+  if (length < 3 || text.charCodeAt(0) !== 48 || text.charCodeAt(1) !== 120 /* 0x */) return false;
+  if (text.charCodeAt(2) === 48 && length > 3) return false;
+  for (let i = 2; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
+}
+
+/** Hex digit value of a character code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * The number most trace values are, read without a BigInt (the common case,
+ * several times a line): up to 15 decimal or 13 hex digits, below 2^53, so
+ * exact. null when the text is anything else, and bigOf decides.
+ */
+function shortOf(text: string): number | null {
+  const length = text.length;
+  if (length >= 3 && text.charCodeAt(0) === 48 && text.charCodeAt(1) === 120 /* 0x */) {
+    if (length > 15) return null;
+    let n = 0;
+    for (let i = 2; i < length; i++) {
+      const d = hexDigit(text.charCodeAt(i));
+      if (d < 0) return null;
+      n = n * 16 + d;
+    }
+    return n;
+  }
+  const negative = text.charCodeAt(0) === 45; /* - */
+  const from = negative ? 1 : 0;
+  if (length === from || length - from > 15) return null;
+  let n = 0;
+  for (let i = from; i < length; i++) {
+    const d = text.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return null;
+    n = n * 10 + d;
+  }
+  // "-0" is 0, as BigInt reads it.
+  return negative && n !== 0 ? -n : n;
+}
+
 /** Decimal, hex or signed text -> the exact value; null for "(fault)" and other non-numbers. */
 export function exactNumber(text: string | undefined): Exact | null {
+  const short = text === undefined ? null : shortOf(text);
+  if (short !== null) return short;
   const big = bigOf(text);
   return big === null ? null : exactOf(big);
 }
@@ -34,6 +86,9 @@ const TWO_64 = 1n << 64n;
  * complement, exactly as the kernel's register held it.
  */
 export function signed64(text: string | undefined): Exact | null {
+  // Below 2^53 a value is its own two's complement reading.
+  const short = text === undefined ? null : shortOf(text);
+  if (short !== null) return short;
   const big = bigOf(text);
   if (big === null) return null;
   return exactOf(big >= TWO_63 && big < TWO_64 ? big - TWO_64 : big);
@@ -41,6 +96,9 @@ export function signed64(text: string | undefined): Exact | null {
 
 /** An address, decimal or hex, as exact "0x…" text (no rounding at any size). */
 export function addressText(text: string | undefined): string | null {
+  if (text !== undefined && isCanonicalHex(text)) return text;
+  const short = text === undefined ? null : shortOf(text);
+  if (short !== null) return short < 0 ? null : '0x' + short.toString(16);
   const big = bigOf(text);
   return big === null || big < 0n ? null : '0x' + big.toString(16);
 }

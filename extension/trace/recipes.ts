@@ -4,6 +4,7 @@
 // the iterators after the call, the pin rounds and the unpins). Offsets and
 // iter_type numbers by version follow kernel-semantics.md §2.1 and §5.7.
 import { kernelProfile } from '../engine/kernel-profile';
+import { bpftraceScript } from './recipe-bpftrace';
 
 export type Arch = 'x86_64' | 'arm64';
 export const ARCHES: readonly Arch[] = ['x86_64', 'arm64'];
@@ -19,7 +20,7 @@ export interface Recipe {
   readonly filters: Readonly<Record<string, string>>;
   /** A shell script: define the probes, add function_graph, record, save the trace. */
   readonly shell: string;
-  /** A bpftrace script (0.19+ syntax: fentry/fexit and `args.x`). */
+  /** A bpftrace script (0.20+ syntax: fentry/fexit and `args.x`; recipe-bpftrace.ts has the other dialects). */
   readonly bpftrace: string;
   /** What this kernel cannot record, and how the recipe works around it. */
   readonly notes: readonly string[];
@@ -150,58 +151,12 @@ ${events.map((e) => `echo 0 > events/${group}/${e}/enable`).join('\n')}
 echo > kprobe_events
 `;
 
-  const bpftrace = `// Pinscope recording recipe for bpftrace 0.19+ (fentry/fexit with BTF): Linux ${kernel}, ${arch}.
-// Run (the first line names the kernel, so Pinscope knows the variant; add -f json to bpftrace for JSON):
+  // The fentry dialect (bpftrace 0.20 on); `pinscope record --kind bpftrace` picks the target's own.
+  const bpftrace = bpftraceScript(profile, {
+    dialect: 'fentry',
+    header: `bpftrace 0.20+ (older: pinscope record --kind bpftrace picks the dialect). Run (the first line names the kernel, so Pinscope knows the variant):
 //   { echo "# pinscope: kernel_release=$(uname -r) arch=$(uname -m)"; bpftrace pinscope.bt; } > pinscope.bt.txt
-// then: pinscope replay pinscope.bt.txt
-fentry:netfs:netfs_extract_user_iter
-{
-	$o = args.orig;
-	printf("xui_entry ts=%llu cpu=%d pid=%d tid=%d comm=%s orig=0x%lx type=%u source=%u nofault=%u iov_offset=%lu ptr=0x%lx count=%lu nr_segs=%lu orig_len=%lu new=0x%lx flags=0x%x\\n",
-	       nsecs, cpu, pid, tid, comm, (uint64)$o, $o->iter_type, $o->data_source, $o->nofault,
-	       $o->iov_offset, (uint64)$o->ubuf, $o->count, $o->nr_segs, args.orig_len,
-	       (uint64)args.new, args.extraction_flags);
-	if ($o->iter_type == ${iovecType}) {
-		$i = (uint64)0;
-		while ($i < $o->nr_segs && $i < 1024) {
-			$v = $o->__iov + $i;
-			printf("xui_iov pid=%d idx=%lu base=0x%lx len=%lu\\n", pid, $i, (uint64)$v->iov_base, $v->iov_len);
-			$i++;
-		}
-	}
-}
-
-fexit:netfs:netfs_extract_user_iter
-{
-	$o = args.orig;
-	$n = args.new;
-	printf("xui_exit ts=%llu cpu=%d pid=%d tid=%d comm=%s ret=%ld orig_iov_offset=%lu orig_ptr=0x%lx orig_count=%lu orig_nr_segs=%lu new_type=%u new_source=%u new_iov_offset=%lu new_bvec=0x%lx new_count=%lu new_nr_segs=%lu\\n",
-	       nsecs, cpu, pid, tid, comm, retval, $o->iov_offset, (uint64)$o->ubuf, $o->count, $o->nr_segs,
-	       $n->iter_type, $n->data_source, $n->iov_offset, (uint64)$n->bvec, $n->count, $n->nr_segs);
-	if (retval > 0) {
-		$i = (int64)0;
-		while ($i < retval && $i < 256) {
-			$bv = (struct bio_vec *)($n->bvec + $i);
-			printf("xui_bvec pid=%d idx=%ld page=0x%lx off=%u len=%u\\n", pid, $i, (uint64)$bv->bv_page, $bv->bv_offset, $bv->bv_len);
-			$i++;
-		}
-	}
-}
-
-kprobe:pin_user_pages_fast
-{
-	printf("pupf_entry pid=%d start=0x%lx nr_pages=%d gup_flags=0x%x\\n", pid, arg0, (int32)arg1, (uint32)arg2);
-}
-
-kretprobe:pin_user_pages_fast
-{
-	printf("pupf_exit pid=%d ret=%d\\n", pid, (int32)retval);
-}
-
-kprobe:unpin_user_page
-{
-	printf("unpin pid=%d page=0x%lx\\n", pid, arg0);
-}
-`;
+// then: pinscope replay pinscope.bt.txt`,
+  });
   return { kernel, arch, kprobeEvents, fprobeEvents, filters, shell, bpftrace, notes };
 }

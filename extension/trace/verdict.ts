@@ -26,6 +26,41 @@ export interface TraceCallResult {
 }
 
 
+/**
+ * The model's answers to the calls replayed lately, by their input: the model
+ * is a function of the input alone, and a trace repeats the same call many
+ * times over (a test suite reusing its buffers), so each is worked out once.
+ * Bounded: forgotten wholesale when full.
+ */
+const recentReplays = new Map<string, ReplayResultDto | string>();
+const RECENT_REPLAYS = 4096;
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** The model's prediction for `input`, or why the model cannot take it (CallError's message). */
+function replayOf(input: CallDto): ReplayResultDto | string {
+  const key = JSON.stringify(input);
+  let answer = recentReplays.get(key);
+  if (answer === undefined) {
+    try {
+      // Frozen: the answer is shared by every call with this input.
+      answer = deepFreeze(replayCall(normaliseCall(input)));
+    } catch (error) {
+      if (!(error instanceof CallError)) throw error;
+      answer = error.message;
+    }
+    if (recentReplays.size >= RECENT_REPLAYS) recentReplays.clear();
+    recentReplays.set(key, answer);
+  }
+  return answer;
+}
+
 /** Replays a traced call through `variant` ('auto' here is the newest: a whole trace decides with VariantInference). */
 export function replayTraceCall(call: RawCall, kernel: string, variant: VariantId | 'auto'): TraceCallResult {
   const decoded = decodeCall(call, kernel);
@@ -34,12 +69,9 @@ export function replayTraceCall(call: RawCall, kernel: string, variant: VariantI
   let input = decoded.input;
   if (input) {
     input = { ...input, variant: variant === 'auto' ? NEWEST : variant };
-    try {
-      predicted = replayCall(normaliseCall(input));
-    } catch (error) {
-      if (!(error instanceof CallError)) throw error;
-      missing.push(`a call the model cannot take (${error.message})`);
-    }
+    const replayed = replayOf(input);
+    if (typeof replayed === 'string') missing.push(`a call the model cannot take (${replayed})`);
+    else predicted = replayed;
   }
   const differences: string[] = [];
   const observed = decoded.observed;

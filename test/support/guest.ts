@@ -34,15 +34,32 @@ export interface GuestRun {
   readonly command: string;
 }
 
-/** A fresh guest session's folders, with the user's own tracing to be kept. */
-export function guestRun(): GuestRun {
+/** This machine's bpftrace (Debian's package), which a guest can run from the host's root share. */
+export const HOST_BPFTRACE = '/usr/bin/bpftrace';
+
+/**
+ * The guest gets a bpftrace of its own: this machine's / read-only at /host
+ * (guest-target --host-root) and /bin/bpftrace running the host's binary with
+ * the host's dynamic loader and libraries, so the target really has one.
+ */
+const bpftraceFromHost = (version: string | undefined) => `mkdir -p /host
+mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000,ro pinscope_host /host
+printf '%s\\n' '#!/bin/sh' ${version === undefined ? '' : `'[ "$1" = --version ] && { echo "${version}"; exit 0; }' `}'exec /host/lib64/ld-linux-x86-64.so.2 --library-path /host/usr/lib/x86_64-linux-gnu:/host/lib/x86_64-linux-gnu /host${HOST_BPFTRACE} "$@"' > /bin/bpftrace
+chmod 755 /bin/bpftrace
+`;
+
+/**
+ * A fresh guest session's folders, with the user's own tracing to be kept (and, asked for, a bpftrace;
+ * bpftraceVersion: what its --version says instead of the real one, to see the fallback dialect run).
+ */
+export function guestRun(options: { readonly bpftrace?: boolean; readonly bpftraceVersion?: string } = {}): GuestRun {
   const root = mkdtempSync(join(tmpdir(), 'pinscope-guest-test-'));
   const state = join(root, 'state');
   const share = join(root, 'share');
   mkdirSync(state);
   mkdirSync(share);
-  writeFileSync(join(state, 'seed.sh'), USER_TRACING);
-  return { state, share, command: `${process.execPath} ${GUEST_TARGET} --state ${state} --share ${share}` };
+  writeFileSync(join(state, 'seed.sh'), (options.bpftrace ? bpftraceFromHost(options.bpftraceVersion) : '') + USER_TRACING);
+  return { state, share, command: `${process.execPath} ${GUEST_TARGET} --state ${state} --share ${share}${options.bpftrace ? ' --host-root' : ''}` };
 }
 
 // Three 8 KiB writes, then a 16 KiB read buffer three times over the 24 KiB

@@ -1,15 +1,24 @@
 // "Pinscope: Record Trace…": pick a target (machine-scoped settings only, never
 // the workspace's), a kind and an optional workload, see the recipe, record
 // with a status bar item (calls, events, lost, elapsed; click for Stop/Cancel),
-// keep the raw trace gzip'd under .pinscope/traces/ with its sidecar, then load
-// it like any trace. The recording itself is extension/node/record-session.ts,
-// the same one `pinscope record` runs.
+// keep the raw trace gzip'd under .pinscope/traces/ with its sidecar. The
+// trace is live in the Traces view from its first byte: the recorder also
+// writes it plain to a temporary file the language server follows (its calls
+// appear as they complete); at the end the server reads the rest and lists
+// the trace under the saved copy (the temporary file, the same bytes, stays
+// the server's to read calls again from until the trace is unloaded). The
+// recording itself is extension/node/record-session.ts, the same one
+// `pinscope record` runs.
 import * as vscode from 'vscode';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describeTarget, parseTarget, startRecording, writeSidecar, type Recording, type TargetSpec } from '../../node/record-session';
+import { formatOf } from '../../record/plan';
 import { RECORD_KINDS, type RecordKind } from '../../record/script';
+import type { TraceInfoDto } from '../../protocol/lsp';
 import { registerCommand } from '../lsp-requests';
+import type { TracesView } from './traces-view';
 
 export const RECORD_COMMAND = 'pinscope.recordTrace';
 const STOP_COMMAND = 'pinscope.stopRecording';
@@ -77,7 +86,10 @@ export class TraceRecorder implements vscode.Disposable {
   private active: Recording | null = null;
   private readonly item = vscode.window.createStatusBarItem('pinscope.recording', vscode.StatusBarAlignment.Left, 9);
 
-  constructor(private readonly log: vscode.LogOutputChannel) {
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly traces: Pick<TracesView, 'follow' | 'finish' | 'unload'>,
+  ) {
     this.item.name = 'Pinscope recording';
     this.item.command = STOP_COMMAND;
   }
@@ -143,7 +155,11 @@ export class TraceRecorder implements vscode.Disposable {
 
     const dir = join(folder.uri.fsPath, '.pinscope', 'traces');
     mkdirSync(dir, { recursive: true });
-    const output = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${kind}.trace.gz`);
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const output = join(dir, `${stamp}-${kind}.trace.gz`);
+    // What the server follows: plain text, the same bytes as the gzip'd copy.
+    const followed = join(tmpdir(), `pinscope-recording-${process.pid}-${stamp}.trace`);
+    let live: Promise<TraceInfoDto | undefined> | null = null;
     let calls = 0;
     const render = (p: { events: number; calls: number; lost: number; elapsedMs: number }) => {
       this.item.text = `$(record) Pinscope: ${p.calls} calls · ${p.events} events · ${p.lost} lost · ${elapsed(p.elapsedMs)}`;
@@ -159,6 +175,7 @@ export class TraceRecorder implements vscode.Disposable {
       target,
       kind,
       output,
+      plainCopy: followed,
       elevate: 'pkexec',
       workload: workload.trim() ? ['sh', '-c', workload.trim()] : [],
       confirm: async (choice, _facts, script) => {
@@ -167,13 +184,22 @@ export class TraceRecorder implements vscode.Disposable {
         const doc = await vscode.workspace.openTextDocument({ language: 'shellscript', content: choice.plan.definitions.map((d) => `# ${d.file}: ${d.text}`).join('\n') + '\n\n' + script });
         await vscode.window.showTextDocument(doc, { preview: true, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
         const go = await vscode.window.showInformationMessage(
-          `Record ${kind} on ${describeTarget(target)} (Linux ${choice.kernel})? The script beside runs as root there; it records into instances/pinscope-${choice.plan.id} and removes what it made.`,
+          choice.bpftrace
+            ? `Record with bpftrace on ${describeTarget(target)} (Linux ${choice.kernel}; ${choice.bpftrace.reason})? The script beside runs bpftrace as root there; its probes go away when it stops.`
+            : `Record ${kind} on ${describeTarget(target)} (Linux ${choice.kernel})? The script beside runs as root there; it records into instances/pinscope-${choice.plan.id} and removes what it made.`,
           { modal: true },
           'Record',
         );
         return go === 'Record';
       },
       onStderr: (chunk) => this.log.info(chunk.toString('utf8').trimEnd()),
+      // The trace is on the way: the server follows it from here.
+      onRecording: () => {
+        live ??= this.traces.follow(followed, formatOf(kind)).catch((error: Error) => {
+          this.log.warn(`the recording is not shown live: ${error.message}`);
+          return undefined;
+        });
+      },
       onCall: () => calls++,
       onProgress: (p) => {
         last = p;
@@ -190,16 +216,35 @@ export class TraceRecorder implements vscode.Disposable {
       this.item.hide();
     }
     this.log.info(`recording ended: ${result.outcome}; ${result.progress.events} events, ${calls} calls, ${result.progress.lost} lost; cleanup ${result.cleanup ?? 'not confirmed'}`);
+    const trace = await (live as Promise<TraceInfoDto | undefined> | null);
+    // Unloading the live trace deletes the followed file (it is the server's); else it is ours to delete.
+    const discard = async () => (trace ? void (await this.traces.unload(trace.traceId).catch(() => false)) : rmSync(followed, { force: true }));
     if (result.outcome === 'cannot') {
+      await discard();
       void vscode.window.showErrorMessage(`The target cannot record ${kind}: ${[...result.missing, ...result.errors].join('; ')}`);
       return undefined;
     }
-    if (result.outcome === 'cancelled') return undefined;
+    if (result.outcome === 'cancelled') {
+      await discard();
+      return undefined;
+    }
     writeSidecar(`${output}.pinscope.json`, result, target);
     if (result.outcome === 'failed') void vscode.window.showWarningMessage(`The recording did not end normally (${result.errors.join('; ')}); what arrived is kept.`);
     else if (result.cleanup !== 'done') void vscode.window.showWarningMessage(`Cleanup on the target: ${result.cleanup ?? 'not confirmed'}`);
-    if (!result.summary) return undefined;
     const uri = vscode.Uri.file(output);
+    if (!result.summary) {
+      await discard();
+      return undefined;
+    }
+    if (trace) {
+      const finished = await this.traces.finish(trace.traceId, output).catch((error: Error) => {
+        this.log.error(`the recording's live trace did not finish: ${error.message}`);
+        return undefined;
+      });
+      if (finished) return uri;
+    }
+    // Not followed (the server was down), or its reading failed: the saved copy is read like any trace.
+    await discard();
     await vscode.commands.executeCommand('pinscope.replayTraceFile', uri);
     return uri;
   }

@@ -10,6 +10,9 @@ import {
   IndexListRequest,
   TraceCallRequest,
   TraceCallsRequest,
+  TraceChangedNotification,
+  TraceFinishRequest,
+  TraceFollowRequest,
   TraceGroupsRequest,
   TraceListRequest,
   TraceLoadProgressNotification,
@@ -17,7 +20,9 @@ import {
   TraceOpenRequest,
   TraceTasksRequest,
   TraceUnloadRequest,
+  TRACE_PAGE_MAX,
   type TraceCallRowDto,
+  type TraceChangedParams,
   type TraceFilterDto,
   type TraceGroupDto,
   type TraceInfoDto,
@@ -86,6 +91,8 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
   private traces: TraceInfoDto[] = [];
   /** Pages shown under each expanded node (tasks under a trace, calls under a group). */
   private readonly pages = new Map<string, Paged<TraceTaskDto> | Paged<TraceCallRowDto>>();
+  /** Rows shown under a node before its trace changed (a live trace): asked again, as many, when it is drawn. */
+  private readonly shown = new Map<string, number>();
   private filter: TraceFilterDto = {};
   private readonly changed = new vscode.EventEmitter<Node | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
@@ -121,9 +128,70 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     this.changed.fire(undefined);
   }
 
-  /** Follows the server: asks again whenever it (re)starts. */
+  /** Follows the server: asks again whenever it (re)starts, and hears a live trace grow. */
   watchServer(): vscode.Disposable {
-    return this.client.onDidChangeState(() => void this.refresh());
+    const state = this.client.onDidChangeState(() => void this.refresh());
+    const changes = this.client.onNotification(TraceChangedNotification.method, (p: TraceChangedParams) => this.changedOnServer(p.trace));
+    return vscode.Disposable.from(state, changes);
+  }
+
+  /**
+   * A trace the server follows grew (or finished): its totals are replaced and
+   * the pages shown under it are asked again (as many rows as were shown),
+   * so calls appear as they complete.
+   */
+  private changedOnServer(trace: TraceInfoDto): void {
+    const at = this.traces.findIndex((t) => t.traceId === trace.traceId);
+    if (at < 0) return;
+    this.traces[at] = trace;
+    const own = `t${trace.traceId}`;
+    for (const [key, page] of this.pages) {
+      if (key !== own && !key.startsWith(`${own}/`)) continue;
+      this.shown.set(key, page.rows.length);
+      this.pages.delete(key);
+    }
+    this.changed.fire(undefined);
+  }
+
+  /** How many rows to ask for first under `key`: a page, or what was shown before the trace changed. */
+  private firstLimit(key: string): number {
+    const before = this.shown.get(key);
+    this.shown.delete(key);
+    return Math.min(TRACE_PAGE_MAX, Math.max(PAGE, before ?? 0));
+  }
+
+  /**
+   * A recording's trace, live: the server follows `path` as the recorder
+   * writes it (the file is the server's: deleted when the trace is unloaded).
+   */
+  async follow(path: string, format: string): Promise<TraceInfoDto | undefined> {
+    const settings = vscode.workspace.getConfiguration('pinscope');
+    const kernel = settings.inspect<string>('kernel');
+    const chosen = kernel?.workspaceFolderValue ?? kernel?.workspaceValue ?? kernel?.globalValue;
+    const result = await sendRequest(this.client, TraceFollowRequest, { path, format, temporary: true, variant: settings.get<string>('variant', 'auto'), ...(chosen ? { kernel: chosen } : {}) });
+    if (!result.ok) {
+      this.log.error(printable(`${path}: ${result.error}`));
+      return undefined;
+    }
+    this.traces.push(result.trace);
+    this.changed.fire(undefined);
+    return result.trace;
+  }
+
+  /** The recording ended: the server reads the rest, and lists the trace under its saved copy. */
+  async finish(traceId: number, savedAs: string): Promise<TraceInfoDto | undefined> {
+    const result = await sendRequest(this.client, TraceFinishRequest, { traceId, savedAs });
+    if (!result.ok) {
+      this.log.error(printable(`${savedAs}: ${result.error}`));
+      void vscode.window.showErrorMessage(printable(`Pinscope could not finish reading the recording ${vscode.workspace.asRelativePath(savedAs)}: ${result.error}`));
+      await this.refresh();
+      return undefined;
+    }
+    this.changedOnServer(result.trace);
+    const summary = tally(result.trace.totals.verdicts, result.trace.totals.calls, result.trace.totals.anomalous);
+    this.log.info(printable(`${savedAs} (${result.trace.format}, recorded): ${summary}; ${variantText(result.trace.decision).replace(/\n/g, '; ')}`));
+    void vscode.window.showInformationMessage(printable(`Pinscope: recorded ${summary}${result.trace.lost ? `; ${n(result.trace.lost)} events lost` : ''}`));
+    return result.trace;
   }
 
   getTreeItem(node: Node): vscode.TreeItem {
@@ -133,7 +201,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
         const t = node.trace;
         const item = new vscode.TreeItem(vscode.workspace.asRelativePath(t.path), vscode.TreeItemCollapsibleState.Expanded);
         const v = t.decision;
-        item.description = printable(`${t.format} — ${v.variant}${v.contradiction || v.conflict ? ' ⚠' : ''} — ${tally(t.totals.verdicts, t.totals.calls, t.totals.anomalous)}`);
+        item.description = printable(`${t.live ? 'recording — ' : ''}${t.format} — ${v.variant}${v.contradiction || v.conflict ? ' ⚠' : ''} — ${tally(t.totals.verdicts, t.totals.calls, t.totals.anomalous)}`);
         // Escaped a line at a time: the tooltip's own line breaks stay breaks.
         item.tooltip = [variantText(v), t.path, `${n(t.totals.tasks)} task(s), ${n(t.lines)} lines${t.skipped.lines ? `, ${n(t.skipped.lines)} skipped` : ''}; read in ${(t.loadMs / 1000).toFixed(1)} s`]
           .flatMap((text) => text.split('\n'))
@@ -214,7 +282,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const key = keyOf(node);
     let page = this.pages.get(key) as Paged<TraceTaskDto> | undefined;
     if (!page) {
-      const first = await sendRequest(this.client, TraceTasksRequest, { traceId: node.trace.traceId, filter: this.filter, offset: 0, limit: PAGE });
+      const first = await sendRequest(this.client, TraceTasksRequest, { traceId: node.trace.traceId, filter: this.filter, offset: 0, limit: this.firstLimit(key) });
       if (!first) return this.forgotten();
       this.pages.set(key, (page = { total: first.total, rows: [...first.tasks] }));
     }
@@ -239,7 +307,7 @@ export class TracesView implements vscode.TreeDataProvider<Node> {
     const key = keyOf(node);
     let page = this.pages.get(key) as Paged<TraceCallRowDto> | undefined;
     if (!page) {
-      const first = await sendRequest(this.client, TraceCallsRequest, { traceId: node.trace.traceId, filter: node.filter, offset: 0, limit: PAGE });
+      const first = await sendRequest(this.client, TraceCallsRequest, { traceId: node.trace.traceId, filter: node.filter, offset: 0, limit: this.firstLimit(key) });
       if (!first) return this.forgotten();
       this.pages.set(key, (page = { total: first.total, rows: [...first.calls] }));
     }

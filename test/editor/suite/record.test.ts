@@ -1,9 +1,11 @@
 // Pinscope: Record Trace… in a real VS Code, recording from a real kernel:
 // Pinscope's test guest (Debian 6.12 under qemu) as a target command. The
 // pickers are skipped with a preset; the rest is the command as a user runs
-// it: the status bar item while it records, the gzip'd trace and its sidecar
-// under .pinscope/traces/, the trace loaded into the Traces view with every
-// call replayed to a match, the guest's tracefs as it was.
+// it: the status bar item while it records, the calls in the Traces view as
+// they complete (before the recording ends; one replayed meanwhile), the
+// gzip'd trace and its sidecar under .pinscope/traces/, the finished trace in
+// the Traces view with every call replayed to a match, the guest's tracefs as
+// it was.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +30,7 @@ describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () 
     if (saved) rmSync(join(saved, '..', '..'), { recursive: true, force: true });
   });
 
-  it('records busybox dd in the guest, shows the progress in the status bar, keeps the trace gzip\'d with its sidecar, loads it: every call a match', async () => {
+  it('records busybox dd in the guest: the progress in the status bar, the writes in the Traces view and one replayed while the workload sleeps, the trace kept gzip\'d with its sidecar, every call a match', async function () {
     const root = mkdtempSync(join(tmpdir(), 'pinscope-editor-record-'));
     const state = join(root, 'state');
     const share = join(root, 'share');
@@ -40,15 +42,49 @@ describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () 
       const text = api.recorder.statusText;
       if (text) statuses.add(text);
     }, 100);
+    const started = Date.now();
+    const renders: Array<{ ret: number | null }> = [];
+    const rendering = api.onDidRenderReplay((message) => renders.push(message as { ret: number | null }));
+    /** What the Traces view showed of the recording while it was still recording. */
+    type Shown = { ms: number; labels: string[]; replayMs: number | null; ret: number | null };
+    let shown: Shown | null = null;
+    let recording = true;
+    // The Traces view as a user sees it, walked while the recording runs: trace → task → all calls.
+    const watch = (async () => {
+      while (recording && !shown) {
+        await new Promise((r) => setTimeout(r, 150));
+        const live = api.traces.loaded.find((t) => t.live);
+        if (!live || live.totals.calls === 0 || api.recorder.statusText === null) continue;
+        const node = (await api.traces.getChildren()).find((n) => n.kind === 'trace' && n.trace.traceId === live.traceId);
+        const [task] = node ? await api.traces.getChildren(node) : [];
+        const [all] = task ? await api.traces.getChildren(task) : [];
+        const calls = all ? await api.traces.getChildren(all) : [];
+        if (!calls.length || api.recorder.statusText === null) continue;
+        const labels = calls.map((c) => `${api.traces.getTreeItem(c).label} ${api.traces.getTreeItem(c).description}`);
+        const ms = Date.now() - started;
+        const first = calls[0]!;
+        // The first call replayed while the recording goes on.
+        await api.traces.openCall(live.traceId, first.kind === 'call' ? first.call.index : 0, { revealSource: false });
+        const deadline = Date.now() + 20_000;
+        while (renders.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+        shown = { ms, labels, replayMs: renders.length ? Date.now() - started : null, ret: first.kind === 'call' ? first.call.observedRet : null };
+        if (api.recorder.statusText === null) shown = null; // it ended meanwhile: not live
+        break;
+      }
+    })();
     let uri: vscode.Uri | undefined;
     try {
       uri = await api.recorder.record({
         target: { command: `node ${join(REPO_ROOT, 'scripts/guest-target.mjs')} --state ${state} --share ${share}` },
         kind: 'kprobe',
-        workload: 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3 && dd if=/mnt/share/f of=/dev/null bs=16k count=4',
+        // The writes, a pause long enough to see them, the reads.
+        workload: 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3 && sleep 6 && dd if=/mnt/share/f of=/dev/null bs=16k count=4',
       });
     } finally {
+      recording = false;
+      await watch;
       clearInterval(sampler);
+      rendering.dispose();
     }
     assert.ok(uri, 'the recording was saved');
     saved = uri.fsPath;
@@ -62,8 +98,21 @@ describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () 
     assert.equal(sidecar.calls, 6);
     assert.ok(sidecar.probes.length > 0 && sidecar.script.includes('pinscope_record'), 'the recipe is kept beside the trace');
     assert.ok([...statuses].some((s) => /^\$\(record\) Pinscope: \d+ calls · \d+ events · 0 lost · \d+:\d\d$/.test(s)), [...statuses].join(' | '));
+    // Live: the writes were in the view, and one replayed, while the workload slept (before the reads).
+    // (Set in the watcher: the compiler does not see it.)
+    const seen = shown as Shown | null;
+    assert.ok(seen, 'the Traces view showed calls of the recording before it ended');
+    assert.ok(seen.labels.length >= 1 && seen.labels.length <= 3, seen.labels.join(' | '));
+    assert.ok(seen.labels.every((l) => /: UBUF write 8192 match/.test(l)), seen.labels.join(' | '));
+    assert.ok(seen.replayMs !== null, 'the replay of a call shown live rendered');
+    assert.deepEqual(renders[0]?.ret, seen.ret);
+    // The round trip, for the notes (not a timed assertion).
+    this.test!.title += ` [first call in the view ${(seen.ms / 1000).toFixed(1)} s after Record, replayed at ${(seen.replayMs! / 1000).toFixed(1)} s]`;
+    // Finished: the same trace, now listed under the saved copy, all of it.
     const loaded = api.traces.loaded.find((t) => t.path === uri!.fsPath);
     assert.ok(loaded, 'the recording is in the Traces view');
+    assert.equal(loaded.live, false);
+    assert.equal(api.traces.loaded.filter((t) => t.live).length, 0);
     assert.equal(loaded.totals.calls, 6);
     assert.equal(loaded.totals.verdicts.match, 6);
     // The guest's tracefs, before and after, in the same boot.
