@@ -178,15 +178,13 @@ export class ReplayPanel implements vscode.Disposable {
 
   private reveal(): vscode.WebviewPanel {
     if (this.panel) {
-      // On screen already: a new replay is posted into it where it is (moving it would reload its webview).
-      if (!this.panel.visible) this.panel.reveal(vscode.ViewColumn.Beside, true);
+      this.panel.reveal(vscode.ViewColumn.Beside, true);
       return this.panel;
     }
     // adopt() sets the webview's options and content, the same for a restored panel.
     // Beside the code; with no editor open, "beside" would be the first column, where the code then opens over it.
     const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Two;
-    // Kept alive behind other tabs: shown again, it has its replay at once instead of loading again.
-    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: column, preserveFocus: true }, { retainContextWhenHidden: true });
+    const panel = vscode.window.createWebviewPanel(REPLAY_VIEW_TYPE, 'Pinscope', { viewColumn: column, preserveFocus: true });
     return this.adopt(panel);
   }
 

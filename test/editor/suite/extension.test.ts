@@ -179,6 +179,9 @@ describe('Pinscope in a real VS Code', () => {
     const editor = await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One });
     const [lens] = await pinscopeLenses(uri);
     assert.ok(lens?.command);
+    // The trace loaded by an earlier test made the replay panel ahead: closed, so that the lens opens it.
+    await vscode.window.tabGroups.close(replayTabs().map(({ tab }) => tab));
+    await until(() => replayTabs().length === 0, 'no replay panel');
     assert.deepEqual(replayTabs(), []);
     const rendered = nextRender();
     await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
