@@ -120,4 +120,45 @@ describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () 
     assert.equal(readFileSync(join(state, 'after'), 'utf8'), readFileSync(join(state, 'before'), 'utf8'));
     assert.match(readFileSync(join(state, 'before'), 'utf8'), /p:mine\/vfsr vfs_read/);
   });
+
+  // Last: it disposes the recorder, as VS Code does when the editor closes (the recorder is one of the
+  // extension's subscriptions). Closing stops the recording; the target drains and cleans up.
+  it('the editor closing while it records (the recorder disposed, as on deactivation): the recording stops, the calls so far are kept, the guest\'s tracefs is as it was', async function () {
+    const root = mkdtempSync(join(tmpdir(), 'pinscope-editor-close-'));
+    const state = join(root, 'state');
+    const share = join(root, 'share');
+    mkdirSync(state);
+    mkdirSync(share);
+    writeFileSync(join(state, 'seed.sh'), "echo 'p:mine/vfsr vfs_read' >> /sys/kernel/tracing/kprobe_events\n");
+    const recording = api.recorder.record({
+      target: { command: `node ${join(REPO_ROOT, 'scripts/guest-target.mjs')} --state ${state} --share ${share}` },
+      kind: 'kprobe',
+      // The writes, then a workload that would go on for ten minutes.
+      workload: 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3 && sleep 600',
+    });
+    const deadline = Date.now() + 180_000;
+    while (!/^\$\(record\) Pinscope: 3 calls/.test(api.recorder.statusText ?? '')) {
+      assert.ok(Date.now() < deadline, `the writes were recorded (status: ${api.recorder.statusText})`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    api.recorder.dispose();
+    const uri = await recording;
+    assert.ok(uri, 'the recording was saved');
+    saved = saved ?? uri.fsPath; // after() removes the workspace's .pinscope/ with both recordings
+    assert.match(gunzipSync(readFileSync(uri.fsPath)).toString('utf8').split('\n')[0]!, /^# pinscope: kernel_release=6\.12\./);
+    const sidecar = JSON.parse(readFileSync(`${uri.fsPath}.pinscope.json`, 'utf8'));
+    assert.equal(sidecar.cleanup, 'done');
+    assert.equal(sidecar.calls, 3);
+    // The guest powers off once its script has cleaned up; before and after are from the same boot.
+    while (!existsSync(join(state, 'status'))) {
+      assert.ok(Date.now() < deadline, 'the guest finished after the editor closed');
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(readFileSync(join(state, 'after'), 'utf8'), readFileSync(join(state, 'before'), 'utf8'));
+    assert.match(readFileSync(join(state, 'before'), 'utf8'), /p:mine\/vfsr vfs_read/);
+    const loaded = api.traces.loaded.find((t) => t.path === uri.fsPath);
+    assert.ok(loaded && !loaded.live, 'the stopped recording is listed, finished');
+    assert.equal(loaded.totals.verdicts.match, 3);
+    rmSync(root, { recursive: true, force: true });
+  });
 });
