@@ -16,6 +16,17 @@ import type { PinscopeApi } from '../../../extension/client/extension';
 
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
+/** A fresh guest for one recording: its state and share folders, a user's own kprobe seeded, the target command. */
+function newGuest(prefix: string): { root: string; state: string; target: { command: string } } {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  const state = join(root, 'state');
+  const share = join(root, 'share');
+  mkdirSync(state);
+  mkdirSync(share);
+  writeFileSync(join(state, 'seed.sh'), "echo 'p:mine/vfsr vfs_read' >> /sys/kernel/tracing/kprobe_events\n");
+  return { root, state, target: { command: `node ${join(REPO_ROOT, 'scripts/guest-target.mjs')} --state ${state} --share ${share}` } };
+}
+
 describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () {
   this.timeout(240_000);
   let api: PinscopeApi;
@@ -31,12 +42,7 @@ describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () 
   });
 
   it('records busybox dd in the guest: the progress in the status bar, the writes in the Traces view and one replayed while the workload sleeps, the trace kept gzip\'d with its sidecar, every call a match', async function () {
-    const root = mkdtempSync(join(tmpdir(), 'pinscope-editor-record-'));
-    const state = join(root, 'state');
-    const share = join(root, 'share');
-    mkdirSync(state);
-    mkdirSync(share);
-    writeFileSync(join(state, 'seed.sh'), "echo 'p:mine/vfsr vfs_read' >> /sys/kernel/tracing/kprobe_events\n");
+    const { state, target } = newGuest('pinscope-editor-record-');
     const statuses = new Set<string>();
     const sampler = setInterval(() => {
       const text = api.recorder.statusText;
@@ -75,7 +81,7 @@ describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () 
     let uri: vscode.Uri | undefined;
     try {
       uri = await api.recorder.record({
-        target: { command: `node ${join(REPO_ROOT, 'scripts/guest-target.mjs')} --state ${state} --share ${share}` },
+        target,
         kind: 'kprobe',
         // The writes, a pause long enough to see them, the reads.
         workload: 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3 && sleep 6 && dd if=/mnt/share/f of=/dev/null bs=16k count=4',
@@ -124,14 +130,9 @@ describe('Pinscope: Record Trace… on a real kernel (qemu guest)', function () 
   // Last: it disposes the recorder, as VS Code does when the editor closes (the recorder is one of the
   // extension's subscriptions). Closing stops the recording; the target drains and cleans up.
   it('the editor closing while it records (the recorder disposed, as on deactivation): the recording stops, the calls so far are kept, the guest\'s tracefs is as it was', async function () {
-    const root = mkdtempSync(join(tmpdir(), 'pinscope-editor-close-'));
-    const state = join(root, 'state');
-    const share = join(root, 'share');
-    mkdirSync(state);
-    mkdirSync(share);
-    writeFileSync(join(state, 'seed.sh'), "echo 'p:mine/vfsr vfs_read' >> /sys/kernel/tracing/kprobe_events\n");
+    const { root, state, target } = newGuest('pinscope-editor-close-');
     const recording = api.recorder.record({
-      target: { command: `node ${join(REPO_ROOT, 'scripts/guest-target.mjs')} --state ${state} --share ${share}` },
+      target,
       kind: 'kprobe',
       // The writes, then a workload that would go on for ten minutes.
       workload: 'dd if=/dev/zero of=/mnt/share/f bs=8k count=3 && sleep 600',
