@@ -4,7 +4,7 @@
 // printed), 1 the recording failed midway (the connection was lost, or the
 // target could not clean up).
 import { parseArgs } from 'node:util';
-import { decodingKernel, replayTraceCall, VariantInference, type TraceCallResult } from '../trace';
+import { StreamingReplay } from '../trace';
 import { RECORD_KINDS, type RecordKind } from '../record/script';
 import { describeTarget, parseTarget, startRecording, writeSidecar, type TargetSpec } from '../node/record-session';
 import { HEADER, row, summaryLines, UsageError, variantLines, write } from './replay-command';
@@ -52,7 +52,8 @@ export async function recordCommand(argv: string[]): Promise<number> {
   err(`recording ${kind} on ${describeTarget(target)}${workload.length ? ` while running: ${workload.join(' ')}` : ''}`);
   const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
   let printedHeader = false;
-  let inference: VariantInference | null = null;
+  // As pinscope replay does: the variant from the recorded release (the trace's first line), checked by the calls.
+  const replaying = new StreamingReplay({ variant: 'auto', kernel: null });
   const recording = startRecording({
     target,
     kind,
@@ -69,10 +70,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
     onFacts: (facts) => err(`target: Linux ${facts.kernelRelease ?? '?'} ${facts.arch ?? '?'}; ${Object.entries(facts.facts).map(([k, v]) => `${k}=${v}`).join(' ')}`),
     onRecording: () => err(`recording into ${output}${workload.length || duration ? '' : ' (Ctrl-C stops)'}`),
     onCall: (call, trace) => {
-      // As pinscope replay does: the variant from the recorded release (the trace's first line), checked by the calls.
-      inference ??= new VariantInference(null, trace.kernelRelease);
-      const result: TraceCallResult = replayTraceCall(call, decodingKernel(null, trace.kernelRelease), inference.provisional());
-      inference.observe(result.evidence, result.line);
+      const result = replaying.replay(call, trace);
       verdicts[result.verdict]++;
       if (!printedHeader) {
         write(process.stdout, [HEADER]);
@@ -107,7 +105,7 @@ export async function recordCommand(argv: string[]): Promise<number> {
   }
   if (result.summary || result.plan) writeSidecar(`${output}.pinscope.json`, result, target);
   if (result.summary) {
-    const decision = (inference ?? new VariantInference(null, result.summary.kernelRelease)).decision();
+    const decision = replaying.inference(result.summary.kernelRelease).decision();
     write(process.stdout, [`${output}: ${result.summary.format}, ${result.summary.lines} lines, ${result.summary.calls} call(s)`, ...variantLines(decision), ...summaryLines(result.summary, verdicts)]);
   }
   if (result.workloadExit !== null && result.workloadExit !== 0) err(`the workload exited with status ${result.workloadExit}`);

@@ -8,7 +8,7 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import type { VariantId } from '../protocol/dto';
 import type { VariantDecisionDto } from '../protocol/trace-calls';
-import { decodingKernel, replayTraceCall, TraceError, VariantInference, type TraceFormat, type TraceReader, type TraceSummary } from '../trace';
+import { decodingKernel, StreamingReplay, TraceError, type TraceFormat, type TraceReader, type TraceSummary } from '../trace';
 import { IndexBuilder, markAfter, NO_DELTA, type DeltaMark, type IndexDelta } from '../trace/index-columns';
 import { newReader } from './trace-file';
 
@@ -55,10 +55,9 @@ export class TraceFollower {
   private readonly builder = new IndexBuilder();
   private readonly reader: TraceReader;
   private readonly buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  private readonly forced: VariantId | null;
-  private inference: VariantInference | null = null;
+  /** As pinscope replay reads: the variant from the recorded release (else the newest), checked by the calls. */
+  private readonly replaying: StreamingReplay;
   private release: string | null = null;
-  private usedVariant: VariantId | null = null;
   private offset = 0;
   /** Calls handed out: all below `next`, and these above it (the reconstructor may hand some out early). */
   private next = 0;
@@ -74,18 +73,12 @@ export class TraceFollower {
     private readonly options: FollowOptions,
     private readonly file: FileHandle,
   ) {
-    this.forced = options.variant === 'auto' ? null : options.variant;
+    this.replaying = new StreamingReplay(options);
     this.reader = newReader({
       format: options.format,
       onCall: (raw, trace) => {
         this.release = trace.kernelRelease;
-        // As replayTrace does: the variant from the recorded release (else the newest), checked by the calls.
-        this.inference ??= new VariantInference(this.forced, trace.kernelRelease);
-        const variant = this.inference.provisional();
-        this.usedVariant ??= variant;
-        const result = replayTraceCall(raw, decodingKernel(options.kernel, trace.kernelRelease), variant);
-        this.inference.observe(result.evidence, result.line);
-        this.builder.add(raw, result);
+        this.builder.add(raw, this.replaying.replay(raw, trace));
         if (raw.index === this.next) {
           this.next++;
           while (this.ahead.delete(this.next)) this.next++;
@@ -118,15 +111,16 @@ export class TraceFollower {
       this.offset += bytesRead;
       total += bytesRead;
       // The scanner keeps copies of what it holds on to: the buffer is free again after push.
-      this.push(this.buffer.subarray(0, bytesRead));
+      this.located(() => this.reader.push(this.buffer.subarray(0, bytesRead)));
     }
     if (total > 0) this.quiet = false;
     return total;
   }
 
-  private push(bytes: Buffer): void {
+  /** The reader's errors name the file. */
+  private located<T>(work: () => T): T {
     try {
-      this.reader.push(bytes);
+      return work();
     } catch (error) {
       if (error instanceof TraceError) throw new TraceError(`${this.options.path}: ${error.message}`, error.unsupported);
       throw error;
@@ -142,8 +136,8 @@ export class TraceFollower {
   }
 
   private state(): FollowState {
-    const inference = this.inference ?? new VariantInference(this.forced, this.release);
-    return { lines: this.reader.lines, bytes: this.offset, kernelRelease: this.release, decision: inference.decision(), kernel: decodingKernel(this.options.kernel, this.release) };
+    const decision = this.replaying.inference(this.release).decision();
+    return { lines: this.reader.lines, bytes: this.offset, kernelRelease: this.release, decision, kernel: decodingKernel(this.options.kernel, this.release) };
   }
 
   /** What the index gained since the last update; null when nothing did. */
@@ -157,18 +151,14 @@ export class TraceFollower {
 
   /** The file is complete (read to its end): every call is handed out. */
   end(): FollowEnd {
-    let summary: TraceSummary;
-    try {
-      summary = this.reader.end();
-    } catch (error) {
-      if (error instanceof TraceError) throw new TraceError(`${this.options.path}: ${error.message}`, error.unsupported);
-      throw error;
-    }
+    const summary = this.located(() => this.reader.end());
     this.next = this.builder.calls;
     this.ahead.clear();
     this.sentLines = -1;
     const update = this.update()!;
-    const exact = !this.lateAfterFlush && (this.usedVariant === null || update.state.decision.variant === this.usedVariant);
+    // The calls were replayed with the provisional variant (fixed by the release): exact when the decision kept it.
+    const provisional = this.replaying.inference(this.release).provisional();
+    const exact = !this.lateAfterFlush && (!this.replaying.started || update.state.decision.variant === provisional);
     return { update, summary, exact };
   }
 

@@ -6,5 +6,5 @@ export { replayTraceCall, type TraceCallResult } from './verdict';
 export { forView, observedForView, traceRecords, type ObservedForView, type TraceRecords } from './observed-view';
 export { recipe, ARCHES, RecipeError, type Arch, type Recipe } from './recipes';
 export { printable, printableJson } from './printable';
-export { replayTrace, decideVariant, decodingKernel, type ReplayOne, type TraceReplayOptions, type TraceReplayOutcome } from './trace-replay';
+export { replayTrace, decideVariant, StreamingReplay, decodingKernel, type ReplayOne, type TraceReplayOptions, type TraceReplayOutcome } from './trace-replay';
 export { callEvidence, evidenceOf, VariantInference, type CallEvidence } from './variant-inference';

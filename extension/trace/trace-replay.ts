@@ -41,25 +41,49 @@ export function decodingKernel(asked: string | null, release: string | null): st
 }
 
 /**
+ * Calls replayed as they stream by, with the variant known so far (the
+ * recorded release's, else the newest) unless one is given, the evidence of
+ * each gathered for the decision: one reading of replayTrace, a recording's
+ * calls, a followed file.
+ */
+export class StreamingReplay {
+  private seen: VariantInference | null = null;
+
+  constructor(
+    private readonly options: TraceReplayOptions,
+    private readonly variant: VariantId | null = null,
+  ) {}
+
+  readonly replay: ReplayOne = (call, trace) => {
+    this.seen ??= new VariantInference(this.options.variant === 'auto' ? null : this.options.variant, trace.kernelRelease);
+    const result = replayTraceCall(call, decodingKernel(this.options.kernel, trace.kernelRelease), this.variant ?? this.seen.provisional());
+    this.seen.observe(result.evidence, result.line);
+    return result;
+  };
+
+  /** True once a call was replayed. */
+  get started(): boolean {
+    return this.seen !== null;
+  }
+
+  /** The evidence so far (`release`: the trace's, for a trace with no call yet). */
+  inference(release: string | null): VariantInference {
+    return this.seen ?? new VariantInference(this.options.variant === 'auto' ? null : this.options.variant, release);
+  }
+}
+
+/**
  * `pass` reads the trace once, calling `replay` for each call, and returns its
  * summary; it may be called twice, and must start afresh each time.
  */
 export async function replayTrace<S extends TraceFacts>(options: TraceReplayOptions, pass: (replay: ReplayOne) => Promise<S>): Promise<TraceReplayOutcome<S>> {
-  const forced = options.variant === 'auto' ? null : options.variant;
-  let inference: VariantInference | null = null;
-  const read = (variant: VariantId | null) =>
-    pass((call, trace) => {
-      inference ??= new VariantInference(forced, trace.kernelRelease);
-      const result = replayTraceCall(call, decodingKernel(options.kernel, trace.kernelRelease), variant ?? inference.provisional());
-      inference.observe(result.evidence, result.line);
-      return result;
-    });
-  const summary = await read(null);
-  const first: VariantInference = inference ?? new VariantInference(forced, summary.kernelRelease);
+  const streaming = new StreamingReplay(options);
+  const summary = await pass(streaming.replay);
+  const first = streaming.inference(summary.kernelRelease);
   const decision = first.decision();
   const kernel = decodingKernel(options.kernel, summary.kernelRelease);
   if (decision.variant === first.provisional()) return { summary, decision, kernel, passes: 1 };
-  return { summary: await read(decision.variant), decision, kernel, passes: 2 };
+  return { summary: await pass(new StreamingReplay(options, decision.variant).replay), decision, kernel, passes: 2 };
 }
 
 /**
