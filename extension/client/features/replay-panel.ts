@@ -178,7 +178,9 @@ export class ReplayPanel implements vscode.Disposable {
 
   private reveal(): vscode.WebviewPanel {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      // In its own column, and only when hidden: revealing it "beside" the active editor moved it to
+      // another group on every call shown (a relayout of the workbench before the replay could paint).
+      if (!this.panel.visible) this.panel.reveal(undefined, true);
       return this.panel;
     }
     // adopt() sets the webview's options and content, the same for a restored panel.
