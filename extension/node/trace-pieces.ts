@@ -52,6 +52,8 @@ export interface ParallelOptions {
 }
 
 const CHUNK_BYTES = 1 << 20;
+/** Past its range a piece reads only until its carried tasks settle: smaller chunks, less read for nothing. */
+const OVERRUN_CHUNK_BYTES = 64 << 10;
 /** How far into the file the format and the trace's facts must be known; else it is read whole. */
 const HEAD_BYTES = 4 << 20;
 const GZIP = [0x1f, 0x8b];
@@ -99,7 +101,7 @@ export async function readPiece(spec: PieceSpec, onProgress: (progress: PiecePro
     let pos = spec.start;
     while (!piece.done) {
       if (signal?.aborted) throw new TraceError('cancelled');
-      const want = Math.min(CHUNK_BYTES, piece.room);
+      const want = Math.min(piece.overrunning ? OVERRUN_CHUNK_BYTES : CHUNK_BYTES, piece.room);
       const { bytesRead } = await file.read(buffer, 0, want, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;

@@ -153,7 +153,13 @@ export class TracePiece {
     if (chunk.length > this.room) throw new Error('a piece was pushed past its boundary');
     this.reader.push(chunk);
     this.pos += chunk.length;
-    if (this.room === 0) this.boundary();
+    // Done in this chunk: the boundary it ends at is the next piece's concern.
+    if (this.room === 0 && !this.done) this.boundary();
+  }
+
+  /** Past its range, waiting for carried tasks to settle (a few lines, usually: read in small chunks). */
+  get overrunning(): boolean {
+    return this.cut !== null;
   }
 
   /** Lines read so far (the overrun's too). */
