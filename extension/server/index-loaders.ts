@@ -19,7 +19,7 @@ export const inProcessLoader: IndexLoader = inThreadLoader();
 
 const load = async (request: Parameters<IndexLoader>[0], signal: AbortSignal, onProgress: Parameters<IndexLoader>[2], parallel?: ParallelOptions): Promise<LoadedColumns> => {
   let last = 0;
-  const { columns, summary, decision, kernel } = await loadTraceIndex({
+  const { columns, summary, decision, kernel, pieces } = await loadTraceIndex({
     ...request,
     signal,
     ...(parallel ? { parallel } : {}),
@@ -44,6 +44,7 @@ const load = async (request: Parameters<IndexLoader>[0], signal: AbortSignal, on
     kernelRelease: summary.kernelRelease,
     decision,
     kernel,
+    pieces,
   };
 };
 

@@ -114,29 +114,52 @@ export function mergePieces(pieces: readonly PieceIndex[], forced: VariantId | n
     return id;
   };
   const inference = new VariantInference(forced, pieces[0]!.end.facts.kernelRelease);
-  for (let i = 0; i < count; i++) {
+  // Per piece: its tasks' and strings' ids here (-1: not seen yet).
+  const taskTo = pieces.map((p) => new Int32Array(p.columns.taskPid.length).fill(-1));
+  const stringTo = pieces.map((p) => new Int32Array(p.columns.strings.length).fill(-1));
+  const localString = (k: number, id: number): number => {
+    if (id === 0) return 0;
+    const to = stringTo[k]!;
+    if (to[id]! < 0) to[id] = stringId(pieces[k]!.columns.strings[id]!);
+    return to[id]!;
+  };
+  // Rows come in runs from one piece: the plain columns are copied a run at a time.
+  for (let i = 0; i < count; ) {
     const k = pieceOf[i]!;
-    const r = rowOf[i]!;
-    const piece = pieces[k]!;
-    const c = piece.columns;
-    for (const key of COPIED) out[key][i] = (c[key] as unknown as { [i: number]: number })[r]!;
-    const line = c.line[r]! + offset.get(k)!;
-    out.line[i] = line;
-    const t = c.task[r]!;
-    const pid = c.taskPid[t]!;
-    const comm = c.taskComm[t]! ? c.strings[c.taskComm[t]!]! : null;
-    const key = `${pid >= 0 ? pid : `cpu${c.cpu[r]! >= 0 ? c.cpu[r] : '?'}`}|${comm ?? ''}`;
-    let task = taskIds.get(key);
-    if (task === undefined) {
-      task = taskPid.length;
-      taskPid.push(pid);
-      taskComm.push(comm === null ? 0 : stringId(comm));
-      taskIds.set(key, task);
+    const from = rowOf[i]!;
+    let n = 1;
+    while (i + n < count && pieceOf[i + n] === k && rowOf[i + n] === from + n) n++;
+    const c = pieces[k]!.columns;
+    for (const key of COPIED) (out[key] as unknown as { set(a: ArrayLike<number>, at: number): void }).set((c[key] as unknown as { subarray(a: number, b: number): ArrayLike<number> }).subarray(from, from + n), i);
+    const lineOffset = offset.get(k)!;
+    const evidence = pieces[k]!.evidence;
+    const rules = pieces[k]!.rules;
+    const tasks = taskTo[k]!;
+    for (let j = 0; j < n; j++) {
+      const r = from + j;
+      const line = c.line[r]! + lineOffset;
+      out.line[i + j] = line;
+      const t = c.task[r]!;
+      if (tasks[t]! < 0) {
+        const pid = c.taskPid[t]!;
+        const comm = c.taskComm[t]! ? c.strings[c.taskComm[t]!]! : '';
+        // The builder's own key: the pid, or the CPU without one (the same for every call of such a task), and the comm.
+        const key = `${pid >= 0 ? pid : `cpu${c.cpu[r]! >= 0 ? c.cpu[r] : '?'}`}|${comm}`;
+        let task = taskIds.get(key);
+        if (task === undefined) {
+          task = taskPid.length;
+          taskPid.push(pid);
+          taskComm.push(localString(k, c.taskComm[t]!));
+          taskIds.set(key, task);
+        }
+        tasks[t] = task;
+      }
+      out.task[i + j] = tasks[t]!;
+      out.caller[i + j] = localString(k, c.caller[r]!);
+      const e = evidence[r]!;
+      if (e) inference.observe(rules[e - 1]!, line);
     }
-    out.task[i] = task;
-    out.caller[i] = c.caller[r]! ? stringId(c.strings[c.caller[r]!]!) : 0;
-    const evidence = piece.evidence[r]!;
-    if (evidence) inference.observe(piece.rules[evidence - 1]!, line);
+    i += n;
   }
   const lateUnpinTs = new Float64Array(unpinAt.length);
   for (let i = 0; i < unpinAt.length; i++) lateUnpinTs[i] = pieces[unpinFrom[i]!]!.columns.lateUnpinTs[unpinAt[i]!]!;
