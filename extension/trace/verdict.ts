@@ -35,22 +35,15 @@ export interface TraceCallResult {
 const recentReplays = new Map<string, ReplayResultDto | string>();
 const RECENT_REPLAYS = 4096;
 
-function deepFreeze<T>(value: T): T {
-  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
-    for (const inner of Object.values(value)) deepFreeze(inner);
-    Object.freeze(value);
-  }
-  return value;
-}
-
 /** The model's prediction for `input`, or why the model cannot take it (CallError's message). */
 function replayOf(input: CallDto): ReplayResultDto | string {
   const key = JSON.stringify(input);
   let answer = recentReplays.get(key);
   if (answer === undefined) {
     try {
-      // Frozen: the answer is shared by every call with this input.
-      answer = deepFreeze(replayCall(normaliseCall(input)));
+      // Shared by every call with this input: read-only by its type (freezing every
+      // object of it cost more than the replay itself).
+      answer = replayCall(normaliseCall(input));
     } catch (error) {
       if (!(error instanceof CallError)) throw error;
       answer = error.message;
