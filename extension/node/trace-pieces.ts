@@ -99,7 +99,7 @@ export async function readPiece(spec: PieceSpec, onProgress: (progress: PiecePro
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
     let pos = spec.start;
-    while (!piece.done) {
+    while (!piece.done && !piece.nesting) {
       if (signal?.aborted) throw new TraceError('cancelled');
       const want = Math.min(piece.overrunning ? OVERRUN_CHUNK_BYTES : CHUNK_BYTES, piece.room);
       const { bytesRead } = await file.read(buffer, 0, want, pos);
@@ -289,7 +289,9 @@ export async function readInPieces(read: ParallelRead, parallel: ParallelOptions
   const controller = new AbortController();
   const stop = () => controller.abort();
   read.signal?.addEventListener('abort', stop, { once: true });
-  let pieces: PieceIndex[];
+  let pieces: Array<PieceIndex | null>;
+  // A piece that saw function_graph nesting ends the others: the file is read whole.
+  let nested = false;
   try {
     pieces = await Promise.all(
       starts.map((start, k) =>
@@ -313,7 +315,15 @@ export async function readInPieces(read: ParallelRead, parallel: ParallelOptions
             },
             controller.signal,
           )
+          .then((piece) => {
+            if (piece.end.nested) {
+              nested = true;
+              controller.abort();
+            }
+            return piece;
+          })
           .catch((error: unknown) => {
+            if (nested && error instanceof TraceError && error.message === 'cancelled' && !read.signal?.aborted) return null;
             // One piece failing (or Cancel) stops the others.
             controller.abort();
             throw error;
@@ -324,8 +334,8 @@ export async function readInPieces(read: ParallelRead, parallel: ParallelOptions
     read.signal?.removeEventListener('abort', stop);
   }
   if (read.signal?.aborted) throw new TraceError('cancelled');
-  if (pieces.some((p) => p.end.nested)) return null;
-  const merged = mergePieces(pieces, forced, read.skippedExamples ?? 5);
+  if (nested || pieces.some((p) => p === null || p.end.nested)) return null;
+  const merged = mergePieces(pieces as PieceIndex[], forced, read.skippedExamples ?? 5);
   return {
     columns: merged.columns,
     format: pieces[0]!.end.format,

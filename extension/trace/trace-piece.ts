@@ -162,6 +162,11 @@ export class TracePiece {
     return this.cut !== null;
   }
 
+  /** function_graph nesting was seen (see PieceEnd.nested): reading on is for nothing. */
+  get nesting(): boolean {
+    return this.nested;
+  }
+
   /** Lines read so far (the overrun's too). */
   get lines(): number {
     return this.reader.lines;

@@ -109,13 +109,15 @@ describe('trace: an index read in pieces', () => {
     return [...files, join(FIXTURES, 'recorded', 'dd-kprobe.trace')];
   };
 
-  it('every text fixture, boundaries forced at 120 places and in 40 random sets of 2 or 3: the same index as one reading', async () => {
+  it('every text fixture, boundaries forced at 80 places and in 30 random sets of 2 or 3: the same index as one reading', async function () {
+    // Thousands of builds (a few seconds idle, much more on a busy machine).
+    this.timeout(300_000);
     const rand = random(11);
     const files = fixtureTraces();
     assert.ok(files.length >= 25, `${files.length} fixtures`);
     const merged: string[] = [];
     for (const path of files) {
-      const sets = boundarySets(statSync(path).size, 120, 40, rand);
+      const sets = boundarySets(statSync(path).size, 80, 30, rand);
       const split = await check({ path }, sets);
       if (split > sets.length / 4) merged.push(path);
     }
@@ -131,16 +133,17 @@ describe('trace: an index read in pieces', () => {
     ['release', 5000, 12, { release: '6.8.0-45-generic' }],
     ['one-task', 3000, 1, {}],
   ] as const) {
-    it(`a generated trace (${name}: ${tasks} tasks, markers, iovec probes, lost returns, late unpins, lost notices, a long open call), release window 40 and the default: the same index`, async () => {
+    it(`a generated trace (${name}: ${tasks} tasks, markers, iovec probes, lost returns, late unpins, lost notices, a long open call), release window 40 and the default: the same index`, async function () {
+      this.timeout(300_000);
       const path = generated(name, lines, tasks, lines + tasks, options);
       const rand = random(tasks);
       const size = statSync(path).size;
-      const short = await check({ path, releaseLines: 40 }, boundarySets(size, 60, 30, rand));
-      assert.ok(short > 45, `${short} builds merged pieces`);
+      const short = await check({ path, releaseLines: 40 }, boundarySets(size, 50, 24, rand));
+      assert.ok(short > 37, `${short} of 74 builds merged pieces`);
       const serial = await whole({ path, releaseLines: 40 });
       assert.ok(serial.summary.late > 0 && serial.summary.lost.length > 0 && serial.summary.skipped.lines > 0, 'late lines, lost notices and skipped lines are there to merge');
       if (name === 'few-tasks-v0') assert.equal(serial.decision.variant, 'v0', 'the calls chose v0: the pieces were read twice');
-      await check({ path }, boundarySets(size, 15, 10, rand));
+      await check({ path }, boundarySets(size, 12, 8, rand));
     });
   }
 
