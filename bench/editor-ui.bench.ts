@@ -6,7 +6,7 @@
 // same file (baseline, same run), the extension host's growth, the language
 // server's heap after the load (Pinscope: Show Language Server Memory), the
 // Traces view's first rows after the summary, a chosen call's replay on
-// screen after the click (the first and the next), and the overview's first
+// screen after the click (the first, then five more one after another), and the overview's first
 // paint. Run: npm run bench editor-ui (the files are generated when
 // missing), or PINSCOPE_BENCH_UI_TRACE=file npx tsx bench/editor-ui.bench.ts.
 import { spawnSync } from 'node:child_process';
@@ -26,6 +26,8 @@ const SHOTS = join(REPO_ROOT, '.test-results');
 /** Names this run's processes: the VS Code server's children inherit it. */
 const TAG = `pinscope-bench-${process.pid}`;
 const MiB = 2 ** 20;
+/** Calls chosen after the first, one after another. */
+const NEXT_CLICKS = 5;
 
 /** The extension host and the language server of this run, found by the tag in their environment. */
 function ourProcesses(): { extensionHost: number | null; languageServer: number | null } {
@@ -149,17 +151,21 @@ async function measure(TRACE: string): Promise<void> {
     await call.click();
     await onScreen('call 1,').catch(failed);
     const replayMs = performance.now() - clicked;
-    // Another call, the replay panel open already: what choosing the next call costs, once the
-    // first one's code is shown beside its replay (its call site or its trace lines), as a reader would have it.
-    await page.locator('.tab', { hasText: /call 1$|\.c$/ }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
-    await page.waitForTimeout(500);
-    // The task's second call (its number depends on how the tasks interleave).
-    const next = page.locator('.monaco-list-row', { hasText: /^call \d[\d,]* · / }).nth(1);
-    const number = /^call ([\d,]+) · /.exec(await next.innerText())![1];
-    const clickedNext = performance.now();
-    await next.click();
-    await onScreen(`call ${number},`).catch(failed);
-    const nextReplayMs = performance.now() - clickedNext;
+    // Further calls, the replay panel open already: what choosing the next call costs, each time once the
+    // previous one's code is shown beside its replay (its call site or its trace lines), as a reader would have it.
+    const nextMs: number[] = [];
+    for (let k = 1; k <= NEXT_CLICKS; k++) {
+      await page.locator('.tab', { hasText: /call [\d,]+$|\.c$/ }).first().waitFor({ timeout: 30_000 }).catch(() => undefined);
+      await page.waitForTimeout(500);
+      // Another of the task's calls, in turn (their numbers depend on how the tasks interleave).
+      const rows = page.locator('.monaco-list-row', { hasText: /^call \d[\d,]* · / });
+      const next = rows.nth(k % (await rows.count()));
+      const number = /^call ([\d,]+) · /.exec(await next.innerText())![1];
+      const clickedNext = performance.now();
+      await next.click();
+      await onScreen(`call ${number},`).catch(failed);
+      nextMs.push(performance.now() - clickedNext);
+    }
     clearInterval(sampler);
     const hostAfter = rssMiB(extensionHost);
     const serverAfter = rssMiB(languageServer);
@@ -180,7 +186,7 @@ async function measure(TRACE: string): Promise<void> {
     console.log(`language server heap after the load ${heapMiB.toFixed(1)} MiB (typed arrays ${arraysMiB.toFixed(1)} MiB besides) — goal ≤ 150 MiB: ${verdict(heapMiB <= 150)}; its RSS ${serverBefore.toFixed(0)} MiB before, peak ${serverPeak.toFixed(0)} MiB (the load's worker), ${serverAfter.toFixed(0)} MiB after`);
     console.log(`Traces view first rows ${firstRowsMs.toFixed(0)} ms after the summary — goal ≤ 1000 ms: ${verdict(firstRowsMs <= 1000)}`);
     console.log(`a chosen call's replay on screen ${replayMs.toFixed(0)} ms after the click (the first; the replay panel made when the trace loaded, ${panelReady ? 'its webview loaded by the click' : 'its webview still loading at the click'}) — goal ≤ 300 ms: ${verdict(replayMs <= 300)}`);
-    console.log(`the next call's replay on screen ${nextReplayMs.toFixed(0)} ms after the click, the panel open — goal ≤ 300 ms: ${verdict(nextReplayMs <= 300)}`);
+    console.log(`the next ${NEXT_CLICKS} calls' replays on screen ${nextMs.map((ms) => ms.toFixed(0)).join(', ')} ms after their clicks (max ${Math.max(...nextMs).toFixed(0)}), the panel open — goal ≤ 300 ms each: ${verdict(Math.max(...nextMs) <= 300)}`);
     console.log(`the overview (Show Trace Overview → canvas in the webview, a new editor and webview included) ${overviewMs.toFixed(0)} ms; its first paint inside the webview: npm run bench webview`);
     console.log(`screenshots: .test-results/bench-${name}-traces.png, -replay.png, -overview.png`);
   } finally {

@@ -97,6 +97,12 @@ export interface Reread {
 
 /** The call `index` of the trace, read again (its lines by byte offset, or a trace.dat's records natively from a checkpoint) and replayed. */
 export async function rereadCall(trace: Reread, index: TraceIndex, i: number): Promise<{ raw: RawCall; result: TraceCallResult }> {
+  const raw = await rereadRaw(trace, index, i);
+  return { raw, result: replayTraceCall(raw, trace.kernel, trace.variant) };
+}
+
+/** The call `index` of the trace, read again but not replayed (its lines are all a caller wants). */
+export async function rereadRaw(trace: Reread, index: TraceIndex, i: number): Promise<RawCall> {
   const span = index.span(i);
   let found: RawCall | null = null;
   if (trace.byRecord) {
@@ -119,5 +125,5 @@ export async function rereadCall(trace: Reread, index: TraceIndex, i: number): P
   }
   const where = trace.byRecord ? 'record' : 'line';
   if (found === null) throw new TraceError(`${trace.path}: call ${i + 1} (${where} ${span.callLine}) is not where the index says: has the file changed since it was loaded?`);
-  return { raw: found, result: replayTraceCall(found, trace.kernel, trace.variant) };
+  return found;
 }

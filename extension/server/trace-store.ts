@@ -8,7 +8,7 @@ import { statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatCallReader, readRange } from '../node/trace-file';
-import { rereadCall, type Reread } from '../node/trace-index-load';
+import { rereadCall, rereadRaw, type Reread } from '../node/trace-index-load';
 import type { VariantId } from '../protocol/dto';
 import type {
   TraceBinsParams,
@@ -156,6 +156,9 @@ export class TraceStore {
         variant: built.decision.variant,
       },
     });
+    // The load ran in a worker: the first call is read and replayed once here, after the answer, so the
+    // reader and the engine are compiled in this thread before the user's first click asks for a call.
+    if (index.count > 0) setImmediate(() => void this.call(traceId, 0).catch(() => undefined));
     return { ok: true, trace: info, reused: false };
   }
 
@@ -385,7 +388,7 @@ export class TraceStore {
     const loaded = this.traces.get(traceId);
     if (!loaded || !Number.isInteger(i) || i < 0 || i >= loaded.index.count) return null;
     const n = Math.max(0, Math.min(CONTEXT_MAX, Math.floor(context)));
-    const { raw } = await rereadCall(loaded.reread, loaded.index, i);
+    const raw = await rereadRaw(loaded.reread, loaded.index, i);
     const span = loaded.index.span(i);
     if (loaded.reread.byRecord) {
       const records = [...new Set(raw.lines)].sort((a, b) => a - b);

@@ -426,18 +426,21 @@ export class TraceIndex {
     const buckets = clampInt(params.buckets, 1, 4096);
     const bins: TimeBins = { from, to, bins: buckets };
     const found = this.matching({ ...params.filter, ...windowed(params.filter, from, to) });
-    // Tasks in the window, by first call; each with its calls there.
-    const perTask = new Map<number, number[]>();
-    for (const i of found) {
+    // Tasks in the window, by first call (a call still running from before the window first); each with
+    // its calls there. A running call has no cell (it is counted in the bin it began in), only its span.
+    const perTask = new Map<number, { running: number[]; calls: number[] }>();
+    const listOf = (i: number) => {
       const t = c.task[i]!;
-      let list = perTask.get(t);
-      if (!list) perTask.set(t, (list = []));
-      list.push(i);
-    }
+      let lists = perTask.get(t);
+      if (!lists) perTask.set(t, (lists = { running: [], calls: [] }));
+      return lists;
+    };
+    for (const i of this.runningInto(params.filter, from)) listOf(i).running.push(i);
+    for (const i of found) listOf(i).calls.push(i);
     const rowOffset = Math.max(0, params.rowOffset ?? 0);
     const rowLimit = clampInt(params.rowLimit ?? 200, 1, 1000);
     const maxSpans = clampInt(params.maxSpans ?? SPANS_DEFAULT, 0, SPANS_MAX);
-    const rows = [...perTask].slice(rowOffset, rowOffset + rowLimit).map(([t, calls]) => {
+    const rows = [...perTask].slice(rowOffset, rowOffset + rowLimit).map(([t, { running, calls }]) => {
       const cells = new Map<number, [number, number, number, number]>();
       for (const i of calls) {
         const b = binAt(bins, c.entryTs[i]!);
@@ -452,9 +455,10 @@ export class TraceIndex {
       const flat: number[] = [];
       for (const [b, cell] of [...cells].sort((x, y) => x[0] - y[0])) flat.push(b, ...cell);
       let spans: number[] | null = null;
-      if (calls.length <= maxSpans) {
+      if (running.length + calls.length <= maxSpans) {
         spans = [];
-        for (const i of calls) {
+        // The view clips a span at the window's edges.
+        for (const i of [...running, ...calls]) {
           const ts = c.entryTs[i]!;
           const d = c.durationUs[i]!;
           spans.push(i, ts, Number.isNaN(d) ? ts : ts + d / 1e6, c.verdict[i]! & 3, c.anomalies[i] ? 1 : 0);
@@ -464,6 +468,22 @@ export class TraceIndex {
       return { pid: pid < 0 ? null : pid, comm: this.str(c.taskComm[t]!), cells: flat, spans };
     });
     return { kind: 'timeline', from, to, buckets, tasks: perTask.size, rows };
+  }
+
+  /** Calls (under `filter`) that began before `from` and had not returned by then, in start order. */
+  private runningInto(filter: TraceFilterDto | undefined, from: number): number[] {
+    const c = this.c;
+    const test = this.predicate({ ...filter, ...before(filter, from) })!;
+    // False for an unknown time or duration (NaN).
+    const running = (i: number) => c.entryTs[i]! + c.durationUs[i]! / 1e6 > from && test(i);
+    const out: number[] = [];
+    // A pid is not in the predicate: its calls are the candidates, as in matching().
+    if (filter?.pid !== undefined) {
+      for (const i of this.callsOfPid(filter.pid)) if (running(i)) out.push(i);
+    } else {
+      for (let i = 0; i < c.count; i++) if (running(i)) out.push(i);
+    }
+    return out;
   }
 
   /** Pins taken (at each call's return) and unpin events (at the call's last event), binned, and the running balance. */
@@ -523,6 +543,12 @@ function windowed(filter: TraceFilterDto | undefined, from: number, to: number):
   const timeFrom = Math.max(from, filter?.timeFrom ?? -Infinity);
   if (filter?.timeTo !== undefined && filter.timeTo < to) return { timeFrom, timeTo: filter.timeTo, timeToIncluded: filter.timeToIncluded === true };
   return { timeFrom, timeTo: to, timeToIncluded: filter?.timeTo === undefined || filter.timeTo > to || filter.timeToIncluded === true };
+}
+
+/** The part of `filter`'s time range before `from` (calls that began before a window starting there). */
+function before(filter: TraceFilterDto | undefined, from: number): Pick<TraceFilterDto, 'timeTo' | 'timeToIncluded'> {
+  if (filter?.timeTo !== undefined && filter.timeTo < from) return { timeTo: filter.timeTo, timeToIncluded: filter.timeToIncluded === true };
+  return { timeTo: from, timeToIncluded: false };
 }
 
 function clampInt(n: number, lo: number, hi: number): number {

@@ -2,14 +2,18 @@
 // lens on a kernel-like C file, run "Pinscope: Replay Trace File…" from the
 // command palette on a real trace from test/fixtures/kernel-traces (kprobe, 6.12), pick a
 // call in the Traces view, see its replay beside the code with the right
-// page count, and choose a step to move the editor to its line. Screenshots
-// go to .test-results/ (not committed).
-import { mkdirSync, readFileSync } from 'node:fs';
+// page count, and choose a step to move the editor to its line; then, in a
+// fresh window, the overview of a test run's trace (thousands of calls from
+// hundreds of tasks). Screenshots go to .test-results/ (not committed; the
+// README's overview.png is journey-overview.png).
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import type { VsCodeServer } from '../../scripts/vscode-server-host';
 import { REPO_ROOT } from '../support/fixtures';
 import { KERNEL_TRACES } from '../support/kernel-traces';
+import { writeTestRunTrace } from '../support/test-run-trace';
 
 /** A real trace: its second call (line 21) is a four-page O_DIRECT read. */
 const TRACE = join(KERNEL_TRACES, 'kprobe/aligned.trace.txt');
@@ -94,7 +98,7 @@ async function overviewOpensCalls(page: Page): Promise<void> {
   const summary = await frame.locator('[data-testid="overview-summary"]').innerText();
   if (!/^5 calls in 1 task, /.test(summary)) throw new Error(`the overview says: ${summary}`);
   await frame.locator('[data-testid="call-list-heading"]', { hasText: '5 calls — all' }).waitFor({ timeout: 20_000 });
-  await page.screenshot({ path: join(SHOTS, 'journey-overview.png') });
+  await page.screenshot({ path: join(SHOTS, 'journey-overview-5-calls.png') });
   await frame.locator('[data-testid="trace-call"]').nth(1).click();
   // The replay of call 2 (the four-page read) comes up beside it again (the panel showed a what-if through v0).
   const deadline = Date.now() + 20_000;
@@ -109,8 +113,57 @@ async function overviewOpensCalls(page: Page): Promise<void> {
   if (!(await replayed())) throw new Error("choosing call 2 in the overview's list did not show its replay with 4 bvecs");
 }
 
+async function palette(page: Page, command: string): Promise<void> {
+  await page.keyboard.press('F1');
+  await page.locator('.quick-input-widget').waitFor();
+  await page.keyboard.type(command);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: command.replace(/^Pinscope: /, '') }).first().waitFor();
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * A new window on a copy of the sample workspace, named as any checkout
+ * would be, with a test run's trace in it (written now from the real
+ * fixtures): Replay Trace File… says its verdicts, and Show Trace Overview
+ * draws its tasks; the screenshot is the README's.
+ */
+async function overviewOfATestRun(server: VsCodeServer, browser: Browser): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'pinscope-journey-'));
+  const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+  try {
+    const workspace = join(dir, 'kernel');
+    cpSync(join(REPO_ROOT, 'samples/kernel'), workspace, { recursive: true });
+    mkdirSync(join(workspace, 'traces'));
+    const path = join(workspace, 'traces/xfstests-dio.trace');
+    const made = writeTestRunTrace(path);
+    const n = (x: number) => x.toLocaleString('en');
+    await page.goto(server.workbenchUrl(workspace));
+    const sidebar = page.locator('.activitybar a[aria-label="Pinscope"]');
+    await sidebar.waitFor({ timeout: 60_000 });
+    await sidebar.click();
+    await page.locator('.statusbar-item', { hasText: 'entries' }).first().waitFor({ timeout: 60_000 });
+    await palette(page, 'Pinscope: Replay Trace File');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: '..' }).first().waitFor({ timeout: 20_000 });
+    await page.locator('.quick-input-box input').fill(path);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'xfstests-dio.trace' }).waitFor({ timeout: 20_000 });
+    await page.locator('.quick-input-widget .monaco-button', { hasText: 'OK' }).click();
+    const toast = await page.locator('.notifications-toasts', { hasText: `${n(made.calls)} call(s):` }).first().innerText({ timeout: 60_000 });
+    if (!toast.includes(`, ${n(made.mismatches)} mismatch`)) throw new Error(`the test run's ${made.mismatches} changed returns are not its mismatches: ${toast}`);
+    await palette(page, 'Notifications: Clear All Notifications');
+    await palette(page, 'Pinscope: Show Trace Overview');
+    const frame = await overviewFrame(page);
+    const summary = await frame.locator('[data-testid="overview-summary"]').innerText();
+    if (!summary.startsWith(`${n(made.calls)} calls in ${n(made.tasks)} tasks, `)) throw new Error(`the overview of the test run says: ${summary}`);
+    await frame.locator('[data-testid="call-list-heading"]', { hasText: `${n(made.calls)} calls — all` }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: join(SHOTS, 'journey-overview.png') });
+  } finally {
+    await page.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function runJourney(server: VsCodeServer, browser: Browser, workspace: string): Promise<{ title: string; state: 'passed' | 'failed'; error?: string }> {
-  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line, also after a what-if through v0 → Show Trace Overview lists the calls and one replays';
+  const title = 'Pinscope in a real VS Code (UI journey) palette → Replay Trace File… → Traces view → the call replays beside the code → a step moves the editor to its line, also after a what-if through v0 → Show Trace Overview lists the calls and one replays; a test run’s trace (thousands of calls, hundreds of tasks) in a new window: its verdicts and its overview';
   mkdirSync(SHOTS, { recursive: true });
   const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
   try {
@@ -156,6 +209,7 @@ export async function runJourney(server: VsCodeServer, browser: Browser, workspa
     if (pages !== 4) throw new Error(`the replay shows ${pages} pinned pages, expected 4`);
     await selectStepMovesEditor(page, workspace);
     await overviewOpensCalls(page);
+    await overviewOfATestRun(server, browser);
     return { title, state: 'passed' };
   } catch (error) {
     await page.screenshot({ path: join(SHOTS, 'journey-failed.png') }).catch(() => undefined);

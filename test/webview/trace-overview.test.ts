@@ -275,6 +275,38 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
     await page.close();
   });
 
+  it('zoomed in, a call that began before the window (or ends after it) is drawn to the plot’s edge, not over the lane labels; a click there opens it', async () => {
+    const { page } = await openView(browser, pagingHost(() => 12));
+    // The window 2 s – 3 s: call 100 ran from 1.5 s to 2.2 s, call 101 from 2.6 s to 3.4 s.
+    const zoomed: TraceOverviewDto = {
+      ...OVERVIEW,
+      window: { from: 2, to: 3, bins: 10 },
+      cells: [0, 7, 1, 1, 0, 0],
+      spans: [...[0, 100, 1.5, 2.2, 0, 0], ...[0, 101, 2.6, 3.4, 1, 0]],
+      pins: null,
+    };
+    await showOverview(page, zoomed);
+    const canvas = page.locator('[data-testid="overview-timeline"]');
+    const box = (await canvas.boundingBox())!;
+    const left = Number(await canvas.getAttribute('data-plot-left'));
+    const width = Number(await canvas.getAttribute('data-plot-width'));
+    const lanePx = Number(await canvas.getAttribute('data-lane-px'));
+    const x = (t: number) => left + (t - 2) * width;
+    const at = async (t: number, lane: number) => hue(await pixel(page, x(t), (lane + 0.5) * lanePx));
+    assert.equal(await canvas.getAttribute('data-spans'), '2');
+    assert.equal(await pixel(page, left + 1, 0.5 * lanePx).then(hue), 'green', 'call 100 from the plot’s left edge');
+    assert.equal(await at(2.15, 0), 'green');
+    assert.equal(await at(2.4, 0), 'empty', 'between the calls');
+    assert.equal(await at(2.7, 0), 'red', 'call 101, a mismatch');
+    assert.equal(await pixel(page, left + width - 1, 0.5 * lanePx).then(hue), 'red', 'call 101 to the plot’s right edge');
+    assert.equal(await pixel(page, left - 4, 0.5 * lanePx).then(hue), 'empty', 'nothing drawn into the labels’ gutter');
+    await page.mouse.click(box.x + x(2.02), box.y + 0.5 * lanePx);
+    await page.waitForFunction(() => (window as unknown as { __posted: WebviewToHost[] }).__posted.some((m) => m.type === 'openTraceCall'));
+    const messages = await posted(page);
+    assert.deepEqual(messages.filter((m) => m.type === 'openTraceCall'), [{ v: 1, type: 'openTraceCall', traceId: 4, index: 100 }]);
+    await page.close();
+  });
+
   it('bins that are not numbers (a forged message) are not drawn', async () => {
     const { page } = await openView(browser);
     await send(page, { v: WEBVIEW_PROTOCOL_VERSION, type: 'showTrace', title: 'x', overview: { ...OVERVIEW, cells: ['<b>', 1, 2, 3, 4, 5] } });

@@ -178,7 +178,9 @@ export class ReplayPanel implements vscode.Disposable {
 
   private reveal(): vscode.WebviewPanel {
     if (this.panel) {
-      this.panel.reveal(vscode.ViewColumn.Beside, true);
+      // Only when hidden (then beside the code, not over it): revealing a panel on screen "beside" the
+      // active editor moved it to another group on every call shown, a relayout before the replay painted.
+      if (!this.panel.visible) this.panel.reveal(vscode.ViewColumn.Beside, true);
       return this.panel;
     }
     // adopt() sets the webview's options and content, the same for a restored panel.

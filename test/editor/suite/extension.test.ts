@@ -270,12 +270,20 @@ describe('Pinscope in a real VS Code', () => {
     assert.equal(lines.document.uri.scheme, 'pinscope-trace-call');
     assert.match(lines.document.lineAt(lines.selection.active.line).text, /^15 ▌ .*xui_entry:/);
     assert.equal(vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('direct-io.trace') && e.document.uri.scheme === 'file'), false, 'the trace file is not shown as text');
-    // Replay Call at Cursor, from the call site.
-    const atCursor = nextRender();
+    // Replay Call at Cursor, from the call site. The site opens in the active group: when that is the
+    // panel's, over the panel, which is then shown again beside it, and its webview first restores the
+    // view it had (the short call) before the replay asked for.
+    const renders: RenderedMessage[] = [];
+    const listening = api.onDidRenderReplay((message) => renders.push(message));
     const site = await vscode.window.showTextDocument(workspaceFile('fs/netfs/direct_write.c'));
+    const covered = !replayTabs()[0]!.tab.isActive;
     site.selection = new vscode.Selection(13, 4, 13, 4);
     await vscode.commands.executeCommand('pinscope.replayCallAtCursor');
-    assert.equal((await atCursor).bvecs, 4);
+    await until(() => renders.length === (covered ? 2 : 1), covered ? 'the restored view, then the replay at the cursor' : 'the replay at the cursor');
+    listening.dispose();
+    const atCursor = { v: 1, type: 'rendered', ret: 4, bvecs: 4, pages: 4 };
+    assert.deepEqual(renders, covered ? [{ v: 1, type: 'rendered', ret: 2, bvecs: 2, pages: 2 }, atCursor] : [atCursor]);
+    assert.ok(replayTabs()[0]!.tab.isActive && vscode.window.visibleTextEditors.some((e) => e.document.uri.path.endsWith('fs/netfs/direct_write.c')), 'the replay beside the call site, both on screen');
     // Simulate Call… with a call given (the wizard asks for the same fields).
     const simulated = nextRender();
     await vscode.commands.executeCommand('pinscope.simulateCall', { iter: 'ubuf', segments: [{ addr: '0x7f0000001000', len: 0x2000 }], dir: 'write' });
