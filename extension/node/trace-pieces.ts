@@ -47,6 +47,8 @@ export interface ParallelOptions {
   /** Files smaller than this are read whole. */
   readonly minBytes: number;
   readonly run: PieceRunner;
+  /** How the first piece is read (default: `run`): in this thread, the thread that waits for the others has work too. */
+  readonly runFirst?: PieceRunner;
   /** The pieces start at these bytes (rounded on to a line's start) instead of equal shares (tests). */
   readonly at?: readonly number[];
 }
@@ -295,8 +297,7 @@ export async function readInPieces(read: ParallelRead, parallel: ParallelOptions
   try {
     pieces = await Promise.all(
       starts.map((start, k) =>
-        parallel
-          .run(
+        (k === 0 ? (parallel.runFirst ?? parallel.run) : parallel.run)(
             {
               path: read.path,
               // The first piece detects the format as a whole read does, unless it ends before that is done.

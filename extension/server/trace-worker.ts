@@ -10,7 +10,7 @@ import { columnBuffers, deltaBuffers } from '../trace/index-columns';
 import { seekTableBuffers } from '../trace/tracedat';
 import { followTrace } from '../node/trace-follow';
 import type { FollowFromWorker, FollowToWorker, FollowWorkerData } from './follow-loaders';
-import { pieceBuffers, readPiece, workerPieces, type PieceMessage, type PieceSpec } from '../node/trace-pieces';
+import { inThreadPieces, pieceBuffers, readPiece, workerPieces, type PieceMessage, type PieceSpec } from '../node/trace-pieces';
 import { inThreadLoader, type WorkerMessage } from './index-loaders';
 import type { IndexRequest } from './trace-store';
 
@@ -47,8 +47,8 @@ if (piece) {
   );
 } else {
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
-  // The pieces run this same script.
-  const loader = inThreadLoader({ pieces: PIECES, minBytes: PIECES_MIN_BYTES, run: workerPieces(__filename) });
+  // The pieces after the first run this same script; the first is read here, while this thread waits for them.
+  const loader = inThreadLoader({ pieces: PIECES, minBytes: PIECES_MIN_BYTES, run: workerPieces(__filename), runFirst: inThreadPieces });
   loader(workerData as IndexRequest, new AbortController().signal, (progress) => post({ type: 'progress', progress })).then(
     (loaded) => post({ type: 'done', loaded }, [...columnBuffers(loaded.columns), ...(loaded.seek ? seekTableBuffers(loaded.seek) : [])]),
     (error: unknown) => post(fail(error)),
