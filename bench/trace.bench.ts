@@ -3,7 +3,8 @@
 // event, each through the paths a user's load takes:
 //   - parse + reconstruct (readTraceFile, calls counted, none replayed);
 //   - the server's index build: the worker thread the language server starts
-//     (dist/trace-worker.js: read, reconstruct, replay, columns);
+//     (dist/trace-worker.js: read, reconstruct, replay, columns), whole and in
+//     pieces (one worker thread a core, at most 4, merged: node/trace-pieces.ts);
 //   - the CLI: `pinscope replay FILE` (table, streamed) and `pinscope stats FILE`,
 //     as processes, output thrown away;
 // each against `grep -c -F netfs_extract_user_iter` on the same file, run just
@@ -12,7 +13,7 @@
 // into the OS temp folder (PINSCOPE_BENCH_DIR, see generate.ts).
 import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readTraceFile } from '../extension/node/trace-file';
 import { workerLoader } from '../extension/server/index-loaders';
@@ -103,21 +104,35 @@ async function measure(label: string, path: string): Promise<void> {
   console.log(`\n${label}: ${(size / 2 ** 20).toFixed(0)} MiB, ${lines.toLocaleString('en')} lines, ${calls.toLocaleString('en')} calls (grep counted ${count.toLocaleString('en')} lines)`);
   report('parse + reconstruct (in process)', parse, calls, size, `; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${(rssBefore / 2 ** 20).toFixed(0)} before)`);
   let indexed = 0;
-  const index = await besideGrep(path, () => timed(async () => (indexed = await indexBuild(path))));
+  const index = await besideGrep(path, () => timed(async () => (indexed = await indexBuild(path, 1))));
   if (indexed !== calls) throw new Error(`the index holds ${indexed} calls, the reader found ${calls}`);
-  report('index build (server worker thread)', index, calls, size);
+  report('index build, whole (1 worker thread)', index, calls, size);
+  // The same build in pieces, one worker thread each (as the server does for a plain text file from 32 MiB on).
+  const pieces = Math.min(availableParallelism(), 4);
+  const inPieces = await besideGrep(path, () => timed(async () => (indexed = await indexBuild(path, pieces))));
+  if (indexed !== calls) throw new Error(`the index read in pieces holds ${indexed} calls, the reader found ${calls}`);
+  report(`index build, ${pieces} pieces (${pieces} threads)`, inPieces, calls, size, `; ${(index.took.wall / inPieces.took.wall).toFixed(2)}× the whole build's speed`);
   // The generated logs record no kernel release: the table's variant is decided by a first reading.
   report('pinscope replay FILE (table)', await besideGrep(path, () => cli(['replay', path])), calls, size);
   report('pinscope stats FILE', await besideGrep(path, () => cli(['stats', path])), calls, size);
 }
 
-/** The server's index build, in its worker thread (as the language server runs it): the calls indexed. */
-async function indexBuild(path: string): Promise<number> {
-  const loaded = await workerLoader(WORKER)(
+/**
+ * The server's index build, in its worker thread (as the language server runs
+ * it), the file read in `pieces` (each in a worker of its own; 1: whole): the
+ * calls indexed.
+ */
+async function indexBuild(path: string, pieces: number): Promise<number> {
+  // The worker reads these from its environment, a copy of this one's when it starts.
+  process.env.PINSCOPE_TRACE_PIECES = String(pieces);
+  const loading = workerLoader(WORKER)(
     { path, kernel: null, variant: 'auto', format: 'auto', copyTo: join(tmpdir(), `pinscope-bench-copy-${process.pid}`) },
     new AbortController().signal,
     () => undefined,
   );
+  delete process.env.PINSCOPE_TRACE_PIECES;
+  const loaded = await loading;
+  if (pieces > 1 && loaded.pieces?.read !== pieces) throw new Error(`asked for ${pieces} pieces, read in ${loaded.pieces?.read ?? 1}`);
   return loaded.columns.count;
 }
 

@@ -7,6 +7,7 @@ import { replayTrace, replayTraceCall, TraceError, type RawCall, type TraceCallR
 import { IndexBuilder, type IndexColumns } from '../trace/index-columns';
 import type { TraceIndex } from '../trace/trace-index';
 import { newReader, readRange, readTraceFile, type DatCallReader, type ReadTraceResult } from './trace-file';
+import { readInPieces, type ParallelOptions } from './trace-pieces';
 
 export interface IndexLoadOptions {
   readonly path: string;
@@ -19,6 +20,10 @@ export interface IndexLoadOptions {
   readonly copyTo?: string;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: { bytes: number; total: number; lines: number; calls: number }) => void;
+  /** Overrides RELEASE_LINES (tests). */
+  readonly releaseLines?: number;
+  /** A plain text file big enough is read in pieces, one per core (trace-pieces.ts): the same index. */
+  readonly parallel?: ParallelOptions;
 }
 
 export interface IndexLoadResult {
@@ -27,9 +32,15 @@ export interface IndexLoadResult {
   readonly decision: VariantDecisionDto;
   /** The kernel version the calls were decoded with. */
   readonly kernel: string;
+  /** How many pieces the file was read in (1: whole), and of them how many were kept (a piece that read past the next one's range makes that one's reading unused). */
+  readonly pieces: { readonly read: number; readonly kept: number };
 }
 
 export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLoadResult> {
+  if (options.parallel) {
+    const inPieces = await loadInPieces(options, options.parallel);
+    if (inPieces) return inPieces;
+  }
   let builder = new IndexBuilder();
   const outcome = await replayTrace({ variant: options.variant, kernel: options.kernel }, (replay) => {
     // A second reading (the calls chose another variant) starts afresh.
@@ -39,12 +50,35 @@ export async function loadTraceIndex(options: IndexLoadOptions): Promise<IndexLo
       ...(options.copyTo ? { copyTo: options.copyTo } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       datCheckpoints: true,
+      ...(options.releaseLines !== undefined ? { reconstruct: { releaseLines: options.releaseLines } } : {}),
       onCall: (raw, trace) => builder.add(raw, replay(raw, trace)),
       onLate: (event) => builder.late(event),
       onProgress: (bytes, total, lines) => options.onProgress?.({ bytes, total, lines, calls: builder.calls }),
     });
   });
-  return { columns: builder.finish(), summary: outcome.summary, decision: outcome.decision, kernel: outcome.kernel };
+  return { columns: builder.finish(), summary: outcome.summary, decision: outcome.decision, kernel: outcome.kernel, pieces: { read: 1, kept: 1 } };
+}
+
+/** The index read in pieces, as loadTraceIndex reads it whole (a second reading when the calls chose another variant); null: read it whole. */
+async function loadInPieces(options: IndexLoadOptions, parallel: ParallelOptions): Promise<IndexLoadResult | null> {
+  const read = {
+    path: options.path,
+    format: options.format,
+    kernel: options.kernel,
+    variant: options.variant,
+    ...(options.releaseLines !== undefined ? { releaseLines: options.releaseLines } : {}),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  };
+  let result = await readInPieces(read, parallel, null);
+  if (!result) return null;
+  const decision = result.inference.decision();
+  if (decision.variant !== result.variant) {
+    result = await readInPieces(read, parallel, decision.variant);
+    if (!result) throw new Error('a trace read in pieces could not be read in pieces again');
+  }
+  const { columns, format, lines, bytes, calls, skipped, lost, late, kernelRelease, arch, kernel, pieces } = result;
+  return { columns, summary: { format, lines, bytes, calls, skipped, lost, late, kernelRelease, arch, copied: false, byRecord: false }, decision, kernel, pieces };
 }
 
 /** What reading a call again needs to know about its trace. */

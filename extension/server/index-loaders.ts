@@ -2,18 +2,27 @@
 // hovers and Cancel stay responsive during a load), or in this thread (tests).
 import { Worker } from 'node:worker_threads';
 import { loadTraceIndex } from '../node/trace-index-load';
+import type { ParallelOptions } from '../node/trace-pieces';
 import { TraceError } from '../trace';
 import type { IndexLoader, LoadedColumns, LoaderProgress } from './trace-store';
 
 /** How often a load reports progress. */
 const PROGRESS_MS = 100;
 
-/** Reads the trace in this thread. */
-export const inProcessLoader: IndexLoader = async (request, signal, onProgress) => {
+/** Reads the trace in this thread (a big plain text file in pieces, when `parallel` says how). */
+export function inThreadLoader(parallel?: ParallelOptions): IndexLoader {
+  return (request, signal, onProgress) => load(request, signal, onProgress, parallel);
+}
+
+/** Reads the trace in this thread, whole. */
+export const inProcessLoader: IndexLoader = inThreadLoader();
+
+const load = async (request: Parameters<IndexLoader>[0], signal: AbortSignal, onProgress: Parameters<IndexLoader>[2], parallel?: ParallelOptions): Promise<LoadedColumns> => {
   let last = 0;
-  const { columns, summary, decision, kernel } = await loadTraceIndex({
+  const { columns, summary, decision, kernel, pieces } = await loadTraceIndex({
     ...request,
     signal,
+    ...(parallel ? { parallel } : {}),
     onProgress: (p) => {
       const now = Date.now();
       if (now - last < PROGRESS_MS) return;
@@ -35,6 +44,7 @@ export const inProcessLoader: IndexLoader = async (request, signal, onProgress) 
     kernelRelease: summary.kernelRelease,
     decision,
     kernel,
+    pieces,
   };
 };
 

@@ -62,6 +62,8 @@ export interface LoadedColumns {
   readonly decision: VariantDecisionDto;
   /** The kernel version the calls were decoded with. */
   readonly kernel: string;
+  /** How many pieces the file was read in, and how many of their readings were used (1 and 1: whole). */
+  readonly pieces?: { readonly read: number; readonly kept: number };
 }
 
 /** Builds a trace's index: in a worker thread on the server (trace-worker.ts), in-process in tests. */

@@ -182,8 +182,9 @@ export class IndexBuilder {
     return id;
   }
 
-  add(raw: RawCall, result: TraceCallResult): void {
-    const i = raw.index;
+  /** `row`: where the call goes (default: its index, its place in start order). */
+  add(raw: RawCall, result: TraceCallResult, row = raw.index): void {
+    const i = row;
     if (i >= this.capacity) this.grow(Math.max(i + 1, Math.ceil(this.capacity * 1.5)));
     this.count = Math.max(this.count, i + 1);
     const c = this.columns;
@@ -259,8 +260,16 @@ export class IndexBuilder {
     };
   }
 
-  /** The columns, cut to the calls seen. The builder is spent. */
+  /**
+   * The columns, cut to the calls seen, tasks and strings numbered in the
+   * order of the calls (canonical: see canonicalIds). The builder is spent.
+   */
   finish(): IndexColumns {
+    return canonicalIds(this.finishAsAdded());
+  }
+
+  /** The columns with tasks and strings numbered as the calls were added. */
+  finishAsAdded(): IndexColumns {
     const cut = {} as Record<CallColumn, ArrayBufferView>;
     for (const key of Object.keys(COLUMN_TYPES) as CallColumn[]) cut[key] = (this.columns[key] as unknown as { slice(a: number, b: number): ArrayBufferView }).slice(0, this.count);
     this.columns = {} as Columns;
@@ -277,6 +286,41 @@ export class IndexBuilder {
   }
 }
 
+/**
+ * The same index with its tasks numbered in the order of their first call and
+ * its strings in the order of first use (a task's comm at its first call, then
+ * the call's caller), so that it depends only on the calls, not on the order
+ * they were handed out in (which the reconstructor's MAX_WAITING may change,
+ * and which a trace read in pieces does not share). The call columns `task`
+ * and `caller` are renumbered in place.
+ */
+export function canonicalIds(columns: IndexColumns): IndexColumns {
+  const { task, caller, taskPid, taskComm, strings } = columns;
+  const taskTo = new Int32Array(taskPid.length).fill(-1);
+  const stringTo = new Int32Array(strings.length).fill(-1);
+  const pids: number[] = [];
+  const comms: number[] = [];
+  const list: string[] = [''];
+  stringTo[0] = 0;
+  const str = (id: number): number => {
+    if (stringTo[id]! < 0) {
+      stringTo[id] = list.length;
+      list.push(strings[id]!);
+    }
+    return stringTo[id]!;
+  };
+  for (let i = 0; i < columns.count; i++) {
+    const t = task[i]!;
+    if (taskTo[t]! < 0) {
+      taskTo[t] = pids.length;
+      pids.push(taskPid[t]!);
+      comms.push(str(taskComm[t]!));
+    }
+    task[i] = taskTo[t]!;
+    caller[i] = str(caller[i]!);
+  }
+  return { ...columns, taskPid: Int32Array.from(pids), taskComm: Uint32Array.from(comms), strings: list };
+}
 
 /** How much of an index a live trace has sent on: calls, tasks, strings, late unpins. */
 export interface DeltaMark {

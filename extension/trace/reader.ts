@@ -5,7 +5,7 @@ import { detectFormat, parserFor, type TraceFormat } from './detect';
 import type { SkippedLine, TraceEvent } from './events';
 import type { LineParser } from './formats/ftrace';
 import { LineScanner, looksBinary, looksLikeText, type Decode, type Find } from './line-scanner';
-import { Reconstructor, type RawCall } from './reconstruct';
+import { Reconstructor, type RawCall, type ReconstructOptions } from './reconstruct';
 
 export interface TraceReaderOptions {
   readonly decode: Decode;
@@ -22,6 +22,12 @@ export interface TraceReaderOptions {
   /** The bytes pushed start at this line and byte offset of the file (a call's lines read again). */
   readonly firstLine?: number;
   readonly firstByte?: number;
+  /** The bytes pushed come after the top of the trace, whose facts these are (a piece of a trace read in parts). */
+  readonly facts?: TraceFacts;
+  /** Passed to the reconstructor (tests; a read split into pieces). */
+  readonly reconstruct?: Pick<ReconstructOptions, 'releaseLines' | 'onQuiet'>;
+  /** Feeds each relevant line's events in place of the reader (which otherwise feeds its reconstructor). */
+  readonly feed?: (events: readonly TraceEvent[], start: number, end: number) => void;
 }
 
 /** What a trace records about the machine it was taken on (SHARED-DECISIONS 1). */
@@ -83,7 +89,12 @@ export class TraceReader {
         options.onCall(call, this.facts);
       },
       ...(options.onLate ? { onLate: options.onLate } : {}),
+      ...options.reconstruct,
     });
+    if (options.facts) {
+      this.facts = options.facts;
+      this.pastTop = true;
+    }
     this.scanner = new LineScanner({
       decode: options.decode,
       find: options.find,
@@ -103,6 +114,21 @@ export class TraceReader {
   /** Tasks and calls the reconstructor holds now (what bounds the reader's memory). */
   get held(): { tasks: number; calls: number } {
     return this.reconstructor.held;
+  }
+
+  /** The reconstructor the lines are fed to (a read split into pieces looks at its tasks). */
+  get reconstruction(): Reconstructor {
+    return this.reconstructor;
+  }
+
+  /** The format and the trace's facts, once both are known (the format detected, the top read past); else null. */
+  get known(): { readonly format: TraceFormat; readonly facts: TraceFacts } | null {
+    return this.parser && this.pastTop ? { format: this.format!, facts: this.facts } : null;
+  }
+
+  /** Lines skipped so far, and the first few of them. */
+  get skipped(): { readonly lines: number; readonly examples: readonly SkippedLine[] } {
+    return { lines: this.skippedCount, examples: this.skippedExamples };
   }
 
   /** Lines read so far. */
@@ -142,6 +168,7 @@ export class TraceReader {
       return;
     }
     if (events.length === 0) return;
+    if (this.options.feed) return this.options.feed(events, start, end);
     this.reconstructor.at(start, end);
     for (const event of events) this.reconstructor.feed(event);
   }

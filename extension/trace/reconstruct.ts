@@ -77,7 +77,7 @@ export interface RawCall {
 }
 
 interface TaskState {
-  readonly key: number | string;
+  readonly key: TaskKey;
   open: RawCall | null;
   /** The last finished call: bvecs printed at exit and later unpins still attach to it. */
   last: RawCall | null;
@@ -93,6 +93,15 @@ export interface ReconstructOptions {
   readonly onLate?: (event: TraceEvent) => void;
   /** Overrides RELEASE_LINES (tests). */
   readonly releaseLines?: number;
+  /** A task's call was released because the task went quiet (a read split into pieces watches its tasks). */
+  readonly onQuiet?: (key: TaskKey) => void;
+}
+
+/** How the reconstructor tells tasks apart: the pid, or the CPU when the format shows no pid. */
+export type TaskKey = number | string;
+
+export function taskKey(event: TraceEvent): TaskKey {
+  return event.pid ?? `cpu${event.cpu ?? '?'}`;
 }
 
 /** A call waiting to be handed out, and the task it belongs to (dropped once it is). */
@@ -102,7 +111,7 @@ interface Watched {
 }
 
 export class Reconstructor {
-  private readonly tasks = new Map<number | string, TaskState>();
+  private readonly tasks = new Map<TaskKey, TaskState>();
   /**
    * Calls not yet handed out, in start order, and which of them nothing more
    * can change. A handed-out call's slot is nulled at once: kept until the
@@ -152,13 +161,58 @@ export class Reconstructor {
     if (this.watch.due(n)) this.review(n);
   }
 
+  /** Calls started so far (the next call's index). */
+  get started(): number {
+    return this.next;
+  }
+
+  /** The call started last. */
+  get lastStarted(): RawCall | null {
+    return this.queue[this.queue.length - 1] ?? null;
+  }
+
+  /** Relevant lines fed so far. */
+  get ticks(): number {
+    return this.tick;
+  }
+
+  /** Tasks whose state would change what comes next (a read split into pieces carries them over its boundary). */
+  carried(): TaskKey[] {
+    const keys: TaskKey[] = [];
+    for (const [key, state] of this.tasks) if (!isEmpty(state)) keys.push(key);
+    return keys;
+  }
+
+  /**
+   * Task `key` is in the same state here as in `other`: fed the same events
+   * from now on, both make the same calls of it. Calls are compared by what
+   * they hold (not by index), their release clocks relative to each reconstructor's.
+   */
+  sameTask(key: TaskKey, other: Reconstructor): boolean {
+    const a = this.tasks.get(key);
+    const b = other.tasks.get(key);
+    if (!a || isEmpty(a)) return !b || isEmpty(b);
+    if (!b) return false;
+    const ia = a.pendingIov;
+    const ib = b.pendingIov;
+    if ((ia === null) !== (ib === null) || (ia && ib && (ia.line !== ib.line || ia.start !== ib.start || ia.fields !== ib.fields))) return false;
+    if (a.marker !== b.marker || (a.marker !== null && (a.markerLine !== b.markerLine || a.markerStart !== b.markerStart))) return false;
+    return sameCall(a.open, this.tick, b.open, other.tick) && sameCall(a.last, this.tick, b.last, other.tick);
+  }
+
+  /** Task `key`'s open call and last finished call (those not yet settled). */
+  taskCalls(key: TaskKey): RawCall[] {
+    const state = this.tasks.get(key);
+    return state ? [state.open, state.last].filter((c): c is RawCall => c !== null) : [];
+  }
+
   /** Tasks seen and calls not yet handed out (tests of the bound). */
   get held(): { tasks: number; calls: number } {
     return { tasks: this.tasks.size, calls: this.queue.length - this.head };
   }
 
   private task(event: TraceEvent): TaskState {
-    const key = event.pid ?? `cpu${event.cpu ?? '?'}`;
+    const key = taskKey(event);
     let state = this.tasks.get(key);
     if (!state) {
       state = { key, open: null, last: null, pendingIov: null, marker: null, markerLine: 0, markerStart: 0 };
@@ -243,6 +297,7 @@ export class Reconstructor {
       task.last = null;
       if (task.open === null && task.pendingIov === null && task.marker === null) this.tasks.delete(task.key);
       this.settle(call);
+      this.options.onQuiet?.(task.key);
     }
   }
 
@@ -431,6 +486,51 @@ export class Reconstructor {
     this.watch = new DueHeap();
     this.watched.clear();
   }
+}
+
+function isEmpty(state: TaskState): boolean {
+  return state.open === null && state.last === null && state.pendingIov === null && state.marker === null;
+}
+
+function sameList<T>(a: readonly T[], b: readonly T[], same: (x: T, y: T) => boolean = (x, y) => x === y): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!same(a[i]!, b[i]!)) return false;
+  return true;
+}
+
+/** Two calls hold the same (fields compared by identity: both reconstructors were fed the same event objects). */
+function sameCall(a: RawCall | null, aTick: number, b: RawCall | null, bTick: number): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.pid === b.pid &&
+    a.comm === b.comm &&
+    a.cpu === b.cpu &&
+    a.line === b.line &&
+    a.lastLine === b.lastLine &&
+    a.lastTick - aTick === b.lastTick - bTick &&
+    a.spanStart === b.spanStart &&
+    a.spanEnd === b.spanEnd &&
+    a.spanLine === b.spanLine &&
+    Object.is(a.lastTs, b.lastTs) &&
+    Object.is(a.entryTs, b.entryTs) &&
+    Object.is(a.exitTs, b.exitTs) &&
+    a.entry === b.entry &&
+    a.iov === b.iov &&
+    a.exit === b.exit &&
+    a.newIter === b.newIter &&
+    a.caller === b.caller &&
+    a.graph === b.graph &&
+    a.closed === b.closed &&
+    a.lostInside === b.lostInside &&
+    a.returnMissing === b.returnMissing &&
+    a.marker === b.marker &&
+    sameList(a.lines, b.lines) &&
+    sameList(a.segments, b.segments, (x, y) => x === y || (x !== undefined && y !== undefined && x.base === y.base && x.len === y.len)) &&
+    sameList(a.pins, b.pins, (x, y) => x.line === y.line && x.fields === y.fields && Object.is(x.ret, y.ret) && x.detailed === y.detailed) &&
+    sameList(a.bvecs, b.bvecs) &&
+    sameList(a.unpins, b.unpins) &&
+    sameList(a.children, b.children)
+  );
 }
 
 /** An event's fields, kept as they are: every parser builds them afresh for each line, so no copy is needed. */

@@ -123,7 +123,13 @@ export class VariantInference {
       this.rules.set(evidence.rule, seen);
     }
     seen.count++;
-    if (seen.lines.length < EXAMPLES) seen.lines.push(line);
+    // The earliest lines, whatever order the calls come in (a trace read in pieces observes them out of order).
+    const lines = seen.lines;
+    if (lines.length === EXAMPLES && line >= lines[EXAMPLES - 1]!) return;
+    let at = lines.length;
+    while (at > 0 && lines[at - 1]! > line) at--;
+    lines.splice(at, 0, line);
+    if (lines.length > EXAMPLES) lines.pop();
   }
 
   /** Variants that explain every call with evidence. */
@@ -132,8 +138,10 @@ export class VariantInference {
   }
 
   private evidenceText(filter: (rule: RuleSeen) => boolean = () => true): string {
+    // Rules by the first line that shows them.
     return [...this.rules]
       .filter(([, seen]) => filter(seen))
+      .sort(([ra, a], [rb, b]) => a.lines[0]! - b.lines[0]! || (ra < rb ? -1 : ra > rb ? 1 : 0))
       .map(([rule, seen]) => `line${seen.lines.length > 1 ? 's' : ''} ${seen.lines.join(', ')}${seen.count > seen.lines.length ? ` (and ${seen.count - seen.lines.length} more)` : ''}: ${rule} ⇒ ${seen.variants.join('/')}`)
       .join('; ');
   }

@@ -31,11 +31,14 @@ export async function startServer(
     beforeInitialized?: (c: ProtocolConnection) => void;
     /** Rewrites the command that starts the server (e.g. to run it without root's read override). */
     command?: (command: string, args: readonly string[]) => [string, string[]];
+    /** Added to the server's environment. */
+    env?: Record<string, string>;
   } = {},
 ): Promise<ServerSession> {
   const [command, args] = (options.command ?? ((c, a) => [c, [...a]]))(process.execPath, [join(REPO_ROOT, 'dist/server.js'), '--stdio']);
   const child: ChildProcess = spawn(command, args, {
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
