@@ -150,9 +150,9 @@ async function overviewOfATestRun(server: VsCodeServer, browser: Browser): Promi
     const toast = await page.locator('.notifications-toasts', { hasText: `${n(made.calls)} call(s):` }).first().innerText({ timeout: 60_000 });
     if (!toast.includes(`, ${n(made.mismatches)} mismatch`)) throw new Error(`the test run's ${made.mismatches} changed returns are not its mismatches: ${toast}`);
     await palette(page, 'Notifications: Clear All Notifications');
-    // The Traces view: the trace, its tasks, one task's groups (collapsed until clicked).
-    await page.locator('.monaco-list-row', { hasText: '(pid ' }).first().click();
-    await page.locator('.monaco-list-row', { hasText: 'all calls' }).first().waitFor({ timeout: 20_000 });
+    // The Traces view: the trace, its tasks, the groups of a task with mismatches (collapsed until clicked).
+    await page.locator('.monaco-list-row', { hasText: /\(pid \d+\).* [1-9]\d* mismatch/ }).first().click();
+    await page.locator('.monaco-list-row', { hasText: 'mismatches' }).first().waitFor({ timeout: 20_000 });
     await page.screenshot({ path: join(SHOTS, 'journey-traces-test-run.png') });
     await palette(page, 'Pinscope: Show Trace Overview');
     const frame = await overviewFrame(page);
