@@ -3,7 +3,6 @@
 // gives (trace/trace-piece.ts says how a piece reads past its range,
 // trace/index-merge.ts how the pieces are put together). Gzip files,
 // trace.dat, function_graph text and small files are read whole.
-import { Worker } from 'node:worker_threads';
 import { open } from 'node:fs/promises';
 import type { VariantId } from '../protocol/dto';
 import { replayTraceCall, TraceError, type TraceFacts, type TraceFormat } from '../trace';
@@ -15,6 +14,7 @@ import { decodingKernel } from '../trace/trace-replay';
 import type { CallEvidence } from '../trace/variant-inference';
 import { VariantInference } from '../trace/variant-inference';
 import { newReader } from './trace-file';
+import { runWorkerJob, type WorkerJobMessage } from './worker-task';
 
 /** What one piece reads (plain data: it goes to a worker). */
 export interface PieceSpec {
@@ -128,35 +128,12 @@ export function pieceBuffers(piece: PieceIndex): ArrayBuffer[] {
 export const inThreadPieces: PieceRunner = (spec, onProgress, signal) => readPiece(spec, onProgress, signal);
 
 /** Messages from a piece's worker (trace-worker.ts run with `{ piece }`). */
-export type PieceMessage =
-  | { readonly type: 'progress'; readonly progress: PieceProgress }
-  | { readonly type: 'done'; readonly piece: PieceIndex }
-  | { readonly type: 'error'; readonly message: string; readonly traceError: boolean };
+export type PieceMessage = WorkerJobMessage<PieceProgress, { readonly type: 'done'; readonly piece: PieceIndex }>;
 
 /** Pieces read each in a worker thread running `script` (dist/trace-worker.js); Cancel ends them. */
 export function workerPieces(script: string): PieceRunner {
   return (spec, onProgress, signal) =>
-    new Promise<PieceIndex>((resolve, reject) => {
-      if (signal?.aborted) return reject(new TraceError('cancelled'));
-      const worker = new Worker(script, { workerData: { piece: spec } });
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        signal?.removeEventListener('abort', cancel);
-        void worker.terminate();
-        fn();
-      };
-      const cancel = () => settle(() => reject(new TraceError('cancelled')));
-      signal?.addEventListener('abort', cancel, { once: true });
-      worker.on('message', (message: PieceMessage) => {
-        if (message.type === 'progress') onProgress(message.progress);
-        else if (message.type === 'done') settle(() => resolve(message.piece));
-        else settle(() => reject(message.traceError ? new TraceError(message.message) : new Error(message.message)));
-      });
-      worker.on('error', (error) => settle(() => reject(error)));
-      worker.on('exit', (code) => settle(() => reject(new Error(`a trace piece's reader stopped (exit code ${code})`))));
-    });
+    runWorkerJob(script, { piece: spec }, { what: "a trace piece's reader", ...(signal ? { signal } : {}), onProgress, answer: (done: { readonly type: 'done'; readonly piece: PieceIndex }) => done.piece });
 }
 
 export interface ParallelRead {

@@ -1,9 +1,8 @@
 // Two ways to build a trace's index: in a worker thread (the server: lenses,
 // hovers and Cancel stay responsive during a load), or in this thread (tests).
-import { Worker } from 'node:worker_threads';
 import { loadTraceIndex } from '../node/trace-index-load';
+import { runWorkerJob, type WorkerJobMessage } from '../node/worker-task';
 import type { ParallelOptions } from '../node/trace-pieces';
-import { TraceError } from '../trace';
 import type { IndexLoader, LoadedColumns, LoaderProgress } from './trace-store';
 
 /** How often a load reports progress. */
@@ -49,40 +48,14 @@ const load = async (request: Parameters<IndexLoader>[0], signal: AbortSignal, on
 };
 
 /** Messages from trace-worker.ts. */
-export type WorkerMessage =
-  | { readonly type: 'progress'; readonly progress: LoaderProgress }
-  | { readonly type: 'done'; readonly loaded: LoadedColumns }
-  | { readonly type: 'error'; readonly message: string; readonly traceError: boolean };
+export type WorkerMessage = WorkerJobMessage<LoaderProgress, { readonly type: 'done'; readonly loaded: LoadedColumns }>;
 
 /**
- * Reads the trace in a worker thread running `script` (dist/trace-worker.js);
- * Cancel ends the worker. (Two workers, each parsing and replaying half the
- * calls, were measured 1.7× slower on this busy 2-core machine: parsing twice
- * cost about what the shared replays saved.)
+ * Reads the trace in a worker thread running `script` (dist/trace-worker.js),
+ * which reads a big plain text file in pieces (node/trace-pieces.ts); Cancel
+ * ends the worker.
  */
 export function workerLoader(script: string): IndexLoader {
   return (request, signal, onProgress) =>
-    new Promise<LoadedColumns>((resolve, reject) => {
-      if (signal.aborted) return reject(new TraceError('cancelled'));
-      const worker = new Worker(script, { workerData: request });
-      let settled = false;
-      const settle = (fn: () => void) => {
-        if (settled) return;
-        settled = true;
-        signal.removeEventListener('abort', cancel);
-        fn();
-      };
-      const cancel = () => {
-        settle(() => reject(new TraceError('cancelled')));
-        void worker.terminate();
-      };
-      signal.addEventListener('abort', cancel, { once: true });
-      worker.on('message', (message: WorkerMessage) => {
-        if (message.type === 'progress') onProgress(message.progress);
-        else if (message.type === 'done') settle(() => resolve(message.loaded));
-        else settle(() => reject(message.traceError ? new TraceError(message.message) : new Error(message.message)));
-      });
-      worker.on('error', (error) => settle(() => reject(error)));
-      worker.on('exit', (code) => settle(() => reject(new Error(`the trace reader stopped (exit code ${code})`))));
-    });
+    runWorkerJob(script, request, { what: 'the trace reader', signal, onProgress, answer: (done: { readonly type: 'done'; readonly loaded: LoadedColumns }) => done.loaded });
 }
