@@ -60,11 +60,18 @@ type BaselineLoadResult = { readonly ok: true; readonly traceId: number; readonl
  * baseline's pinscope/trace/load.
  */
 async function store(kind: 'new' | 'baseline', server: string, path: string): Promise<StoreFigures | string> {
-  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  // The baseline bundle lives outside the repository: it finds the WASM packages through NODE_PATH.
+  const child = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NODE_PATH: join(REPO, 'node_modules') } });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+  // A server that dies answers nothing: say so instead of waiting on a request that never returns.
+  const died = new Promise<never>((_, reject) => child.on('exit', (code) => reject(new Error(`the server exited (${code}): ${stderr.trim().split('\n').slice(-3).join(' / ')}`))));
+  died.catch(() => undefined);
   const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   connection.listen();
+  const ask = <T>(request: Promise<T>) => Promise.race([request, died]);
   try {
-    await connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null });
+    await ask(connection.sendRequest(InitializeRequest.type, { processId: process.pid, rootUri: null, capabilities: {}, workspaceFolders: null }));
     await connection.sendNotification(InitializedNotification.type, {});
     const start = process.hrtime.bigint();
     let answerBytes: number;
@@ -72,14 +79,14 @@ async function store(kind: 'new' | 'baseline', server: string, path: string): Pr
     let traceId: number;
     let columns = 0;
     if (kind === 'new') {
-      const opened = (await connection.sendRequest(TraceOpenRequest.method, { path })) as TraceOpenResult;
+      const opened = (await ask(connection.sendRequest(TraceOpenRequest.method, { path }))) as TraceOpenResult;
       if (!opened.ok) return opened.error;
       answerBytes = JSON.stringify(opened).length;
       ({ traceId } = opened.trace);
       calls = opened.trace.totals.calls;
       columns = opened.trace.indexBytes;
     } else {
-      const loaded = (await connection.sendRequest('pinscope/trace/load', { path })) as BaselineLoadResult;
+      const loaded = (await ask(connection.sendRequest('pinscope/trace/load', { path }))) as BaselineLoadResult;
       if (!loaded.ok) return loaded.error;
       answerBytes = JSON.stringify(loaded).length;
       ({ traceId } = loaded);
@@ -87,19 +94,20 @@ async function store(kind: 'new' | 'baseline', server: string, path: string): Pr
     }
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     let t = process.hrtime.bigint();
-    if (kind === 'new') await connection.sendRequest(TraceCallsRequest.method, { traceId, offset: 0, limit: 500 });
+    if (kind === 'new') await ask(connection.sendRequest(TraceCallsRequest.method, { traceId, offset: 0, limit: 500 }));
     const firstPageMs = kind === 'new' ? Number(process.hrtime.bigint() - t) / 1e6 : 0;
     // A chosen call's detail: the median of 21 calls spread over the trace.
     const times: number[] = [];
     for (let k = 0; k <= 20; k++) {
       t = process.hrtime.bigint();
-      await connection.sendRequest(TraceCallRequest.method, { traceId, index: Math.floor(((calls - 1) * k) / 20) });
+      await ask(connection.sendRequest(TraceCallRequest.method, { traceId, index: Math.floor(((calls - 1) * k) / 20) }));
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     times.sort((a, b) => a - b);
     // Let the server's idle GC run before reading its RSS.
     await new Promise((r) => setTimeout(r, 1500));
-    const memory = (await connection.sendRequest(ServerMemoryRequest.method, {})) as ServerMemoryResult;
+    // The baseline server had no memory request: its heap is then unknown (NaN), its RSS still read.
+    const memory = (await ask(connection.sendRequest(ServerMemoryRequest.method, {})).catch(() => ({ heapUsed: NaN }))) as Pick<ServerMemoryResult, 'heapUsed'>;
     return {
       seconds,
       rssMiB: vm(child.pid!, 'VmRSS'),
@@ -177,7 +185,7 @@ async function measure(label: string, path: string, baseline: { cli: string; ser
       (old ? `; baseline ${BASELINE_REF}: ${f(old.seconds, 2)} s, ${f(old.peakMiB)} MiB (${f(old.peakMiB / ours.peakMiB, 1)}× ours)` : '') +
       ` — goal ≤ ${CLI_GOAL_MIB} MiB: ${ours.peakMiB <= CLI_GOAL_MIB ? 'met' : 'MISSED'}`,
   );
-  const s = await store('new', join(REPO, 'dist', 'server.js'), path);
+  const s = await store('new', join(REPO, 'dist', 'server.js'), path).catch((error: Error) => error.message);
   if (typeof s === 'string') console.log(`  language server: ${s}`);
   else {
     console.log(
@@ -188,10 +196,10 @@ async function measure(label: string, path: string, baseline: { cli: string; ser
     );
   }
   if (baselineServerToo && baseline) {
-    const l = await store('baseline', baseline.server, path);
+    const l = await store('baseline', baseline.server, path).catch((error: Error) => error.message);
     const what = `baseline ${BASELINE_REF} language server, pinscope/trace/load (every summary in the answer)`;
     if (typeof l === 'string') console.log(`  ${what}: ${l}`);
-    else console.log(`  ${what}: ${f(l.seconds, 2)} s, heap after the load ${f(l.heapMiB)} MiB (RSS ${f(l.rssMiB)} MiB, peak ${f(l.peakMiB)} MiB), load answer ${f(l.answerBytes / MiB, 1)} MiB; a call's detail median ${f(l.detailMs, 2)} ms`);
+    else console.log(`  ${what}: ${f(l.seconds, 2)} s, ${Number.isNaN(l.heapMiB) ? 'heap not reported (it had no memory request)' : `heap after the load ${f(l.heapMiB)} MiB`} (RSS ${f(l.rssMiB)} MiB, peak ${f(l.peakMiB)} MiB), load answer ${f(l.answerBytes / MiB, 1)} MiB; a call's detail median ${f(l.detailMs, 2)} ms`);
   } else console.log('  (the baseline server is not run on this file: it holds an object per call)');
 }
 
