@@ -131,6 +131,7 @@ export class Reconstructor {
   private readonly watched = new Map<number, Watched>();
   private readonly releaseLines: number;
   private next = 0;
+  private newest: RawCall | null = null;
   /** Where the line being fed sits in the stream. */
   private lineStart = 0;
   private lineEnd = 0;
@@ -166,9 +167,9 @@ export class Reconstructor {
     return this.next;
   }
 
-  /** The call started last. */
+  /** The call started last (kept apart: the queue may have handed it out and nulled its slot). */
   get lastStarted(): RawCall | null {
-    return this.queue[this.queue.length - 1] ?? null;
+    return this.newest;
   }
 
   /** Relevant lines fed so far. */
@@ -277,6 +278,7 @@ export class Reconstructor {
     state.marker = null;
     state.open = call;
     this.queue.push(call);
+    this.newest = call;
     this.watchAt(call, state, this.tick + this.releaseLines);
     return call;
   }
