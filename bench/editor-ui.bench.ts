@@ -17,6 +17,7 @@ import type { Frame, Page } from 'playwright-core';
 import { startVsCodeServer } from '../scripts/vscode-server-host';
 import { launchChromium } from '../test/support/browser';
 import { REPO_ROOT } from '../test/support/fixtures';
+import { palette } from '../test/support/workbench';
 import { generateLog, generateTasks, GiB } from './generate';
 
 const DIR = process.env.PINSCOPE_BENCH_DIR ?? join(tmpdir(), 'pinscope-bench');
@@ -59,14 +60,6 @@ async function frameWith(page: Page, selector: string, timeoutMs: number, test: 
     await page.waitForTimeout(20);
   }
   throw new Error(`no frame shows ${selector} within ${timeoutMs / 1000} s`);
-}
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget').waitFor();
-  await page.keyboard.type(command);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command.replace(/^Pinscope: /, '') }).first().waitFor();
-  await page.keyboard.press('Enter');
 }
 
 async function main(): Promise<void> {

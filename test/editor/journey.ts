@@ -14,6 +14,7 @@ import type { VsCodeServer } from '../../scripts/vscode-server-host';
 import { REPO_ROOT } from '../support/fixtures';
 import { KERNEL_TRACES } from '../support/kernel-traces';
 import { writeTestRunTrace } from '../support/test-run-trace';
+import { palette } from '../support/workbench';
 
 /** A real trace: its second call (line 21) is a four-page O_DIRECT read. */
 const TRACE = join(KERNEL_TRACES, 'kprobe/aligned.trace.txt');
@@ -111,14 +112,6 @@ async function overviewOpensCalls(page: Page): Promise<void> {
   };
   while (!(await replayed()) && Date.now() < deadline) await page.waitForTimeout(200);
   if (!(await replayed())) throw new Error("choosing call 2 in the overview's list did not show its replay with 4 bvecs");
-}
-
-async function palette(page: Page, command: string): Promise<void> {
-  await page.keyboard.press('F1');
-  await page.locator('.quick-input-widget').waitFor();
-  await page.keyboard.type(command);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: command.replace(/^Pinscope: /, '') }).first().waitFor();
-  await page.keyboard.press('Enter');
 }
 
 /**

@@ -102,6 +102,18 @@ function hue([r, g, b, a]: number[]): string {
   return `rgba(${r}, ${g}, ${b}, ${a})`;
 }
 
+
+/** The timeline zoomed to 2 s – 3 s: its canvas and box, where its plot starts, a lane's height, a time's x, and the colour of a lane at a time. */
+async function zoomedTimeline(page: Page) {
+  const canvas = page.locator('[data-testid="overview-timeline"]');
+  const box = (await canvas.boundingBox())!;
+  const left = Number(await canvas.getAttribute('data-plot-left'));
+  const width = Number(await canvas.getAttribute('data-plot-width'));
+  const lanePx = Number(await canvas.getAttribute('data-lane-px'));
+  const x = (t: number) => left + (t - 2) * width;
+  const at = async (t: number, lane: number) => hue(await pixel(page, x(t), (lane + 0.5) * lanePx));
+  return { canvas, box, left, width, lanePx, x, at };
+}
 describe('webview: the trace overview and its paged call list in Chromium', () => {
   let browser: Browser;
   before(async () => {
@@ -249,13 +261,7 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
       pins: null,
     };
     await showOverview(page, zoomed);
-    const canvas = page.locator('[data-testid="overview-timeline"]');
-    const box = (await canvas.boundingBox())!;
-    const left = Number(await canvas.getAttribute('data-plot-left'));
-    const width = Number(await canvas.getAttribute('data-plot-width'));
-    const lanePx = Number(await canvas.getAttribute('data-lane-px'));
-    const x = (t: number) => left + (t - 2) * width;
-    const at = async (t: number, lane: number) => hue(await pixel(page, x(t), (lane + 0.5) * lanePx));
+    const { canvas, box, left, width, lanePx, x, at } = await zoomedTimeline(page);
     assert.equal(await canvas.getAttribute('data-spans'), '3', 'lane 0’s three calls drawn one by one, lane 1’s are not');
     assert.equal(await at(2.125, 0), 'green', 'call 101: a match');
     assert.equal(await at(2.45, 0), 'red', 'call 102: a mismatch');
@@ -286,13 +292,7 @@ describe('webview: the trace overview and its paged call list in Chromium', () =
       pins: null,
     };
     await showOverview(page, zoomed);
-    const canvas = page.locator('[data-testid="overview-timeline"]');
-    const box = (await canvas.boundingBox())!;
-    const left = Number(await canvas.getAttribute('data-plot-left'));
-    const width = Number(await canvas.getAttribute('data-plot-width'));
-    const lanePx = Number(await canvas.getAttribute('data-lane-px'));
-    const x = (t: number) => left + (t - 2) * width;
-    const at = async (t: number, lane: number) => hue(await pixel(page, x(t), (lane + 0.5) * lanePx));
+    const { canvas, box, left, width, lanePx, x, at } = await zoomedTimeline(page);
     assert.equal(await canvas.getAttribute('data-spans'), '2');
     assert.equal(await pixel(page, left + 1, 0.5 * lanePx).then(hue), 'green', 'call 100 from the plot’s left edge');
     assert.equal(await at(2.15, 0), 'green');
