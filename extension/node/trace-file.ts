@@ -12,7 +12,7 @@ import { createGunzip } from 'node:zlib';
 import { TraceError, TraceReader, type RawCall, type TraceReaderOptions, type TraceSummary } from '../trace';
 import { DatError, openTraceDat, readTraceDat, readTraceDatSpan, TRACE_DAT_MAGIC, type ByteSource, type DatFile, type DatSeekTable, type DatSpan, type TraceDatSummary } from '../trace/tracedat';
 
-const GZIP = [0x1f, 0x8b];
+export const GZIP = [0x1f, 0x8b];
 
 export interface ReadTraceOptions extends Omit<TraceReaderOptions, 'decode'> {
   /** Bytes read so far of the total, and lines read (for progress reports). */
@@ -40,7 +40,8 @@ export interface ReadTraceResult extends TraceSummary {
   readonly seek?: DatSeekTable;
 }
 
-function startsWith(bytes: Buffer, magic: number[]): boolean {
+/** The bytes begin with `magic` (a file's first bytes against GZIP or TRACE_DAT_MAGIC). */
+export function startsWith(bytes: Uint8Array, magic: readonly number[]): boolean {
   return magic.every((b, i) => bytes[i] === b);
 }
 
@@ -188,16 +189,17 @@ async function* plainChunks(path: string, progress: (bytes: number) => void): As
   }
 }
 
+/** Text and the keyword search straight from Node Buffers (no view object per line; the scanner's own joins are Uint8Arrays). */
+export const bufferText: Pick<TraceReaderOptions, 'decode' | 'find'> = {
+  decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
+  // Buffer's native search. The scanner only searches the chunks pushed to it, all Buffers:
+  // no check per call (it runs once per line of the file).
+  find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
+};
+
 /** A TraceReader over Node Buffers: decoding and the keyword search straight from the Buffer. */
 export function newReader(options: Omit<TraceReaderOptions, 'decode' | 'find'>): TraceReader {
-  return new TraceReader({
-    ...options,
-    // Straight from the Buffer (no view object per line); the scanner's own joins are Uint8Arrays.
-    decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
-    // Buffer's native search. The scanner only searches the chunks pushed to it, all Buffers:
-    // no check per call (it runs once per line of the file).
-    find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
-  });
+  return new TraceReader({ ...options, ...bufferText });
 }
 
 export async function readTraceFile(path: string, options: ReadTraceOptions): Promise<ReadTraceResult> {

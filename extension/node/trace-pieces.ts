@@ -5,7 +5,7 @@
 // trace.dat, function_graph text and small files are read whole.
 import { open } from 'node:fs/promises';
 import type { VariantId } from '../protocol/dto';
-import { replayTraceCall, TraceError, type TraceFacts, type TraceFormat } from '../trace';
+import { replayTraceCall, TraceError, type TraceFacts, type TraceFormat, type TraceSummary } from '../trace';
 import { IndexBuilder, columnBuffers, type IndexColumns } from '../trace/index-columns';
 import { mergePieces, type PieceIndex } from '../trace/index-merge';
 import { TracePiece, type PieceEnd } from '../trace/trace-piece';
@@ -13,7 +13,7 @@ import { TRACE_DAT_MAGIC } from '../trace/tracedat';
 import { decodingKernel } from '../trace/trace-replay';
 import type { CallEvidence } from '../trace/variant-inference';
 import { VariantInference } from '../trace/variant-inference';
-import { newReader } from './trace-file';
+import { bufferText, GZIP, newReader, startsWith } from './trace-file';
 import { runWorkerJob, type WorkerJobMessage } from './worker-task';
 
 /** What one piece reads (plain data: it goes to a worker). */
@@ -58,7 +58,6 @@ const CHUNK_BYTES = 1 << 20;
 const OVERRUN_CHUNK_BYTES = 64 << 10;
 /** How far into the file the format and the trace's facts must be known; else it is read whole. */
 const HEAD_BYTES = 4 << 20;
-const GZIP = [0x1f, 0x8b];
 
 /** Reads one piece of the file, replaying the calls it owns. */
 export async function readPiece(spec: PieceSpec, onProgress: (progress: PieceProgress) => void = () => undefined, signal?: AbortSignal): Promise<PieceIndex> {
@@ -66,10 +65,8 @@ export async function readPiece(spec: PieceSpec, onProgress: (progress: PiecePro
   let evidence = new Uint16Array(1024);
   const rules: CallEvidence[] = [];
   const ruleIds = new Map<string, number>();
-  let rows = 0;
   const piece = new TracePiece({
-    decode: (bytes, start, end) => (Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)).toString('utf8', start, end),
-    find: (haystack, needle, from) => (haystack as Buffer).indexOf(needle, from),
+    ...bufferText,
     format: spec.format,
     facts: spec.facts,
     start: spec.start,
@@ -84,7 +81,6 @@ export async function readPiece(spec: PieceSpec, onProgress: (progress: PiecePro
         grown.set(evidence);
         evidence = grown;
       }
-      rows = Math.max(rows, row + 1);
       const e = result.evidence;
       if (!e) return;
       let id = ruleIds.get(e.rule);
@@ -164,7 +160,7 @@ async function splittable(
     const head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
     const { bytesRead } = await file.read(head, 0, head.length, 0);
     const bytes = head.subarray(0, bytesRead);
-    if (GZIP.every((b, i) => bytes[i] === b) || TRACE_DAT_MAGIC.every((b, i) => bytes[i] === b)) return null;
+    if (startsWith(bytes, GZIP) || startsWith(bytes, TRACE_DAT_MAGIC)) return null;
     // The reader a whole read would use, fed line by line until it knows the format (the whole file, when it is in the head).
     const known = (reader: ReturnType<typeof newReader>): number | null => {
       for (let pos = 0; pos < bytes.length; ) {
@@ -226,17 +222,8 @@ async function lineStarts(path: string, at: readonly number[], from: number, siz
   return out;
 }
 
-export interface ParallelResult {
+export interface ParallelResult extends TraceSummary {
   readonly columns: IndexColumns;
-  readonly format: TraceFormat;
-  readonly lines: number;
-  readonly bytes: number;
-  readonly calls: number;
-  readonly skipped: { readonly lines: number; readonly examples: ReadonlyArray<{ readonly line: number; readonly reason: string }> };
-  readonly lost: ReadonlyArray<{ readonly line: number; readonly cpu: number | null; readonly count: number }>;
-  readonly late: number;
-  readonly kernelRelease: string | null;
-  readonly arch: string | null;
   readonly inference: VariantInference;
   readonly kernel: string;
   readonly variant: VariantId;

@@ -115,7 +115,8 @@ export function columnBuffers(columns: IndexColumns): ArrayBuffer[] {
   return views.map((v) => v.buffer as ArrayBuffer);
 }
 
-class Strings {
+/** Strings numbered as first seen; 0 is none (null). */
+export class Strings {
   readonly list: string[] = [''];
   private readonly ids = new Map<string, number>();
 
@@ -133,6 +134,11 @@ class Strings {
 
 function int(value: number | null): number {
   return value === null || !Number.isInteger(value) || value < -0x7fffffff || value > 0x7fffffff ? NO_INT : value;
+}
+
+/** How the index tells tasks apart: the reconstructor's own key (pid, or the CPU when the format shows no pid) and the comm it ran as. */
+export function taskIdentity(pid: number | null, cpu: number | null, comm: string | null): string {
+  return `${pid ?? `cpu${cpu ?? '?'}`}|${comm ?? ''}`;
 }
 
 /** Collects calls as they stream (in any order: each goes to its own index) into columns. */
@@ -170,8 +176,7 @@ export class IndexBuilder {
   }
 
   private taskOf(pid: number | null, cpu: number | null, comm: string | null): number {
-    // The reconstructor's own key (pid, or the CPU when the format shows no pid) and the comm it ran as.
-    const key = `${pid ?? `cpu${cpu ?? '?'}`}|${comm ?? ''}`;
+    const key = taskIdentity(pid, cpu, comm);
     let id = this.tasks.get(key);
     if (id === undefined) {
       id = this.taskPid.length;
@@ -182,9 +187,8 @@ export class IndexBuilder {
     return id;
   }
 
-  /** `row`: where the call goes (default: its index, its place in start order). */
-  add(raw: RawCall, result: TraceCallResult, row = raw.index): void {
-    const i = row;
+  /** `i`: the row the call goes to (default: its index, its place in start order). */
+  add(raw: RawCall, result: TraceCallResult, i = raw.index): void {
     if (i >= this.capacity) this.grow(Math.max(i + 1, Math.ceil(this.capacity * 1.5)));
     this.count = Math.max(this.count, i + 1);
     const c = this.columns;

@@ -6,8 +6,8 @@
 // late lines, lost notices and skipped lines added up.
 import type { VariantId } from '../protocol/dto';
 import type { SkippedLine } from './events';
-import { canonicalIds, type IndexColumns } from './index-columns';
-import type { TraceFacts } from './reader';
+import { canonicalIds, Strings, taskIdentity, type IndexColumns } from './index-columns';
+import type { TraceFacts, TraceSummary } from './reader';
 import type { PieceEnd } from './trace-piece';
 import { VariantInference, type CallEvidence } from './variant-inference';
 
@@ -20,12 +20,8 @@ export interface PieceIndex {
   readonly end: PieceEnd;
 }
 
-export interface MergedIndex {
+export interface MergedIndex extends Pick<TraceSummary, 'lines' | 'late' | 'lost' | 'skipped'> {
   readonly columns: IndexColumns;
-  readonly lines: number;
-  readonly late: number;
-  readonly lost: ReadonlyArray<{ readonly line: number; readonly cpu: number | null; readonly count: number }>;
-  readonly skipped: { readonly lines: number; readonly examples: readonly SkippedLine[] };
   readonly facts: TraceFacts;
   /** The evidence of the calls kept, as one reading would have gathered it. */
   readonly inference: VariantInference;
@@ -102,17 +98,7 @@ export function mergePieces(pieces: readonly PieceIndex[], forced: VariantId | n
   const taskIds = new Map<string, number>();
   const taskPid: number[] = [];
   const taskComm: number[] = [];
-  const stringIds = new Map<string, number>();
-  const strings: string[] = [''];
-  const stringId = (text: string) => {
-    let id = stringIds.get(text);
-    if (id === undefined) {
-      id = strings.length;
-      strings.push(text);
-      stringIds.set(text, id);
-    }
-    return id;
-  };
+  const strings = new Strings();
   const inference = new VariantInference(forced, pieces[0]!.end.facts.kernelRelease);
   // Per piece: its tasks' and strings' ids here (-1: not seen yet).
   const taskTo = pieces.map((p) => new Int32Array(p.columns.taskPid.length).fill(-1));
@@ -120,7 +106,7 @@ export function mergePieces(pieces: readonly PieceIndex[], forced: VariantId | n
   const localString = (k: number, id: number): number => {
     if (id === 0) return 0;
     const to = stringTo[k]!;
-    if (to[id]! < 0) to[id] = stringId(pieces[k]!.columns.strings[id]!);
+    if (to[id]! < 0) to[id] = strings.id(pieces[k]!.columns.strings[id]!);
     return to[id]!;
   };
   // Rows come in runs from one piece: the plain columns are copied a run at a time.
@@ -142,9 +128,9 @@ export function mergePieces(pieces: readonly PieceIndex[], forced: VariantId | n
       const t = c.task[r]!;
       if (tasks[t]! < 0) {
         const pid = c.taskPid[t]!;
-        const comm = c.taskComm[t]! ? c.strings[c.taskComm[t]!]! : '';
-        // The builder's own key: the pid, or the CPU without one (the same for every call of such a task), and the comm.
-        const key = `${pid >= 0 ? pid : `cpu${c.cpu[r]! >= 0 ? c.cpu[r] : '?'}`}|${comm}`;
+        const comm = c.taskComm[t]! ? c.strings[c.taskComm[t]!]! : null;
+        // The builder's own key (a task without a pid is its CPU, the same for every call of it); -1 in the columns is none.
+        const key = taskIdentity(pid >= 0 ? pid : null, c.cpu[r]! >= 0 ? c.cpu[r]! : null, comm);
         let task = taskIds.get(key);
         if (task === undefined) {
           task = taskPid.length;
@@ -174,7 +160,7 @@ export function mergePieces(pieces: readonly PieceIndex[], forced: VariantId | n
     count,
     taskPid: Int32Array.from(taskPid),
     taskComm: Uint32Array.from(taskComm),
-    strings,
+    strings: strings.list,
     lateUnpinTs,
     lateLines: late,
     records: { pinRounds, unpins },

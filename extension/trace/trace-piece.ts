@@ -20,7 +20,7 @@
 import type { TraceFormat } from './detect';
 import { TARGET, type SkippedLine, type TraceEvent } from './events';
 import type { Decode, Find } from './line-scanner';
-import { TraceReader, type TraceFacts } from './reader';
+import { TraceReader, type TraceFacts, type TraceSummary } from './reader';
 import { Reconstructor, taskKey, type RawCall, type TaskKey } from './reconstruct';
 
 export interface PieceOptions {
@@ -43,7 +43,8 @@ export interface PieceOptions {
   readonly onLate: (event: TraceEvent) => void;
 }
 
-export interface PieceEnd {
+/** Its skipped lines and lost notices are of its range only (line numbers from 1 there). */
+export interface PieceEnd extends Pick<TraceSummary, 'skipped' | 'lost' | 'format'> {
   /** Which piece comes next: the index in `boundaries` where this piece's range ended (boundaries.length: at the end of the file). */
   readonly next: number;
   /** Lines of the piece's range (its line numbers start at 1 there). */
@@ -61,10 +62,7 @@ export interface PieceEnd {
   /** Late unpins in the range, then for each later one of this piece: the next piece's late unpin it comes before. */
   readonly preUnpins: number;
   readonly unpinRanks: Uint32Array;
-  readonly skipped: { readonly lines: number; readonly examples: readonly SkippedLine[] };
-  readonly lost: ReadonlyArray<{ readonly line: number; readonly cpu: number | null; readonly count: number }>;
-  /** The format read, and the trace's facts. */
-  readonly format: TraceFormat;
+  /** The trace's facts. */
   readonly facts: TraceFacts;
   /**
    * function_graph nesting was seen: its parser keeps state across lines that
