@@ -195,18 +195,11 @@ export class TraceIndex {
     if (hit) return hit;
     const test = this.predicate(filter);
     let out: Uint32Array;
-    const candidates = filter.pid === undefined ? null : this.callsOfPid(filter.pid);
-    if (!test && !candidates) {
+    if (!test && filter.pid === undefined) {
       out = new Uint32Array(this.c.count);
       for (let i = 0; i < out.length; i++) out[i] = i;
     } else {
-      const found: number[] = [];
-      if (candidates) {
-        for (const i of candidates) if (!test || test(i)) found.push(i);
-      } else {
-        for (let i = 0; i < this.c.count; i++) if (test!(i)) found.push(i);
-      }
-      out = Uint32Array.from(found);
+      out = Uint32Array.from(this.select(filter, test ?? (() => true)));
     }
     if (this.cache.size >= 4) this.cache.delete(this.cache.keys().next().value!);
     this.cache.set(key, out);
@@ -475,15 +468,18 @@ export class TraceIndex {
     const c = this.c;
     const test = this.predicate({ ...filter, ...before(filter, from) })!;
     // False for an unknown time or duration (NaN).
-    const running = (i: number) => c.entryTs[i]! + c.durationUs[i]! / 1e6 > from && test(i);
-    const out: number[] = [];
-    // A pid is not in the predicate: its calls are the candidates, as in matching().
-    if (filter?.pid !== undefined) {
-      for (const i of this.callsOfPid(filter.pid)) if (running(i)) out.push(i);
+    return this.select(filter ?? {}, (i) => c.entryTs[i]! + c.durationUs[i]! / 1e6 > from && test(i));
+  }
+
+  /** The calls passing `test`, in start order: among the pid's calls when the filter names one (a pid is not in the predicate). */
+  private select(filter: TraceFilterDto, test: (i: number) => boolean): number[] {
+    const found: number[] = [];
+    if (filter.pid !== undefined) {
+      for (const i of this.callsOfPid(filter.pid)) if (test(i)) found.push(i);
     } else {
-      for (let i = 0; i < c.count; i++) if (running(i)) out.push(i);
+      for (let i = 0; i < this.c.count; i++) if (test(i)) found.push(i);
     }
-    return out;
+    return found;
   }
 
   /** Pins taken (at each call's return) and unpin events (at the call's last event), binned, and the running balance. */
