@@ -128,6 +128,57 @@ describe('trace: the fast path reads what the plain path reads', () => {
     }
   });
 
+  it('reads odd probe lines in place as the plain path reads them: LOCATION near misses, names, spaces, characters past ASCII', () => {
+    const head = '        workload-4242     [001] ...1.  1044.305166: ';
+    const bodies = [
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0 [netfs]) orig=0xffffc900004e3b18 type=0 count=12288',
+      'xui_exit: (netfs_unbuffered_read_iter_locked+0xc6/0x6e0 [netfs] <- netfs_extract_user_iter) ret=4 new_count=12288',
+      'pupf_exit: (iov_iter_extract_pages+0xe9/0x750 <- pin_user_pages_fast) ret=4',
+      'unpin_page: (unpin_user_page+0x4/0x60) page=0xffffea000425a000',
+      'r_netfs_extract_user_iter_0: (ffffffffc0a1b2c3 <- ffffffff81234567) arg1=4',
+      'p_netfs_extract_user_iter_0: (ffffffff81234567) arg2=4096',
+      'xui_exit: (caller+0x1/0x2 <- ffffffff81234567) ret=1',
+      'xui_exit: (ffff+0x1/0x2 <- deadbeef) ret=1',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0 [bad.mod]) count=1',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0 [netfs] count=1',
+      'xui_entry: (netfs_extract_user_iter+0x/0x2e0) count=1',
+      'xui_entry: (netfs_extract_user_iter) count=1',
+      'xui_exit: (x+0x1/0x2 <- bad-name) ret=1',
+      'xui_exit: (x+0x1/0x2 <- ) ret=1',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0)',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0)   ',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0)count=1',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0)\u00a0count=1',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0) count=1 \u00a0',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0) count=1\t',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0) arr={1 2 3} s="a b" count=1',
+      'xui entry: (netfs_extract_user_iter+0x4/0x2e0) count=1',
+      'xui_entry:  (netfs_extract_user_iter+0x4/0x2e0) count=1',
+      'xui_entry:(netfs_extract_user_iter+0x4/0x2e0) count=1',
+      ': (netfs_extract_user_iter+0x4/0x2e0) count=1',
+      'tracing_mark_write: (x) pinscope call=1',
+      'funcgraph_entry: (x) depth=1',
+      'netfs_extract_user_iter <-netfs_unbuffered_read_iter_locked: (x)',
+      'my_probe: (some_other_function+0x4/0x10) a=1',
+      'xui_entry: (netfs_extract_user_iter+0x4/0x2e0) orig_len=1 iov0_base=0x1 iov0_len=2',
+      'xui_iov: (netfs_extract_user_iter+0x4/0x2e0) iov0_base=0x1 iov0_len=2',
+      'unpin_page: (unpin_user_pages_dirty_lock+0x4/0x60) page=0x1',
+    ];
+    const comms = ['        workload-4242', '  kworker/u8:2-events_unbound-4242', '       d\u00e9-4242', '\u00e9-4242', '-4242'];
+    const fast = new FtraceParser();
+    const plain = new FtraceParser(undefined, false);
+    let events = 0;
+    for (const comm of comms) {
+      for (const body of bodies) {
+        const text = comm + head.slice(head.indexOf('-4242') + 5) + body;
+        const want = plain.parse(text, 1);
+        assert.deepEqual(fast.parse(text, 1), want, JSON.stringify(text));
+        if (Array.isArray(want)) events += want.length;
+      }
+    }
+    assert.ok(events > 50, `${events} events compared`);
+  });
+
   describe('the reader, skipping lines by keyword over chunks of any size, gives the calls of one decoding every line', () => {
     /** Calls, late lines and the summary: everything a reading hands out. */
     function read(make: (onCall: (c: RawCall) => void, onLate: (e: TraceEvent) => void) => TraceReader, chunks: Buffer[]): string {
