@@ -76,15 +76,14 @@ export const PIN = 'pin_user_pages_fast';
 export const UNPIN = /^unpin_user_page(s|s_dirty_lock)?$/;
 
 /**
- * Short strings seen lately (field keys, event names, symbols, task names), by
- * a hash of their length and end letters. A key string sliced afresh for every
- * line makes V8 look it up in its string table on each store; the same few
- * strings recur on every line of a trace, so the one already made is handed
- * out again when the text matches it (no garbage, and nothing kept of the line).
+ * Keys seen lately, by a hash of their length and end letters. A key string
+ * sliced afresh for every line makes V8 look it up in its string table on each
+ * store; the same few keys recur on every line of a trace, so the string
+ * already used is handed out again when the text matches it.
  */
 const recentKeys: string[] = new Array<string>(1024).fill('');
 
-export function recentSlice(text: string, start: number, end: number): string {
+function fieldKey(text: string, start: number, end: number): string {
   const length = end - start;
   const slot = (length * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1)) & 1023;
   const known = recentKeys[slot]!;
@@ -96,31 +95,19 @@ export function recentSlice(text: string, start: number, end: number): string {
 
 /** key=value pairs; values run to the next space (arrays in braces kept whole). */
 export function parseFields(text: string): Record<string, string> {
-  return parseFieldsIn(text, 0, text.length);
-}
-
-/** parseFields of text[from, to), without slicing that out first. */
-export function parseFieldsIn(text: string, from: number, to: number): Record<string, string> {
-  const brace = text.indexOf('{', from);
-  const quote = text.indexOf('"', from);
-  if ((brace < 0 || brace >= to) && (quote < 0 || quote >= to)) {
+  const fields: Record<string, string> = {};
+  if (text.indexOf('{') < 0 && text.indexOf('"') < 0) {
     // The common case: plain "k=v k=v", split without a regex.
-    const fields: Record<string, string> = {};
-    let start = from;
-    while (start < to) {
+    let start = 0;
+    while (start < text.length) {
       let end = text.indexOf(' ', start);
-      if (end < 0 || end > to) end = to;
+      if (end < 0) end = text.length;
       const eq = text.indexOf('=', start);
-      if (eq > start && eq < end) fields[recentSlice(text, start, eq)] = text.slice(eq + 1, end);
+      if (eq > start && eq < end) fields[fieldKey(text, start, eq)] = text.slice(eq + 1, end);
       start = end + 1;
     }
     return fields;
   }
-  return parseQuoted(from === 0 && to === text.length ? text : text.slice(from, to));
-}
-
-function parseQuoted(text: string): Record<string, string> {
-  const fields: Record<string, string> = {};
   const re = /([A-Za-z_][\w.>-]*)=(\{[^}]*\}|"(?:[^"\\]|\\.)*"|\S*)/g;
   for (let m = re.exec(text); m; m = re.exec(text)) fields[m[1]!] = m[2]!;
   return fields;

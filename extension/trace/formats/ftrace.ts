@@ -2,10 +2,10 @@
 // tracer) and `trace-cmd report` text: "COMM-PID [CPU] FLAGS TS: BODY".
 // Both header variants (with or without irq-info and tgid columns) and
 // trace-cmd's own columns (no flags, padded event names, raw hex addresses).
-import { makeEvent, parseFields, parseFieldsIn, PIN, recentSlice, TARGET, UNPIN, type TraceEvent } from '../events';
+import { makeEvent, parseFields, PIN, TARGET, UNPIN, type TraceEvent } from '../events';
 import { matchPrefix, UNSURE, type PrefixMatch } from './ftrace-prefix';
 import { GraphTracker } from './graph';
-import { classifyProbe, locationAt, parseProbeBody } from './probe-body';
+import { parseProbeBody } from './probe-body';
 
 export interface LineParser {
   /** Events the line carries; [] when irrelevant; a reason when it looked relevant but could not be read. */
@@ -39,17 +39,6 @@ const LOST = /^\s*CPU:\s*(\d+)\s+\[(?:LOST\s+(\d+)\s+EVENTS|(\d+)\s+EVENTS DROPP
 /** The cheap test for lines worth a regex at all, after the probe location ": (" (tested first, with includes). */
 const RELEVANT = /netfs_extract_user_iter|pin_user_pages|unpin_user_page|tracing_mark_write|LOST|DROPPED|funcgraph_|xui|pupf|unpin/;
 
-function isAsciiSpace(c: number): boolean {
-  return c === 32 || (c >= 9 && c <= 13);
-}
-
-/** Where text.trim() would end, or -1 when a character past ASCII is at the end (trim decides). */
-function trimmedEnd(text: string): number {
-  let end = text.length;
-  while (end > 0 && isAsciiSpace(text.charCodeAt(end - 1))) end--;
-  return end > 0 && text.charCodeAt(end - 1) >= 128 ? -1 : end;
-}
-
 export class FtraceParser implements LineParser {
   private readonly graph = new GraphTracker();
   private readonly prefix: PrefixMatch = { index: 0, end: 0, pid: 0, cpu: 0, ts: 0 };
@@ -63,17 +52,13 @@ export class FtraceParser implements LineParser {
 
   parse(text: string, line: number): TraceEvent[] | string {
     if (text.length === 0 || text.charCodeAt(0) === 35 /* # */) return [];
-    const found = this.byHand ? matchPrefix(text, this.prefix) : UNSURE;
-    if (found === true) {
-      const probe = this.probeLine(text, line);
-      if (probe) return probe;
-    }
     // A probe line's location "NAME: (" answers at once (and is never a lost-events notice); the regexes are for the other kinds.
     if (!text.includes(': (')) {
       const lost = text.includes('EVENTS') ? LOST.exec(text) : null;
       if (lost) return [makeEvent('lost', line, null, null, Number(lost[1]), null, {}, undefined, undefined, Number(lost[2] ?? lost[3]))];
       if (!RELEVANT.test(text)) return [];
     }
+    const found = this.byHand ? matchPrefix(text, this.prefix) : UNSURE;
     if (found === true) {
       const p = this.prefix;
       return this.body(text.slice(p.end), line, p.pid, text.slice(0, p.index).trim(), p.cpu, p.ts);
@@ -83,46 +68,6 @@ export class FtraceParser implements LineParser {
     const comm = text.slice(0, m.index).trim();
     const body = text.slice(m.index + m[0].length);
     return this.body(body, line, Number(m[1]), comm, Number(m[2]), Number(m[4]));
-  }
-
-  /**
-   * The common probe line "PREFIX NAME: (LOCATION) k=v …" read in place, by
-   * offsets into the line (no body, name or rest cut out of it, names and keys
-   * shared across lines): the events body() would make of it, or null for any
-   * other form (body() reads it).
-   */
-  private probeLine(text: string, line: number): TraceEvent[] | null {
-    const p = this.prefix;
-    const colon = text.indexOf(':', p.end);
-    if (colon <= p.end || text.charCodeAt(colon + 1) !== 32 || text.charCodeAt(colon + 2) !== 40 /* ( */) return null;
-    // NAME without spaces: body()'s trim and its function-tracer test (" <-" before the colon) have nothing to do.
-    for (let i = p.end; i < colon; i++) if (text.charCodeAt(i) <= 32) return null;
-    const name = recentSlice(text, p.end, colon);
-    if (name === 'tracing_mark_write' || name === 'print' || name === 'funcgraph_entry' || name === 'funcgraph_exit') return null;
-    const to = trimmedEnd(text);
-    const comm = this.comm(text, p.index);
-    if (to < 0 || comm === null) return null;
-    const loc = locationAt(text, colon + 2);
-    if (!loc) return null;
-    const fields = parseFieldsIn(text, Math.min(colon + 2 + loc[0].length, to), to);
-    const [, site, returned] = loc;
-    const hexReturn = returned !== undefined && /^[0-9a-f]+$/.test(returned);
-    const probe = classifyProbe(name, fields, {
-      site,
-      returned: hexReturn ? undefined : returned,
-      caller: hexReturn && site === undefined ? `0x${returned}` : undefined,
-    });
-    if (!probe) return [];
-    return [makeEvent(probe.kind, line, p.pid, comm, p.cpu, p.ts, probe.fields, name, probe.caller)];
-  }
-
-  /** COMM, text[0, end) trimmed, shared with earlier lines of the task; null when its edges are past ASCII (trim decides). */
-  private comm(text: string, end: number): string | null {
-    let start = 0;
-    while (start < end && isAsciiSpace(text.charCodeAt(start))) start++;
-    while (end > start && isAsciiSpace(text.charCodeAt(end - 1))) end--;
-    if (text.charCodeAt(start) >= 128 || text.charCodeAt(end - 1) >= 128) return null;
-    return recentSlice(text, start, end);
   }
 
   private body(body: string, line: number, pid: number, comm: string, cpu: number, ts: number): TraceEvent[] | string {

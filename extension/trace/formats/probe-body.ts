@@ -2,7 +2,7 @@
 // function_graph parsers: "NAME: (LOCATION) k=v …". The location says which
 // function fired (entry "SYM+off/size [mod]", return "CALLER+off/size <- SYM");
 // trace-cmd prints raw hex there, so the event name and the fields decide.
-import { parseFields, PIN, recentSlice, TARGET, UNPIN, type EventKind } from '../events';
+import { parseFields, PIN, TARGET, UNPIN, type EventKind } from '../events';
 
 export interface ProbeBody {
   readonly kind: EventKind;
@@ -44,15 +44,6 @@ export function parseProbeBody(name: string, rest: string): ProbeBody | null {
     returned: hexReturn ? undefined : returned,
     caller: hexReturn && site === undefined ? `0x${returned}` : undefined,
   });
-}
-
-/** LOCATION at a given offset of a whole line (lastIndex), not only at the start of a string cut out of it. */
-const LOCATION_AT = new RegExp(LOCATION.source.slice(1), 'y');
-
-/** LOCATION read at text[at]: the match (its end is LOCATION_AT.lastIndex), or null. */
-export function locationAt(text: string, at: number): RegExpExecArray | null {
-  LOCATION_AT.lastIndex = at;
-  return LOCATION_AT.exec(text);
 }
 
 /** Where a probe fired, as far as it is known by name. */
