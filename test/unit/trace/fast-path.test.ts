@@ -128,7 +128,7 @@ describe('trace: the fast path reads what the plain path reads', () => {
     }
   });
 
-  it('reads odd probe lines in place as the plain path reads them: LOCATION near misses, names, spaces, characters past ASCII', () => {
+  it('reads odd probe lines with the prefix read by hand as with the regex: LOCATION near misses, names, spaces, characters past ASCII', () => {
     const head = '        workload-4242     [001] ...1.  1044.305166: ';
     const bodies = [
       'xui_entry: (netfs_extract_user_iter+0x4/0x2e0 [netfs]) orig=0xffffc900004e3b18 type=0 count=12288',
