@@ -1,7 +1,10 @@
 // Trace ingestion benchmarks on a generated 1 GiB ftrace log with about 2%
 // relevant lines and a 256 MiB log where every line is a relevant kprobe
 // event, each through the paths a user's load takes:
-//   - parse + reconstruct (readTraceFile, calls counted, none replayed);
+//   - parse + reconstruct (readTraceFile, calls counted, none replayed), in
+//     this thread, and in pieces: the reader the server's load runs in each
+//     of its worker threads (trace/trace-piece.ts), calls counted, none
+//     replayed, so the parsing alone on every core;
 //   - the server's index build: the worker thread the language server starts
 //     (dist/trace-worker.js: read, reconstruct, replay, columns), whole and in
 //     pieces (one worker thread a core, at most 4, merged: node/trace-pieces.ts);
@@ -12,10 +15,12 @@
 // ratios, events/s and peak memory. The logs are generated once
 // into the OS temp folder (PINSCOPE_BENCH_DIR, see generate.ts).
 import { spawnSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readTraceFile } from '../extension/node/trace-file';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { bufferText, readTraceFile } from '../extension/node/trace-file';
+import { TracePiece, type PieceEnd } from '../extension/trace/trace-piece';
 import { workerLoader } from '../extension/server/index-loaders';
 import { DIR, generateLog, GiB } from './generate';
 
@@ -67,7 +72,7 @@ function report(what: string, run: { took: Took; grep: Took }, calls: number, si
   const { took, grep: base } = run;
   const rate = (t: number) => Math.round((calls * EVENTS_PER_CALL) / t).toLocaleString('en').padStart(9);
   console.log(
-    `  ${what.padEnd(36)} wall ${took.wall.toFixed(2).padStart(5)} s, ${rate(took.wall)} events/s, ${(took.wall / base.wall).toFixed(1).padStart(4)}× grep (${base.wall.toFixed(2)} s)` +
+    `  ${what.padEnd(40)} wall ${took.wall.toFixed(2).padStart(5)} s, ${rate(took.wall)} events/s, ${(took.wall / base.wall).toFixed(1).padStart(4)}× grep (${base.wall.toFixed(2)} s)` +
       ` | cpu ${took.cpu.toFixed(2).padStart(5)} s, ${rate(took.cpu)} events/s, ${(took.cpu / base.cpu).toFixed(1).padStart(4)}× grep (${base.cpu.toFixed(2)} s)${extra}`,
   );
 }
@@ -103,6 +108,11 @@ async function measure(label: string, path: string): Promise<void> {
   peak = Math.max(peak, process.memoryUsage().rss);
   console.log(`\n${label}: ${(size / 2 ** 20).toFixed(0)} MiB, ${lines.toLocaleString('en')} lines, ${calls.toLocaleString('en')} calls (grep counted ${count.toLocaleString('en')} lines)`);
   report('parse + reconstruct (in process)', parse, calls, size, `; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${(rssBefore / 2 ** 20).toFixed(0)} before)`);
+  const parsers = Math.min(availableParallelism(), 4);
+  let parsed = 0;
+  const parseInPieces = await besideGrep(path, () => timed(async () => (parsed = await parseInThreads(path, parsers))));
+  if (parsed !== calls) throw new Error(`the pieces' readings hold ${parsed} calls, the whole reading ${calls}`);
+  report(`parse + reconstruct, ${parsers} pieces (${parsers} threads)`, parseInPieces, calls, size, `; ${(parse.took.wall / parseInPieces.took.wall).toFixed(2)}× the whole reading's speed`);
   let indexed = 0;
   const index = await besideGrep(path, () => timed(async () => (indexed = await indexBuild(path, 1))));
   if (indexed !== calls) throw new Error(`the index holds ${indexed} calls, the reader found ${calls}`);
@@ -136,6 +146,72 @@ async function indexBuild(path: string, pieces: number): Promise<number> {
   return loaded.columns.count;
 }
 
+/** What a piece's worker is asked to read. */
+interface PieceJob {
+  readonly path: string;
+  readonly start: number;
+  readonly boundaries: readonly number[];
+}
+
+/** Reads one piece as the server's pieces do (node/trace-pieces.ts readPiece), but replays nothing: its end, for the count. */
+function parsePiece(job: PieceJob): PieceEnd {
+  const first = job.start === 0;
+  const piece = new TracePiece({
+    ...bufferText,
+    // The generated logs are kprobe text with no facts line at their top.
+    format: first ? 'auto' : 'kprobe',
+    facts: first ? null : { kernelRelease: null, arch: null },
+    start: job.start,
+    boundaries: job.boundaries,
+    onCall: () => undefined,
+    onLate: () => undefined,
+  });
+  const fd = openSync(job.path, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (let pos = job.start; !piece.done; ) {
+      const bytesRead = readSync(fd, buffer, 0, Math.min(piece.overrunning ? 64 << 10 : buffer.length, piece.room), pos);
+      if (bytesRead === 0) break;
+      pos += bytesRead;
+      piece.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return piece.end();
+}
+
+/** The file parsed in `pieces` worker threads (this bundle run again as each worker): the calls of one reading (index-merge.ts's count). */
+async function parseInThreads(path: string, pieces: number): Promise<number> {
+  const size = statSync(path).size;
+  const starts = [0];
+  const fd = openSync(path, 'r');
+  const probe = Buffer.alloc(64 << 10);
+  for (let k = 1; k < pieces; k++) {
+    const at = Math.floor((size * k) / pieces);
+    const nl = probe.subarray(0, readSync(fd, probe, 0, probe.length, at)).indexOf(10);
+    if (nl >= 0) starts.push(at + nl + 1);
+  }
+  closeSync(fd);
+  const ends = await Promise.all(
+    starts.map(
+      (start, k) =>
+        new Promise<PieceEnd>((resolve, reject) => {
+          const worker = new Worker(__filename, { workerData: { path, start, boundaries: starts.slice(k + 1) } satisfies PieceJob });
+          worker.once('message', resolve);
+          worker.once('error', reject);
+        }),
+    ),
+  );
+  // The pieces kept (one whose range ran into the next ones takes their place); each one's calls, less those the piece before read as its own.
+  let count = 0;
+  for (let k = 0, before: PieceEnd | null = null; k < ends.length; k += 1 + ends[k]!.next) {
+    count += ends[k]!.rows - (before?.drop.length ?? 0);
+    before = ends[k]!;
+  }
+  return count;
+}
+
 /** A CLI command as its own process, output thrown away. */
 function cli(args: string[]): Took {
   const run = timedCommand([process.execPath, CLI, ...args]);
@@ -154,4 +230,5 @@ async function main(): Promise<void> {
   console.log('\ngoals: ≤ 2× grep on the sparse log, ≥ 1M events/s on the dense one, peak memory ≤ 150 MiB on both');
 }
 
-void main();
+if (isMainThread) void main();
+else parentPort!.postMessage(parsePiece(workerData as PieceJob));
