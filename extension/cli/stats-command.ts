@@ -1,10 +1,14 @@
 // `pinscope stats FILE`: the whole trace at a glance, from the same index and
 // bins the editor's overview draws (calls per task and verdict, anomalies,
 // callers, sizes, the pin balance, histograms), in constant memory per call.
+// A big plain text trace is read on every core, as the editor's load reads it.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
 import { loadTraceIndex } from '../node/trace-index-load';
+import { piecesOnEveryCore, type ParallelOptions } from '../node/trace-pieces';
 import type { VariantId } from '../protocol/dto';
 import type { TraceBinsDto } from '../protocol/trace-calls';
 import { FORMATS, printable, printableJson, TraceError, type TraceFormat } from '../trace';
@@ -13,6 +17,16 @@ import { StreamOut } from './output';
 import { UsageError } from './replay-command';
 
 const HISTOGRAMS = ['bytes', 'pages', 'rounds', 'duration'] as const;
+
+/**
+ * Big plain text traces in pieces, one per core, each in a worker thread
+ * running the trace worker the bundle puts beside cli.js; run from the
+ * sources there is none (a worker thread does not inherit tsx's loader): read whole.
+ */
+function parallel(): { parallel: ParallelOptions } | Record<string, never> {
+  const worker = join(__dirname, 'trace-worker.js');
+  return existsSync(worker) ? { parallel: piecesOnEveryCore(worker) } : {};
+}
 
 export async function statsCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -35,7 +49,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const file = positionals[0]!;
   let loaded;
   try {
-    loaded = await loadTraceIndex({ path: file, kernel: values.kernel ?? null, variant, format });
+    loaded = await loadTraceIndex({ path: file, kernel: values.kernel ?? null, variant, format, ...parallel() });
   } catch (error) {
     if (error instanceof TraceError) {
       process.stderr.write(`pinscope: ${error.message}\n`);
@@ -47,9 +61,9 @@ export async function statsCommand(argv: string[]): Promise<number> {
   const totals = index.totals();
   const histograms = Object.fromEntries(HISTOGRAMS.map((of) => [of, index.histogram(of)]));
   const out = new StreamOut();
-  const { summary } = loaded;
+  const { summary, pieces } = loaded;
   if (values.json) {
-    out.write(printableJson(JSON.stringify({ file, format: summary.format, lines: summary.lines, bytes: summary.bytes, totals, histograms, skipped: summary.skipped, lost: summary.lost }, null, 2)) + '\n');
+    out.write(printableJson(JSON.stringify({ file, format: summary.format, lines: summary.lines, bytes: summary.bytes, pieces, totals, histograms, skipped: summary.skipped, lost: summary.lost }, null, 2)) + '\n');
   } else {
     // Task names, callers and skipped lines are trace text: escaped a line at a time.
     const say = (text: string) => out.write(text.split('\n').map(printable).join('\n'));

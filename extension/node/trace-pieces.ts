@@ -4,6 +4,7 @@
 // trace/index-merge.ts how the pieces are put together). Gzip files,
 // trace.dat, function_graph text and small files are read whole.
 import { open } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import type { VariantId } from '../protocol/dto';
 import { replayTraceCall, TraceError, type TraceFacts, type TraceFormat, type TraceSummary } from '../trace';
 import { IndexBuilder, columnBuffers, type IndexColumns } from '../trace/index-columns';
@@ -122,6 +123,21 @@ export function pieceBuffers(piece: PieceIndex): ArrayBuffer[] {
 
 /** Pieces read in this thread, one after the other. */
 export const inThreadPieces: PieceRunner = (spec, onProgress, signal) => readPiece(spec, onProgress, signal);
+
+/**
+ * How a load reads big plain text traces: from 32 MiB on in pieces, one per
+ * core (at most 4), the first in this thread, the others each in a worker
+ * thread running `script` (dist/trace-worker.js). PINSCOPE_TRACE_PIECES and
+ * PINSCOPE_PIECES_MIN_BYTES override both numbers (tests, benches).
+ */
+export function piecesOnEveryCore(script: string): ParallelOptions {
+  return {
+    pieces: Number(process.env.PINSCOPE_TRACE_PIECES ?? Math.min(availableParallelism(), 4)),
+    minBytes: Number(process.env.PINSCOPE_PIECES_MIN_BYTES ?? 32 << 20),
+    run: workerPieces(script),
+    runFirst: inThreadPieces,
+  };
+}
 
 /** Messages from a piece's worker (trace-worker.ts run with `{ piece }`). */
 export type PieceMessage = WorkerJobMessage<PieceProgress, { readonly type: 'done'; readonly piece: PieceIndex }>;

@@ -3,23 +3,18 @@
 // piece of a big trace for the first (see node/trace-pieces.ts): progress and
 // updates go out as messages, columns (with a trace.dat's checkpoints) and
 // deltas as transferred buffers (moved, not copied).
-import { availableParallelism } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { TraceError } from '../trace';
 import { columnBuffers, deltaBuffers } from '../trace/index-columns';
 import { seekTableBuffers } from '../trace/tracedat';
 import { followTrace } from '../node/trace-follow';
 import type { FollowFromWorker, FollowToWorker, FollowWorkerData } from './follow-loaders';
-import { inThreadPieces, pieceBuffers, readPiece, workerPieces, type PieceMessage, type PieceSpec } from '../node/trace-pieces';
+import { pieceBuffers, piecesOnEveryCore, readPiece, type PieceMessage, type PieceSpec } from '../node/trace-pieces';
 import { inThreadLoader, type WorkerMessage } from './index-loaders';
 import type { IndexRequest } from './trace-store';
 
 const port = parentPort!;
 const fail = (error: unknown) => ({ type: 'error', message: (error as Error).message, traceError: error instanceof TraceError }) as const;
-
-/** Plain text traces from this size on are read in pieces, one per core, at most 4 (PINSCOPE_TRACE_PIECES and PINSCOPE_PIECES_MIN_BYTES override: tests, benches). */
-const PIECES = Number(process.env.PINSCOPE_TRACE_PIECES ?? Math.min(availableParallelism(), 4));
-const PIECES_MIN_BYTES = Number(process.env.PINSCOPE_PIECES_MIN_BYTES ?? 32 << 20);
 
 const piece = (workerData as { piece?: PieceSpec }).piece;
 if (piece) {
@@ -48,7 +43,7 @@ if (piece) {
 } else {
   const post = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   // The pieces after the first run this same script; the first is read here, while this thread waits for them.
-  const loader = inThreadLoader({ pieces: PIECES, minBytes: PIECES_MIN_BYTES, run: workerPieces(__filename), runFirst: inThreadPieces });
+  const loader = inThreadLoader(piecesOnEveryCore(__filename));
   loader(workerData as IndexRequest, new AbortController().signal, (progress) => post({ type: 'progress', progress })).then(
     (loaded) => post({ type: 'done', loaded }, [...columnBuffers(loaded.columns), ...(loaded.seek ? seekTableBuffers(loaded.seek) : [])]),
     (error: unknown) => post(fail(error)),
