@@ -200,6 +200,7 @@ async function parseInThreads(path: string, pieces: number): Promise<number> {
           const worker = new Worker(__filename, { workerData: { path, start, boundaries: starts.slice(k + 1) } satisfies PieceJob });
           worker.once('message', resolve);
           worker.once('error', reject);
+          worker.once('exit', (code) => reject(new Error(`a piece's worker stopped (exit code ${code}) before it answered`)));
         }),
     ),
   );

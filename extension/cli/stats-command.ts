@@ -1,7 +1,8 @@
 // `pinscope stats FILE`: the whole trace at a glance, from the same index and
 // bins the editor's overview draws (calls per task and verdict, anomalies,
 // callers, sizes, the pin balance, histograms), in constant memory per call.
-// A big plain text trace is read on every core, as the editor's load reads it.
+// A big plain text trace is read on every core, as the editor's load reads it
+// (each core's reader has a heap of its own: a higher peak, bounded the same way).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,9 +20,10 @@ import { UsageError } from './replay-command';
 const HISTOGRAMS = ['bytes', 'pages', 'rounds', 'duration'] as const;
 
 /**
- * Big plain text traces in pieces, one per core, each in a worker thread
- * running the trace worker the bundle puts beside cli.js; run from the
- * sources there is none (a worker thread does not inherit tsx's loader): read whole.
+ * Big plain text traces in pieces, one per core: the first in this thread,
+ * the others in worker threads running the trace worker the bundle puts
+ * beside cli.js; run from the sources there is none (a worker thread does
+ * not inherit tsx's loader): read whole.
  */
 function parallel(): { parallel: ParallelOptions } | Record<string, never> {
   const worker = join(__dirname, 'trace-worker.js');

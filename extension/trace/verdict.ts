@@ -36,11 +36,12 @@ const recentReplays = new Map<string, ReplayResultDto | string>();
 const RECENT_REPLAYS = 4096;
 
 /**
- * A key that tells every two inputs apart, as JSON.stringify would, built by
- * hand for a traced call's usual shape (JSON of it took a fifth of a call's
- * replay): every field in a fixed order, texts prefixed by their length,
- * lists by their count. An input with VMAs or injected events (not what a
- * trace decodes to) is keyed by its JSON.
+ * A key two inputs share only when their JSON is the same (finer only where
+ * JSON writes NaN and ±Infinity alike as null), built by hand for a traced
+ * call's usual shape (JSON of it took a fifth of a call's replay): every
+ * field in a fixed order, texts prefixed by their length, lists by their
+ * count. An input with VMAs or injected events (not what a trace decodes
+ * to) is keyed by its JSON.
  */
 export function replayKey(input: CallDto): string {
   if (input.vmas !== null || input.events.length) return 'J' + JSON.stringify(input);
@@ -53,7 +54,7 @@ export function replayKey(input: CallDto): string {
   return key;
 }
 
-/** Every field of CallDto, said to be in replayKey: a field added to CallDto fails to compile here until the key holds it too. */
+/** The fields of CallDto replayKey holds: a field added to CallDto does not compile here until it is listed, a reminder to put it in the key too. */
 const KEYED: Record<keyof CallDto, true> = {
   iter: true, dir: true, variant: true, kernel: true, nofault: true, pageSize: true, iovOffset: true, len: true,
   segments: true, unmapped: true, readonly: true, untouched: true, vmas: true, events: true,
@@ -79,7 +80,7 @@ function replayOf(input: CallDto): ReplayResultDto | string {
   return answer;
 }
 
-/** The recorded pin rounds are the model's, field by field (both are hex text and whole numbers). */
+/** The recorded pin rounds are the model's, field by field, as their JSON was compared (same four fields in the same order; a recorded ret of NaN, "(fault)", differs either way). */
 function sameRounds(recorded: readonly PinRoundDto[], model: readonly PinRoundDto[]): boolean {
   if (recorded.length !== model.length) return false;
   for (let i = 0; i < recorded.length; i++) {

@@ -1,13 +1,15 @@
 // A big plain text trace read in pieces by the built trace worker (one worker
 // thread a piece: dist/trace-worker.js) gives the same index as one reading,
 // and the language server opening it answers the same totals, pages and
-// details as a server that reads it whole.
+// details as a server that reads it whole; the built `pinscope stats` reads
+// it in pieces too, into the same numbers.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { workerLoader } from '../../extension/server/index-loaders';
 import { TraceCallRequest, TraceCallsRequest, TraceOpenRequest, TraceTasksRequest, type RequestDescriptor } from '../../extension/protocol/lsp';
+import { pinscopeBuilt } from '../support/cli';
 import { REPO_ROOT } from '../support/fixtures';
 import { startServer, type ServerSession } from '../support/lsp-driver';
 import { generated } from '../support/pieces-trace';
@@ -74,5 +76,25 @@ describe('server: a big trace read in pieces, one worker thread each', () => {
     } finally {
       for (const server of servers) await server.stop();
     }
+  });
+
+  it('pinscope stats reads a big trace in pieces, one worker thread each, into the same numbers as one reading', function () {
+    this.timeout(120_000);
+    // About 6 MiB, state carried over every boundary; the calls choose v0, so the pieces are read twice.
+    const path = generated('cli-stats', 45_000, 40, 11, { v0Call: true });
+    const stats = (pieces: number) => {
+      const env = { PINSCOPE_TRACE_PIECES: String(pieces), PINSCOPE_PIECES_MIN_BYTES: String(1 << 20) };
+      return [pinscopeBuilt(env, 'stats', path, '--json'), pinscopeBuilt(env, 'stats', path)];
+    };
+    const [wholeJson, wholeText] = stats(1);
+    const [splitJson, splitText] = stats(2);
+    for (const run of [wholeJson, wholeText, splitJson, splitText]) assert.equal(run!.status, 0, run!.stderr);
+    const whole = JSON.parse(wholeJson!.stdout);
+    const split = JSON.parse(splitJson!.stdout);
+    assert.deepEqual(whole.pieces, { read: 1, kept: 1 });
+    assert.deepEqual(split.pieces, { read: 2, kept: 2 });
+    assert.ok(whole.totals.calls > 5000 && whole.totals.verdicts.mismatch + whole.totals.verdicts.incomplete > 0);
+    assert.deepEqual({ ...split, pieces: null }, { ...whole, pieces: null });
+    assert.equal(splitText!.stdout, wholeText!.stdout);
   });
 });

@@ -3,10 +3,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pinscope, pinscopeBuilt } from '../../support/cli';
+import { pinscope } from '../../support/cli';
 import { REPO_ROOT } from '../../support/fixtures';
 import { KERNEL_TRACES } from '../../support/kernel-traces';
-import { generated } from '../../support/pieces-trace';
 
 describe('cli: pinscope replay', () => {
   it('prints every call of a real trace as JSON, in start order, with verdicts', function () {
@@ -104,26 +103,6 @@ describe('cli: pinscope replay', () => {
     assert.deepEqual([pages.counts[0], pages.counts[2], pages.counts[3], pages.counts[4]], [1, 1, 1, 1]);
     assert.equal(pages.counts.reduce((a: number, b: number) => a + b, 0), 4);
     assert.equal(pinscope('stats', join(REPO_ROOT, 'absent.trace')).status, 2);
-  });
-
-  it('pinscope stats reads a big trace in pieces, one worker thread each, into the same numbers as one reading', function () {
-    this.timeout(120_000);
-    // About 6 MiB, state carried over every boundary; the calls choose v0, so the pieces are read twice.
-    const path = generated('cli-stats', 45_000, 40, 11, { v0Call: true });
-    const stats = (pieces: number) => {
-      const env = { PINSCOPE_TRACE_PIECES: String(pieces), PINSCOPE_PIECES_MIN_BYTES: String(1 << 20) };
-      return [pinscopeBuilt(env, 'stats', path, '--json'), pinscopeBuilt(env, 'stats', path)];
-    };
-    const [wholeJson, wholeText] = stats(1);
-    const [splitJson, splitText] = stats(2);
-    for (const run of [wholeJson, wholeText, splitJson, splitText]) assert.equal(run!.status, 0, run!.stderr);
-    const whole = JSON.parse(wholeJson!.stdout);
-    const split = JSON.parse(splitJson!.stdout);
-    assert.deepEqual(whole.pieces, { read: 1, kept: 1 });
-    assert.deepEqual(split.pieces, { read: 2, kept: 2 });
-    assert.ok(whole.totals.calls > 5000 && whole.totals.verdicts.mismatch + whole.totals.verdicts.incomplete > 0);
-    assert.deepEqual({ ...split, pieces: null }, { ...whole, pieces: null });
-    assert.equal(splitText!.stdout, wholeText!.stdout);
   });
 
   it('pinscope recipe prints the kprobe definitions for a kernel', () => {
