@@ -4,11 +4,11 @@
 import { parseArgs } from 'node:util';
 import { describeCall, VARIANTS } from '../engine';
 import { kernelProfile } from '../engine/kernel-profile';
-import { readTraceFile } from '../node/trace-file';
+import { readTraceFile, type ReadTraceResult } from '../node/trace-file';
 import type { TraceDatSummary } from '../trace/tracedat';
 import type { VariantId } from '../protocol/dto';
 import type { VariantDecisionDto } from '../protocol/trace-calls';
-import { decideVariant, FORMATS, printable, printableJson, replayTrace, replayTraceCall, TraceError, type TraceCallResult, type TraceFormat, type TraceSummary } from '../trace';
+import { decideVariant, decodingKernel, FORMATS, printable, printableJson, replayTrace, replayTraceCall, TraceError, VariantInference, type RawCall, type TraceCallResult, type TraceFormat, type TraceSummary } from '../trace';
 import { StreamOut } from './output';
 
 export class UsageError extends Error {}
@@ -110,27 +110,67 @@ async function wholeDocument(file: string, format: TraceFormat | 'auto', variant
 }
 
 /**
- * The table or --jsonl, a call at a time as it is replayed. With variant auto
- * the variant is decided first (one reading that decodes the calls and
- * replays none), so the rows written are final.
+ * The table or --jsonl, a call at a time as it is replayed. When the variant
+ * is known before the first call (forced, or from the release the trace
+ * records at its top) the file is read once, and what the calls say against
+ * that variant comes at the end; else a first reading decides it (decoding
+ * the calls, replaying none), so the rows written are final either way.
  */
 async function streamed(file: string, format: TraceFormat | 'auto', asked: VariantId | 'auto', askedKernel: string | null, jsonl: boolean, strict: boolean): Promise<number> {
-  const { decision, kernel } = await decideVariant({ variant: asked, kernel: askedKernel }, (observe) => readTraceFile(file, { format, onCall: observe }));
   const out = new StreamOut();
   const verdicts = { match: 0, mismatch: 0, incomplete: 0 };
   let count = 0;
-  if (!jsonl) out.write([...variantLines(decision), HEADER].map(printable).join('\n') + '\n');
-  const summary = await readTraceFile(file, {
-    format,
-    beforeChunk: () => out.ready(),
-    onCall: (call) => {
-      const { lines: _lines, ...result } = replayTraceCall(call, kernel, decision.variant);
-      verdicts[result.verdict]++;
-      count++;
-      if (jsonl) out.write(printableJson(JSON.stringify({ index: call.index, ...result })) + '\n');
-      else out.write(row(result as TraceCallResult) + '\n');
-    },
-  });
+  const writeHeader = (decision: VariantDecisionDto) => {
+    if (!jsonl) out.write([...variantLines(decision), HEADER].map(printable).join('\n') + '\n');
+  };
+  const replayed = (call: RawCall, kernel: string, variant: VariantId): TraceCallResult => {
+    const { lines: _lines, ...result } = replayTraceCall(call, kernel, variant);
+    verdicts[result.verdict]++;
+    count++;
+    if (jsonl) out.write(printableJson(JSON.stringify({ index: call.index, ...result })) + '\n');
+    else out.write(row(result as TraceCallResult) + '\n');
+    return result as TraceCallResult;
+  };
+  const forced = asked === 'auto' ? null : asked;
+  // The one reading: stopped at the first call when the calls must decide the variant.
+  const calls = new AbortController();
+  let first = null as { inference: VariantInference; variant: VariantId; kernel: string } | null;
+  let summary = null as ReadTraceResult | null;
+  try {
+    summary = await readTraceFile(file, {
+      format,
+      signal: calls.signal,
+      beforeChunk: () => out.ready(),
+      onCall: (call, trace) => {
+        if (calls.signal.aborted) return;
+        if (!first) {
+          const inference = new VariantInference(forced, trace.kernelRelease);
+          const variant = inference.known();
+          if (variant === null) return calls.abort();
+          first = { inference, variant, kernel: decodingKernel(askedKernel, trace.kernelRelease) };
+          writeHeader(inference.decision());
+        }
+        const result = replayed(call, first.kernel, first.variant);
+        first.inference.observe(result.evidence, result.line);
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof TraceError && calls.signal.aborted)) throw error;
+  }
+  let decision: VariantDecisionDto;
+  let kernel: string;
+  let warnings: string[] = [];
+  if (summary && !calls.signal.aborted) {
+    decision = (first?.inference ?? new VariantInference(forced, summary.kernelRelease)).decision();
+    kernel = decodingKernel(askedKernel, summary.kernelRelease);
+    // The header went out with the first call: what the calls said against its variant comes last.
+    if (first) warnings = variantLines(decision).slice(1);
+    else writeHeader(decision);
+  } else {
+    ({ decision, kernel } = await decideVariant({ variant: asked, kernel: askedKernel }, (observe) => readTraceFile(file, { format, onCall: observe })));
+    writeHeader(decision);
+    summary = await readTraceFile(file, { format, beforeChunk: () => out.ready(), onCall: (call) => replayed(call, kernel, decision.variant) });
+  }
   if (jsonl) {
     // The last line says what the file held besides its calls.
     const tail = { file, format: summary.format, kernelRelease: summary.kernelRelease, kernel, variant: decision, lines: summary.lines, calls: count, verdicts, skipped: summary.skipped, lost: summary.lost, late: summary.late };
@@ -139,7 +179,7 @@ async function streamed(file: string, format: TraceFormat | 'auto', asked: Varia
     // A trace.dat has records, not lines: its "line" numbers count records in time order.
     const dat = 'dat' in summary ? (summary as TraceDatSummary).dat : null;
     const size = dat ? `${summary.lines} events (trace.dat v${dat.version}, ${dat.compression})` : `${summary.lines} lines`;
-    out.write([`${file}: ${summary.format}, ${size}, ${count} call(s)`, ...summaryLines(summary, verdicts)].map(printable).join('\n') + '\n');
+    out.write([`${file}: ${summary.format}, ${size}, ${count} call(s)`, ...warnings, ...summaryLines(summary, verdicts)].map(printable).join('\n') + '\n');
   }
   await out.end();
   return strict && verdicts.mismatch > 0 ? 1 : 0;

@@ -110,7 +110,12 @@ export class VariantInference {
 
   /** The variant to replay with while the calls come in: known from the start unless behaviour must decide. */
   provisional(): VariantId {
-    return this.forced ?? (this.release ? variantOfRelease(this.release).variant : null) ?? NEWEST;
+    return this.known() ?? NEWEST;
+  }
+
+  /** The variant decided before any call (forced, or the recorded release's); null: the calls decide. */
+  known(): VariantId | null {
+    return this.forced ?? (this.release ? variantOfRelease(this.release).variant : null);
   }
 
   observe(evidence: CallEvidence | null, line: number): void {

@@ -88,6 +88,39 @@ describe('cli: pinscope replay', () => {
     assert.equal(lines[7], '4 match, 0 mismatch, 0 incomplete');
   });
 
+  it('a variant known before the first call (the recorded release, or forced) is replayed in one reading: what the calls say against it comes after the rows', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pinscope-replay-'));
+    const bare = join(KERNEL_TRACES, 'kprobe/efault.trace.txt');
+    const recorded = join(dir, 'efault-6.12.trace');
+    writeFileSync(recorded, `# pinscope: kernel_release=6.12.117+deb12-amd64 arch=x86_64\n${readFileSync(bare, 'utf8')}`);
+    const rows = (out: string) => out.split('\n').filter((l) => /^ +\d+ /.test(l));
+    // No release: a first reading decides (v3, from the calls' -EFAULT returns), then the rows.
+    const decided = pinscope('replay', bare);
+    assert.equal(decided.status, 0, decided.stderr);
+    assert.match(decided.stdout, /^variant v3 \(behaviour\)/);
+    const byRelease = pinscope('replay', recorded);
+    assert.equal(byRelease.status, 0, byRelease.stderr);
+    const lines = byRelease.stdout.split('\n');
+    assert.match(lines[0]!, /^variant v3 \(release\): kernel 6\.12\.117/);
+    assert.match(lines[1]!, /^ +line +pid comm/);
+    assert.equal(rows(byRelease.stdout).length, 12);
+    // The same calls and verdicts as the deciding reading gave (one line further down: the release line).
+    assert.deepEqual(rows(byRelease.stdout).map((l) => l.replace(/^ +\d+/, '')), rows(decided.stdout).map((l) => l.replace(/^ +\d+/, '')));
+    assert.ok(!byRelease.stdout.includes('warning:'));
+    // Forced to v0, which no -EFAULT return fits: the disagreement is said at the end, with the totals.
+    const forced = pinscope('replay', recorded, '--variant', 'v0');
+    assert.equal(forced.status, 0, forced.stderr);
+    const end = forced.stdout.trimEnd().split('\n');
+    assert.match(end[0]!, /^variant v0 \(forced\)/);
+    assert.match(end[end.length - 3]!, /efault-6\.12\.trace: kprobe, 113 lines, 12 call\(s\)/);
+    assert.match(end[end.length - 2]!, /^warning: the calls disagree with v0: lines 15, 21, 27 \(and 3 more\)/);
+    assert.equal(end[end.length - 1], '6 match, 6 mismatch, 0 incomplete');
+    // --jsonl: the decision, with its warning, in the last line.
+    const jsonl = pinscope('replay', recorded, '--variant', 'v0', '--jsonl').stdout.trimEnd().split('\n');
+    assert.equal(jsonl.length, 13);
+    assert.match(JSON.parse(jsonl[12]!).summary.variant.conflict, /the calls disagree with v0/);
+  });
+
   it('pinscope stats: totals, the pin balance and histograms of the sample, as text and JSON', () => {
     const sample = join(REPO_ROOT, 'samples/traces/direct-io.trace');
     const text = pinscope('stats', sample);
