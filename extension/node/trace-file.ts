@@ -4,7 +4,7 @@
 // only for what that reader does not support, when trace-cmd is installed.
 // A natively read trace.dat has no text: its calls' lines are record numbers,
 // and a call is found again by reading its records natively (DatCallReader).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessByStdio } from 'node:child_process';
 import { closeSync, createReadStream, openSync, readSync, statSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -61,9 +61,8 @@ function traceCmdInstalled(): boolean {
 }
 
 /** The fallback for trace.dat files the native reader does not support. */
-function traceCmdReport(path: string): Readable {
-  const child = spawn('trace-cmd', ['report', '-i', path], { stdio: ['ignore', 'pipe', 'ignore'] });
-  return child.stdout;
+function traceCmdReport(path: string): ChildProcessByStdio<null, Readable, null> {
+  return spawn('trace-cmd', ['report', '-i', path], { stdio: ['ignore', 'pipe', 'ignore'] });
 }
 
 /** Random access to an open file. */
@@ -225,11 +224,20 @@ export async function readTraceFile(path: string, options: ReadTraceOptions): Pr
     const dat = await readDat(path, total, options);
     if (!('fallback' in dat)) return { ...dat, copied: false, byRecord: true };
     const copy = options.copyTo ? openSync(options.copyTo, 'w', 0o600) : null;
+    const report = traceCmdReport(path);
+    // Cancel ends trace-cmd at once: the reading waits on its next chunk, which a slow report may be long in writing.
+    const end = () => report.kill();
+    options.signal?.addEventListener('abort', end, { once: true });
     try {
-      return await readText(path, traceCmdReport(path), options, copy);
+      return await readText(path, report.stdout, options, copy);
     } catch (error) {
+      if (error instanceof TraceError && error.message === 'cancelled') throw error;
       const why = error instanceof TraceError ? error.message : (error as Error).message;
       throw new TraceError(`${path}: ${dat.fallback}; \`trace-cmd report\` could not read it either (${why})`, true);
+    } finally {
+      options.signal?.removeEventListener('abort', end);
+      // A reading that ended early (bad text) leaves trace-cmd writing into a closed pipe: end it.
+      if (report.exitCode === null && report.signalCode === null) report.kill();
     }
   }
   const copy = startsWith(magic, GZIP) && options.copyTo ? openSync(options.copyTo, 'w', 0o600) : null;
@@ -260,6 +268,8 @@ async function readText(
       if (copy !== null) writeFully(copy, bytes);
       reader.push(bytes);
     }
+    // Asked to stop while the last chunk was read, or a source ended by the cancel (trace-cmd).
+    if (options.signal?.aborted) throw new TraceError('cancelled');
   } catch (error) {
     if (error instanceof TraceError) throw error;
     if ((error as Error).name === 'AbortError') throw new TraceError('cancelled');

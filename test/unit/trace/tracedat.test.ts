@@ -248,6 +248,41 @@ describe('trace: trace.dat read natively', function () {
       await assert.rejects(read(file(bigEndian())), (e: Error) => e instanceof TraceError && /big-endian/.test(e.message) && /trace-cmd report/.test(e.message));
     });
 
+    it('read through `trace-cmd report`: Cancel stops the reading at once and ends trace-cmd, however slow its report', async function () {
+      this.timeout(20_000);
+      // A trace-cmd that writes a real report, then keeps its pipe open for a minute (exec: one process, as trace-cmd is).
+      const bin = mkdtempSync(join(tmpdir(), 'pinscope-fake-trace-cmd-'));
+      const pidFile = join(bin, 'pid');
+      const report = join(KERNEL_TRACES, 'tracecmd/iovec.report.txt');
+      writeFileSync(join(bin, 'trace-cmd'), `#!/bin/sh\n[ "$1" = --version ] && { echo 'trace-cmd version 3.1.6'; exit 0; }\necho $$ > '${pidFile}'\ncat '${report}'\nexec sleep 60\n`, { mode: 0o755 });
+      const path = process.env.PATH;
+      process.env.PATH = `${bin}:${path}`;
+      try {
+        const stop = new AbortController();
+        let calls = 0;
+        const started = Date.now();
+        await assert.rejects(
+          readTraceFile(file(bigEndian()), { onCall: () => ++calls === 1 && stop.abort(), signal: stop.signal }),
+          (e: Error) => e instanceof TraceError && e.message === 'cancelled',
+        );
+        assert.ok(calls >= 1);
+        assert.ok(Date.now() - started < 10_000, 'not held until the report ends');
+        const pid = Number(readFileSync(pidFile, 'utf8'));
+        const alive = () => {
+          try {
+            process.kill(pid, 0);
+            return true;
+          } catch {
+            return false;
+          }
+        };
+        for (let i = 0; i < 50 && alive(); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.equal(alive(), false, 'trace-cmd was ended');
+      } finally {
+        process.env.PATH = path;
+      }
+    });
+
     it('an unknown compression is named', async () => {
       const dat = Buffer.from(readFileSync(join(KERNEL_TRACES, 'tracecmd/aligned.trace.dat')));
       dat.write('lz4x', dat.indexOf('zstd'), 'latin1');
