@@ -15,11 +15,13 @@
 // ratios, events/s and peak memory. The logs are generated once
 // into the OS temp folder (PINSCOPE_BENCH_DIR, see generate.ts).
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { bufferText, readTraceFile } from '../extension/node/trace-file';
+import { feedPiece, lineStarts } from '../extension/node/trace-pieces';
+import { keptPieces } from '../extension/trace/index-merge';
 import { TracePiece, type PieceEnd } from '../extension/trace/trace-piece';
 import { workerLoader } from '../extension/server/index-loaders';
 import { DIR, generateLog, GiB } from './generate';
@@ -154,7 +156,7 @@ interface PieceJob {
 }
 
 /** Reads one piece as the server's pieces do (node/trace-pieces.ts readPiece), but replays nothing: its end, for the count. */
-function parsePiece(job: PieceJob): PieceEnd {
+async function parsePiece(job: PieceJob): Promise<PieceEnd> {
   const first = job.start === 0;
   const piece = new TracePiece({
     ...bufferText,
@@ -166,33 +168,15 @@ function parsePiece(job: PieceJob): PieceEnd {
     onCall: () => undefined,
     onLate: () => undefined,
   });
-  const fd = openSync(job.path, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(1 << 20);
-    for (let pos = job.start; !piece.done; ) {
-      const bytesRead = readSync(fd, buffer, 0, Math.min(piece.overrunning ? 64 << 10 : buffer.length, piece.room), pos);
-      if (bytesRead === 0) break;
-      pos += bytesRead;
-      piece.push(buffer.subarray(0, bytesRead));
-    }
-  } finally {
-    closeSync(fd);
-  }
+  await feedPiece(piece, job.path, job.start);
   return piece.end();
 }
 
 /** The file parsed in `pieces` worker threads (this bundle run again as each worker): the calls of one reading (index-merge.ts's count). */
 async function parseInThreads(path: string, pieces: number): Promise<number> {
   const size = statSync(path).size;
-  const starts = [0];
-  const fd = openSync(path, 'r');
-  const probe = Buffer.alloc(64 << 10);
-  for (let k = 1; k < pieces; k++) {
-    const at = Math.floor((size * k) / pieces);
-    const nl = probe.subarray(0, readSync(fd, probe, 0, probe.length, at)).indexOf(10);
-    if (nl >= 0) starts.push(at + nl + 1);
-  }
-  closeSync(fd);
+  const shares = Array.from({ length: pieces - 1 }, (_, k) => Math.floor((size * (k + 1)) / pieces));
+  const starts = [0, ...(await lineStarts(path, shares, 0, size))];
   const ends = await Promise.all(
     starts.map(
       (start, k) =>
@@ -204,13 +188,9 @@ async function parseInThreads(path: string, pieces: number): Promise<number> {
         }),
     ),
   );
-  // The pieces kept (one whose range ran into the next ones takes their place); each one's calls, less those the piece before read as its own.
-  let count = 0;
-  for (let k = 0, before: PieceEnd | null = null; k < ends.length; k += 1 + ends[k]!.next) {
-    count += ends[k]!.rows - (before?.drop.length ?? 0);
-    before = ends[k]!;
-  }
-  return count;
+  // Each kept piece's calls, less those the kept piece before it read as its own.
+  const kept = keptPieces(ends);
+  return kept.reduce((count, k, c) => count + ends[k]!.rows - (c > 0 ? ends[kept[c - 1]!]!.drop.length : 0), 0);
 }
 
 /** A CLI command as its own process, output thrown away. */
@@ -232,4 +212,4 @@ async function main(): Promise<void> {
 }
 
 if (isMainThread) void main();
-else parentPort!.postMessage(parsePiece(workerData as PieceJob));
+else void parsePiece(workerData as PieceJob).then((end) => parentPort!.postMessage(end));

@@ -94,10 +94,22 @@ export async function readPiece(spec: PieceSpec, onProgress: (progress: PiecePro
     },
     onLate: (event) => builder.late(event),
   });
-  const file = await open(spec.path, 'r');
+  await feedPiece(piece, spec.path, spec.start, (bytes) => onProgress({ bytes, lines: piece.lines, calls: builder.calls }), signal);
+  const end: PieceEnd = piece.end();
+  const columns: IndexColumns = builder.finishAsAdded();
+  return { columns, evidence: evidence.slice(0, columns.count), rules, end };
+}
+
+/**
+ * Pushes the file to `piece` from `start` until it is done (its range read
+ * and its carried tasks settled) or sees function_graph nesting; `onChunk`
+ * gets the bytes read so far.
+ */
+export async function feedPiece(piece: TracePiece, path: string, start: number, onChunk: (bytes: number) => void = () => undefined, signal?: AbortSignal): Promise<void> {
+  const file = await open(path, 'r');
   try {
     const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    let pos = spec.start;
+    let pos = start;
     while (!piece.done && !piece.nesting) {
       if (signal?.aborted) throw new TraceError('cancelled');
       const want = Math.min(piece.overrunning ? OVERRUN_CHUNK_BYTES : CHUNK_BYTES, piece.room);
@@ -105,14 +117,11 @@ export async function readPiece(spec: PieceSpec, onProgress: (progress: PiecePro
       if (bytesRead === 0) break;
       pos += bytesRead;
       piece.push(buffer.subarray(0, bytesRead));
-      onProgress({ bytes: pos - spec.start, lines: piece.lines, calls: builder.calls });
+      onChunk(pos - start);
     }
   } finally {
     await file.close();
   }
-  const end: PieceEnd = piece.end();
-  const columns: IndexColumns = builder.finishAsAdded();
-  return { columns, evidence: evidence.slice(0, columns.count), rules, end };
 }
 
 /** The typed arrays of a piece's reading, for a worker's transfer list. */
@@ -213,7 +222,7 @@ async function splittable(
 }
 
 /** Line starts at or after each of `at` (ascending, past `from`, before `size`, no two the same). */
-async function lineStarts(path: string, at: readonly number[], from: number, size: number): Promise<number[]> {
+export async function lineStarts(path: string, at: readonly number[], from: number, size: number): Promise<number[]> {
   const file = await open(path, 'r');
   const out: number[] = [];
   try {

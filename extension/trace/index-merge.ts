@@ -36,6 +36,13 @@ const COPIED: readonly Column[] = [
   'rounds', 'unpins', 'observedRet', 'predictedRet', 'verdict', 'anomalies',
 ];
 
+/** The pieces whose reading is kept, in file order: a piece whose range took the next ones in makes those skipped. */
+export function keptPieces(ends: readonly Pick<PieceEnd, 'next'>[]): number[] {
+  const chain: number[] = [];
+  for (let k = 0; k < ends.length; k = k + 1 + ends[k]!.next) chain.push(k);
+  return chain;
+}
+
 /**
  * Merges the pieces in file order (`pieces[k]` starts at the k-th boundary;
  * a piece whose range took the next ones in makes those skipped). `forced`
@@ -43,8 +50,7 @@ const COPIED: readonly Column[] = [
  */
 export function mergePieces(pieces: readonly PieceIndex[], forced: VariantId | null, skippedExamples = 5): MergedIndex {
   // The pieces whose reading is kept, in order.
-  const chain: number[] = [];
-  for (let k = 0; k < pieces.length; k = k + 1 + pieces[k]!.end.next) chain.push(k);
+  const chain = keptPieces(pieces.map((p) => p.end));
   const pieceOf: number[] = [];
   const rowOf: number[] = [];
   const unpinFrom: number[] = [];

@@ -3,13 +3,22 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT } from './fixtures';
 
-export function pinscope(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'extension/cli/main.ts'), ...args], { encoding: 'utf8', cwd: REPO_ROOT });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function pinscope(...args: string[]): CliRun {
+  return run(['--import', 'tsx', join(REPO_ROOT, 'extension/cli/main.ts')], args);
 }
 
 /** The built command line (dist/cli.js), as the package ships it: beside its trace worker, so big traces are read in pieces. */
-export function pinscopeBuilt(env: Record<string, string>, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, [join(REPO_ROOT, 'dist/cli.js'), ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, ...env } });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+export function pinscopeBuilt(env: Record<string, string>, ...args: string[]): CliRun {
+  return run([join(REPO_ROOT, 'dist/cli.js')], args, env);
+}
+
+function run(entry: string[], args: string[], env: Record<string, string> = {}): CliRun {
+  const done = spawnSync(process.execPath, [...entry, ...args], { encoding: 'utf8', cwd: REPO_ROOT, env: { ...process.env, ...env } });
+  return { status: done.status, stdout: done.stdout, stderr: done.stderr };
 }
