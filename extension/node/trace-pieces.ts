@@ -3,7 +3,7 @@
 // gives (trace/trace-piece.ts says how a piece reads past its range,
 // trace/index-merge.ts how the pieces are put together). Gzip files,
 // trace.dat, function_graph text and small files are read whole.
-import { open } from 'node:fs/promises';
+import { open, type FileReadResult } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import type { VariantId } from '../protocol/dto';
 import { replayTraceCall, TraceError, type TraceFacts, type TraceFormat, type TraceSummary } from '../trace';
@@ -113,11 +113,11 @@ export async function feedPiece(piece: TracePiece, path: string, start: number, 
   const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
   let turn = 0;
   let pos = start;
-  let ahead: Promise<{ bytesRead: number }> | null = null;
+  let ahead: Promise<FileReadResult<Buffer>> | null = null;
   try {
     while (!piece.done && !piece.nesting) {
       if (signal?.aborted) throw new TraceError('cancelled');
-      const reading = ahead ?? file.read(buffers[turn]!, 0, Math.min(piece.overrunning ? OVERRUN_CHUNK_BYTES : CHUNK_BYTES, piece.room), pos);
+      const reading: Promise<FileReadResult<Buffer>> = ahead ?? file.read(buffers[turn]!, 0, Math.min(piece.overrunning ? OVERRUN_CHUNK_BYTES : CHUNK_BYTES, piece.room), pos);
       ahead = null;
       const { bytesRead } = await reading;
       if (bytesRead === 0) break;
@@ -125,7 +125,7 @@ export async function feedPiece(piece: TracePiece, path: string, start: number, 
       pos += bytesRead;
       turn ^= 1;
       // Read ahead only inside the range: past it the piece says after each chunk how much more it needs.
-      const next = piece.overrunning ? 0 : Math.min(CHUNK_BYTES, piece.room - bytesRead);
+      const next: number = piece.overrunning ? 0 : Math.min(CHUNK_BYTES, piece.room - bytesRead);
       if (next > 0) ahead = file.read(buffers[turn]!, 0, next, pos);
       piece.push(chunk);
       onChunk(pos - start);
