@@ -12,6 +12,7 @@
 // MAX_WAITING calls wait behind one still open. Tasks with nothing pending
 // are forgotten, so memory grows with neither the tasks nor the calls. A line
 // of a task whose call was already handed out is counted as late (onLate).
+import { ChurningMap } from './churning-map';
 import type { TraceEvent } from './events';
 
 /** Relevant lines (a trace.dat: records) after a call's last event before it is handed out. */
@@ -128,7 +129,8 @@ export class Reconstructor {
    * promoted, a third of the reading's time in the collector).
    */
   private watch = new DueHeap();
-  private readonly watched = new Map<number, Watched>();
+  /** Not a Map: its rebuilt tables would carry young calls into the old heap (churning-map.ts). */
+  private readonly watched = new ChurningMap<Watched>();
   private readonly releaseLines: number;
   private next = 0;
   private newest: RawCall | null = null;
