@@ -18,11 +18,13 @@ import { spawnSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { bufferText, readTraceFile } from '../extension/node/trace-file';
 import { feedPiece, lineStarts } from '../extension/node/trace-pieces';
 import { keptPieces } from '../extension/trace/index-merge';
 import { TracePiece, type PieceEnd } from '../extension/trace/trace-piece';
+import { StreamingReplay } from '../extension/trace/trace-replay';
 import { workerLoader } from '../extension/server/index-loaders';
 import { DIR, generateLog, GiB } from './generate';
 
@@ -92,6 +94,25 @@ async function timed<T>(work: () => Promise<T>): Promise<Took & { value: T }> {
   return { wall: seconds(start), cpu: cpuSeconds() - cpu, value };
 }
 
+/** The collector's pauses while `work` runs in this thread: total milliseconds, and how many were full collections. */
+async function collected<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; full: number }> {
+  let ms = 0;
+  let full = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      ms += entry.duration;
+      if ((entry as PerformanceEntry & { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) full++;
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  const value = await work();
+  await new Promise((resolve) => setTimeout(resolve, 50)); // the last entries are delivered after a turn
+  observer.disconnect();
+  return { value, ms, full };
+}
+
+const gcText = (gc: { ms: number; full: number }) => `GC ${gc.ms.toFixed(0)} ms (${gc.full} full)`;
+
 async function measure(label: string, path: string): Promise<void> {
   const size = statSync(path).size;
   const count = grepCount(path); // also warms the page cache for both
@@ -101,15 +122,28 @@ async function measure(label: string, path: string): Promise<void> {
   let calls = 0;
   let lines = 0;
   const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  let parseGc = { ms: 0, full: 0 };
   const parse = await besideGrep(path, () =>
     timed(async () => {
-      lines = (await readTraceFile(path, { onCall: () => calls++ })).lines;
+      parseGc = await collected(async () => {
+        lines = (await readTraceFile(path, { onCall: () => calls++ })).lines;
+      });
     }),
   );
   clearInterval(timer);
   peak = Math.max(peak, process.memoryUsage().rss);
   console.log(`\n${label}: ${(size / 2 ** 20).toFixed(0)} MiB, ${lines.toLocaleString('en')} lines, ${calls.toLocaleString('en')} calls (grep counted ${count.toLocaleString('en')} lines)`);
-  report('parse + reconstruct (in process)', parse, calls, size, `; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${(rssBefore / 2 ** 20).toFixed(0)} before)`);
+  report('parse + reconstruct (in process)', parse, calls, size, `; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB (${(rssBefore / 2 ** 20).toFixed(0)} before); ${gcText(parseGc)}`);
+  // Every call replayed as the CLI and the server's worker do: what the replay adds, in time and in the collector.
+  let replayGc = { ms: 0, full: 0 };
+  let matched = 0;
+  const replay = await besideGrep(path, () =>
+    timed(async () => {
+      const streaming = new StreamingReplay({ variant: 'auto', kernel: null });
+      replayGc = await collected(() => readTraceFile(path, { onCall: (call, trace) => void (streaming.replay(call, trace).verdict === 'match' && matched++) }));
+    }),
+  );
+  report('parse + reconstruct + replay (in process)', replay, calls, size, `; ${matched.toLocaleString('en')} match; ${gcText(replayGc)} (parse alone: ${gcText(parseGc)})`);
   const parsers = Math.min(availableParallelism(), 4);
   let parsed = 0;
   const parseInPieces = await besideGrep(path, () => timed(async () => (parsed = await parseInThreads(path, parsers))));
